@@ -1,0 +1,109 @@
+"""Application factory: reads like a table of contents and does no database work."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask
+
+from config import Config, config_from_env
+
+
+def create_app(config: type[Config] | dict | None = None) -> Flask:
+    """Build the Flask application for a configuration class (or a dict of overrides for tests)."""
+    app = Flask(__name__, instance_path=os.path.join(os.path.dirname(os.path.dirname(__file__)), "instance"))
+    if config is None or isinstance(config, dict):
+        config_cls = config_from_env()
+        config_cls.validate()
+        app.config.from_object(config_cls)
+        if isinstance(config, dict):
+            app.config.update(config)
+    else:
+        config.validate()
+        app.config.from_object(config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_template_helpers(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from app import models  # noqa: F401  (every model known to SQLAlchemy and Alembic)
+    from app.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    limiter.init_app(app)
+
+    from app.auth.services import init_login
+
+    init_login(app)
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from app.dbsetup import enable_sqlite_pragmas
+
+        with app.app_context():
+            enable_sqlite_pragmas(db.engine)
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.admin import bp as admin_bp
+    from app.api import bp as api_bp
+    from app.auth import bp as auth_bp
+    from app.calendar import bp as calendar_bp
+    from app.certificates import bp as certificates_bp
+    from app.events import bp as events_bp
+    from app.extensions import csrf
+    from app.jobs import bp as jobs_bp
+    from app.learning import bp as learning_bp
+    from app.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(events_bp)
+    app.register_blueprint(learning_bp)
+    app.register_blueprint(certificates_bp)
+    app.register_blueprint(calendar_bp)
+    app.register_blueprint(jobs_bp)
+    csrf.exempt(api_bp)  # the API authenticates with Bearer tokens only, never cookies
+    app.register_blueprint(api_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from app.errors import register_errorhandlers as register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from app.auth.cli import users_cli
+    from app.calendar.cli import register as register_calendar
+    from app.certificates.cli import register as register_certificates
+    from app.demo import seed_demo_command
+    from app.jobs.cli import register as register_jobs
+    from app.mail.cli import mail_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(mail_cli)
+    app.cli.add_command(seed_demo_command)
+    register_calendar(app)
+    register_certificates(app)
+    register_jobs(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from app.templating import init_templating
+
+    init_templating(app)

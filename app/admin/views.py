@@ -1,0 +1,85 @@
+"""Admin pages: thin views over the directory and auth services."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from app.admin import bp
+from app.admin.forms import OrganisationForm, RoleForm
+from app.auth import services as auth_services
+from app.auth.decorators import admin_required
+from app.auth.models import User
+from app.directory import services as directory
+from app.directory.models import Organisation
+from app.errors import DomainError
+from app.extensions import db
+from app.viewhelpers import show_domain_error
+
+
+@bp.get("/")
+@admin_required
+def index():
+    return render_template("admin/index.html")
+
+
+@bp.get("/users")
+@admin_required
+def users():
+    q = (request.args.get("q") or "").strip()
+    page = request.args.get("page", 1, type=int) or 1
+    stmt = sa.select(User).order_by(User.name)
+    if q:
+        like = f"%{q.lower()}%"
+        stmt = stmt.where(sa.or_(sa.func.lower(User.name).like(like), User.email.like(like)))
+    pagination = db.paginate(stmt, page=max(page, 1), per_page=50, error_out=False)
+    return render_template("admin/users.html", pagination=pagination, q=q, role_form=RoleForm())
+
+
+@bp.post("/users/<int:user_id>/role")
+@admin_required
+def set_role(user_id: int):
+    form = RoleForm()
+    if not form.validate_on_submit():
+        flash("Choose a valid role.", "danger")
+        return redirect(url_for("admin.users"))
+    try:
+        user = auth_services.set_role(db.session, user_id, form.role.data)
+        db.session.commit()
+    except DomainError as exc:
+        show_domain_error(exc)
+    else:
+        flash(f"{user.name} is now {user.role}.", "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.get("/organisations")
+@admin_required
+def organisations():
+    return render_template("admin/organisations.html", organisations=directory.list_organisations(db.session))
+
+
+@bp.route("/organisations/new", methods=["GET", "POST"], defaults={"organisation_id": None})
+@bp.route("/organisations/<int:organisation_id>", methods=["GET", "POST"])
+@admin_required
+def edit_organisation(organisation_id: int | None):
+    org = None
+    if organisation_id is not None:
+        org = db.session.get(Organisation, organisation_id)
+        if org is None:
+            abort(404)
+    form = OrganisationForm(obj=org)
+    form.country.choices = [("", "— choose —")] + directory.country_choices()
+    if form.validate_on_submit():
+        try:
+            directory.save_organisation(
+                db.session, name=form.name.data, kind=form.kind.data, city=form.city.data or "",
+                country=form.country.data, website=form.website.data, organisation_id=organisation_id,
+            )
+            db.session.commit()
+        except DomainError as exc:
+            show_domain_error(exc, form)
+        else:
+            flash("Organisation saved.", "success")
+            return redirect(url_for("admin.organisations"))
+    return render_template("admin/organisation_form.html", form=form, organisation=org)

@@ -1,0 +1,314 @@
+"""Account rules: registration, passwords, reset tokens, roles and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+from zoneinfo import available_timezones
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from flask import Flask
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.auth.models import LANGUAGES, ROLES, ApiToken, User
+from app.directory.services import get_organisation, normalise_country
+from app.errors import Conflict, NotFound, ValidationFailed
+from app.sqltypes import utcnow
+
+MIN_PASSWORD_LENGTH = 10
+TIMEZONES = frozenset(available_timezones())
+_DUMMY_HASH: dict[str, str] = {}
+
+
+def init_login(app: Flask) -> None:
+    """Wire Flask-Login: sessions by user id, and Bearer tokens for downloads outside /api."""
+    from flask import request
+
+    from app.extensions import db, login_manager
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "warning"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        try:
+            return db.session.get(User, int(user_id))
+        except (TypeError, ValueError):
+            return None
+
+    @login_manager.request_loader
+    def load_user_from_bearer(req):
+        token = bearer_token(request.headers.get("Authorization"))
+        if not token:
+            return None
+        return user_for_api_token(db.session, token, now=utcnow())
+
+
+def bearer_token(header: str | None) -> str | None:
+    if not header or not header.lower().startswith("bearer "):
+        return None
+    return header[7:].strip() or None
+
+
+def normalise_email(email: str | None, *, field: str = "email") -> str:
+    """Validate an email's syntax (no DNS) and lower-case it."""
+    value = (email or "").strip()
+    if not value:
+        raise ValidationFailed("Email is required.", field=field)
+    try:
+        return validate_email(value, check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise ValidationFailed(f"Not a valid email address: {exc}", field=field) from exc
+
+
+def check_timezone(zone: str | None, *, field: str = "timezone") -> str:
+    if not zone or zone not in TIMEZONES:
+        raise ValidationFailed(f"Unknown time zone {zone!r}; use an IANA name such as Europe/Berlin.", field=field)
+    return zone
+
+
+def check_password_strength(password: str | None, *, field: str = "password") -> str:
+    if not password or len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed(f"Password must be at least {MIN_PASSWORD_LENGTH} characters.", field=field)
+    if len(password) > 256:
+        raise ValidationFailed("Password is at most 256 characters.", field=field)
+    return password
+
+
+def hash_password(password: str, method: str | None = None) -> str:
+    return generate_password_hash(password, method=method or "scrypt")
+
+
+def _check_name(name: str | None) -> str:
+    value = (name or "").strip()
+    if not value:
+        raise ValidationFailed("Name is required.", field="name")
+    if len(value) > 200:
+        raise ValidationFailed("Name is at most 200 characters.", field="name")
+    return value
+
+
+def get_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    return user
+
+
+def find_user_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(sa.select(User).where(User.email == (email or "").strip().lower()))
+
+
+def register_user(
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    organisation_id: int | None = None,
+    country: str | None = None,
+    role: str = "participant",
+    timezone: str = "UTC",
+    language: str = "en",
+    hash_method: str | None = None,
+) -> User:
+    """Create an account; the email must be new (case-insensitively)."""
+    email = normalise_email(email)
+    name = _check_name(name)
+    check_password_strength(password)
+    if role not in ROLES:
+        raise ValidationFailed(f"Role must be one of {', '.join(ROLES)}.", field="role")
+    if organisation_id:
+        get_organisation(session, organisation_id)
+    country_code = normalise_country(country, required=False)
+    check_timezone(timezone)
+    if language not in LANGUAGES:
+        raise ValidationFailed("Unsupported language.", field="language")
+    if find_user_by_email(session, email) is not None:
+        raise Conflict("An account with that email already exists.", field="email")
+    user = User(
+        email=email,
+        name=name,
+        password_hash=hash_password(password, hash_method),
+        role=role,
+        organisation_id=organisation_id or None,
+        country=country_code,
+        timezone=timezone,
+        language=language,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, email: str, password: str, *, hash_method: str | None = None) -> User | None:
+    """The user for these credentials, or None; takes the same time whether or not the email exists."""
+    user = find_user_by_email(session, email)
+    if user is None:
+        method = hash_method or "scrypt"
+        if method not in _DUMMY_HASH:
+            _DUMMY_HASH[method] = hash_password(secrets.token_hex(8), method)
+        check_password_hash(_DUMMY_HASH[method], password or "")
+        return None
+    if not check_password_hash(user.password_hash, password or "") or not user.is_active_account:
+        return None
+    return user
+
+
+def update_profile(
+    session: Session,
+    user_id: int,
+    *,
+    name: str,
+    organisation_id: int | None,
+    country: str | None,
+    timezone: str,
+    language: str,
+) -> User:
+    user = get_user(session, user_id)
+    user.name = _check_name(name)
+    if organisation_id:
+        get_organisation(session, organisation_id)
+    user.organisation_id = organisation_id or None
+    user.country = normalise_country(country, required=False)
+    user.timezone = check_timezone(timezone)
+    if language not in LANGUAGES:
+        raise ValidationFailed("Unsupported language.", field="language")
+    user.language = language
+    session.flush()
+    return user
+
+
+def change_password(
+    session: Session, user_id: int, *, current: str, new: str, hash_method: str | None = None
+) -> User:
+    user = get_user(session, user_id)
+    if not check_password_hash(user.password_hash, current or ""):
+        raise ValidationFailed("The current password is not correct.", field="current_password")
+    check_password_strength(new, field="new_password")
+    user.password_hash = hash_password(new, hash_method)
+    session.flush()
+    return user
+
+
+def set_role(session: Session, user_id: int, role: str) -> User:
+    if role not in ROLES:
+        raise ValidationFailed(f"Role must be one of {', '.join(ROLES)}.", field="role")
+    user = get_user(session, user_id)
+    user.role = role
+    session.flush()
+    return user
+
+
+# Password reset -------------------------------------------------------------------------------
+
+def _reset_serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt="password-reset")
+
+
+def _password_fingerprint(user: User) -> str:
+    # ties the token to the current password, so it stops working once used
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def make_reset_token(user: User, secret_key: str) -> str:
+    return _reset_serializer(secret_key).dumps({"uid": user.id, "pw": _password_fingerprint(user)})
+
+
+def user_for_reset_token(session: Session, token: str, secret_key: str, max_age: int) -> User:
+    """The user a reset token belongs to; raises ValidationFailed when expired, used or forged."""
+    try:
+        data = _reset_serializer(secret_key).loads(token, max_age=max_age)
+    except SignatureExpired as exc:
+        raise ValidationFailed("This reset link has expired; ask for a new one.") from exc
+    except BadSignature as exc:
+        raise ValidationFailed("This reset link is not valid; ask for a new one.") from exc
+    user = session.get(User, data.get("uid")) if isinstance(data, dict) else None
+    if user is None or data.get("pw") != _password_fingerprint(user):
+        raise ValidationFailed("This reset link has already been used; ask for a new one.")
+    return user
+
+
+def reset_password(
+    session: Session, token: str, new_password: str, *, secret_key: str, max_age: int, hash_method: str | None = None
+) -> User:
+    user = user_for_reset_token(session, token, secret_key, max_age)
+    check_password_strength(new_password)
+    user.password_hash = hash_password(new_password, hash_method)
+    session.flush()
+    return user
+
+
+def request_password_reset(session: Session, email: str, *, secret_key: str, base_url: str, now: datetime) -> None:
+    """Queue a reset email when the account exists; silently do nothing otherwise."""
+    from app.mail.services import queue_email
+
+    user = find_user_by_email(session, email)
+    if user is None or not user.is_active_account:
+        return
+    token = make_reset_token(user, secret_key)
+    link = f"{base_url}/auth/reset/{token}"
+    queue_email(
+        session,
+        to=user.email,
+        subject="Reset your Connective Cities password",
+        text=(
+            f"Hello {user.name},\n\nSomeone asked to reset the password of your Connective Cities account.\n"
+            f"Open this link within an hour to choose a new password:\n\n{link}\n\n"
+            "If it was not you, ignore this message; your password stays as it is.\n"
+        ),
+        now=now,
+        kind="password_reset",
+        user_id=user.id,
+    )
+
+
+# API tokens ----------------------------------------------------------------------------------
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_api_token(session: Session, user_id: int, *, name: str = "API token", now: datetime) -> tuple[ApiToken, str]:
+    """A new personal API token; returns the record and the plain token, shown once."""
+    user = get_user(session, user_id)
+    plain = "cc_" + secrets.token_urlsafe(32)
+    record = ApiToken(
+        user_id=user.id, name=(name or "API token")[:100], token_hash=_hash_token(plain), prefix=plain[:10],
+        created_at=now,
+    )
+    session.add(record)
+    session.flush()
+    return record, plain
+
+
+def user_for_api_token(session: Session, token: str, *, now: datetime) -> User | None:
+    record = session.scalar(
+        sa.select(ApiToken).where(ApiToken.token_hash == _hash_token(token), ApiToken.revoked_at.is_(None))
+    )
+    if record is None or not record.user.is_active_account:
+        return None
+    # only touch last_used_at now and then, so reads stay reads
+    if record.last_used_at is None or (now - record.last_used_at).total_seconds() > 300:
+        record.last_used_at = now
+    return record.user
+
+
+def revoke_api_token(session: Session, user_id: int, token_id: int, *, now: datetime) -> ApiToken:
+    record = session.get(ApiToken, token_id)
+    if record is None or record.user_id != user_id:
+        raise NotFound("No such token.")
+    if record.revoked_at is None:
+        record.revoked_at = now
+    session.flush()
+    return record
+
+
+def list_api_tokens(session: Session, user_id: int) -> list[ApiToken]:
+    return list(
+        session.scalars(sa.select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.created_at.desc()))
+    )

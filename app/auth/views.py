@@ -1,0 +1,230 @@
+"""Account pages: thin views over app.auth.services."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.auth import bp
+from app.auth import services as auth_services
+from app.auth.forms import (
+    ChangePasswordForm,
+    ConfirmForm,
+    LoginForm,
+    ProfileForm,
+    RegisterForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+    TokenForm,
+)
+from app.directory.services import country_choices, list_organisations
+from app.errors import DomainError
+from app.extensions import db, limiter
+from app.sqltypes import utcnow
+from app.viewhelpers import hash_method, show_domain_error
+
+
+def _login_limit() -> str:
+    return current_app.config.get("LOGIN_RATE_LIMIT", "10 per minute")
+
+
+def _login_account_key() -> str:
+    return "login-account:" + (request.form.get("email") or "").strip().lower()
+
+
+def _organisation_choices() -> list[tuple[int, str]]:
+    return [(0, "— none —")] + [(o.id, o.name) for o in list_organisations(db.session)]
+
+
+def _safe_next(target: str | None) -> str | None:
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], error_message="Too many login attempts; wait a minute.")
+@limiter.limit(
+    _login_limit, key_func=_login_account_key, methods=["POST"], scope="login-account",
+    error_message="Too many login attempts for this account; wait a minute.",
+)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = auth_services.authenticate(db.session, form.email.data, form.password.data, hash_method=hash_method())
+        if user is None:
+            # the same message whether or not the email exists
+            form.password.errors = ["Email or password is not correct."]
+        else:
+            login_user(user, remember=form.remember.data)
+            flash(f"Welcome, {user.name}.", "success")
+            return redirect(_safe_next(request.args.get("next")) or url_for("main.index"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash("You are logged out.", "info")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = RegisterForm()
+    form.organisation_id.choices = _organisation_choices()
+    form.country.choices = [("", "— choose —")] + country_choices()
+    if form.validate_on_submit():
+        try:
+            user = auth_services.register_user(
+                db.session,
+                email=form.email.data,
+                name=form.name.data,
+                password=form.password.data,
+                organisation_id=form.organisation_id.data or None,
+                country=form.country.data,
+                hash_method=hash_method(),
+            )
+            db.session.commit()
+        except DomainError as exc:
+            show_domain_error(exc, form)
+        else:
+            login_user(user)
+            flash("Your account is ready.", "success")
+            return redirect(url_for("main.index"))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    form.organisation_id.choices = _organisation_choices()
+    form.country.choices = [("", "— none —")] + country_choices()
+    if request.method == "GET":
+        form.organisation_id.data = current_user.organisation_id or 0
+        form.country.data = current_user.country or ""
+    if form.validate_on_submit():
+        try:
+            auth_services.update_profile(
+                db.session,
+                current_user.id,
+                name=form.name.data,
+                organisation_id=form.organisation_id.data or None,
+                country=form.country.data,
+                timezone=form.timezone.data.strip(),
+                language=form.language.data,
+            )
+            db.session.commit()
+        except DomainError as exc:
+            show_domain_error(exc, form)
+        else:
+            flash("Profile saved.", "success")
+            return redirect(url_for("auth.profile"))
+    tokens = auth_services.list_api_tokens(db.session, current_user.id)
+    return render_template(
+        "auth/profile.html", form=form, password_form=ChangePasswordForm(), token_form=TokenForm(),
+        confirm_form=ConfirmForm(), tokens=tokens,
+    )
+
+
+@bp.post("/password")
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            auth_services.change_password(
+                db.session, current_user.id, current=form.current_password.data, new=form.new_password.data,
+                hash_method=hash_method(),
+            )
+            db.session.commit()
+        except DomainError as exc:
+            show_domain_error(exc)
+        else:
+            flash("Password changed.", "success")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "danger")
+    return redirect(url_for("auth.profile"))
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit("5 per minute", methods=["POST"])
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        auth_services.request_password_reset(
+            db.session, form.email.data, secret_key=current_app.config["SECRET_KEY"],
+            base_url=current_app.config["BASE_URL"], now=utcnow(),
+        )
+        db.session.commit()
+        # the same answer whether or not the account exists
+        flash("If an account exists for that address, we have sent it a reset link.", "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_request.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    max_age = current_app.config["PASSWORD_RESET_MAX_AGE"]
+    secret = current_app.config["SECRET_KEY"]
+    try:
+        auth_services.user_for_reset_token(db.session, token, secret, max_age)
+    except DomainError as exc:
+        flash(exc.message, "danger")
+        return redirect(url_for("auth.reset_request"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            auth_services.reset_password(
+                db.session, token, form.password.data, secret_key=secret, max_age=max_age, hash_method=hash_method()
+            )
+            db.session.commit()
+        except DomainError as exc:
+            show_domain_error(exc, form)
+        else:
+            flash("Your password is changed; log in with it now.", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form)
+
+
+@bp.post("/tokens")
+@login_required
+def create_token():
+    form = TokenForm()
+    if not form.validate_on_submit():
+        flash("Give the token a name of at most 100 characters.", "danger")
+        return redirect(url_for("auth.profile"))
+    _, plain = auth_services.create_api_token(db.session, current_user.id, name=form.name.data, now=utcnow())
+    db.session.commit()
+    flash(f"Your new API token (shown only once): {plain}", "success")
+    return redirect(url_for("auth.profile"))
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        flash("The form expired; try again.", "danger")
+        return redirect(url_for("auth.profile"))
+    try:
+        auth_services.revoke_api_token(db.session, current_user.id, token_id, now=utcnow())
+        db.session.commit()
+    except DomainError as exc:
+        show_domain_error(exc)
+    else:
+        flash("Token revoked.", "info")
+    return redirect(url_for("auth.profile"))

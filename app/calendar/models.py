@@ -1,0 +1,3 @@
+"""Models of the calendar package."""
+
+__all__: list[str] = []

@@ -1,0 +1,1 @@
+"""JSON API routes of the certificates package (registered on app.api.bp)."""

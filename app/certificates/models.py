@@ -1,0 +1,3 @@
+"""Models of the certificates package."""
+
+__all__: list[str] = []

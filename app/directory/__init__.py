@@ -1,0 +1,1 @@
+"""The network's directory: organisations (member cities, partners) and topics."""

@@ -1,0 +1,144 @@
+"""Organisations and topics: validation and changes (flush, never commit)."""
+
+from __future__ import annotations
+
+import re
+
+import pycountry
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from app.directory.models import ORGANISATION_KINDS, Organisation, Topic
+from app.errors import Conflict, NotFound, ValidationFailed
+
+# The network's themes; the data migration inserts the same list into every database.
+DEFAULT_TOPICS = [
+    ("circular-economy", "Closed-loop systems and circular economy",
+     "Waste prevention, recycling and closed material cycles in municipal services."),
+    ("sustainable-transport", "Environmentally compatible transport",
+     "Public transport, cycling, walking and low-emission mobility."),
+    ("energy-efficiency", "Energy efficiency",
+     "Efficient buildings, street lighting, municipal energy management and renewables."),
+    ("climate-friendly-urban-development", "Climate-friendly urban development",
+     "Urban planning for mitigation and adaptation, green and blue infrastructure."),
+    ("social-integration", "Social integration and social justice",
+     "Inclusive neighbourhoods, integration of migrants and equal access to services."),
+    ("local-business-cooperation", "Cooperation with local businesses",
+     "Local economic development and partnerships between cities and enterprises."),
+    ("citizen-participation", "Citizen participation",
+     "Involving residents in planning, budgeting and decision-making."),
+    ("poverty-reduction", "Poverty reduction",
+     "Basic services, informal settlements and livelihoods."),
+]
+
+COUNTRY_CODES = frozenset(c.alpha_2 for c in pycountry.countries)
+
+
+def country_name(code: str | None) -> str:
+    """The English short name of an ISO 3166-1 alpha-2 code ('' for none)."""
+    if not code:
+        return ""
+    country = pycountry.countries.get(alpha_2=code.upper())
+    return getattr(country, "common_name", None) or (country.name if country else code)
+
+
+def country_choices() -> list[tuple[str, str]]:
+    return sorted(((c.alpha_2, country_name(c.alpha_2)) for c in pycountry.countries), key=lambda p: p[1])
+
+
+def normalise_country(code: str | None, *, field: str = "country", required: bool = True) -> str | None:
+    """Validate an ISO 3166-1 alpha-2 code, returning it upper-cased."""
+    value = (code or "").strip().upper()
+    if not value:
+        if required:
+            raise ValidationFailed("Country is required.", field=field)
+        return None
+    if value not in COUNTRY_CODES:
+        raise ValidationFailed(f"{code!r} is not an ISO 3166-1 alpha-2 country code.", field=field)
+    return value
+
+
+_URL_RE = re.compile(r"^https?://[^\s/$.?#].[^\s]*$", re.IGNORECASE)
+
+
+def normalise_url(url: str | None, *, field: str) -> str | None:
+    value = (url or "").strip()
+    if not value:
+        return None
+    if len(value) > 300 or not _URL_RE.match(value):
+        raise ValidationFailed("Enter a full web address starting with http:// or https://.", field=field)
+    return value
+
+
+def ensure_default_topics(session: Session) -> int:
+    """Insert the network's topics that are missing; returns how many were added."""
+    existing = set(session.scalars(sa.select(Topic.slug)))
+    added = 0
+    for slug, name, description in DEFAULT_TOPICS:
+        if slug not in existing:
+            session.add(Topic(slug=slug, name=name, description=description))
+            added += 1
+    session.flush()
+    return added
+
+
+def list_topics(session: Session) -> list[Topic]:
+    return list(session.scalars(sa.select(Topic).order_by(Topic.name)))
+
+
+def list_organisations(session: Session) -> list[Organisation]:
+    return list(session.scalars(sa.select(Organisation).order_by(Organisation.name)))
+
+
+def get_organisation(session: Session, organisation_id: int) -> Organisation:
+    org = session.get(Organisation, organisation_id)
+    if org is None:
+        raise NotFound("No such organisation.")
+    return org
+
+
+def save_organisation(
+    session: Session,
+    *,
+    name: str,
+    kind: str,
+    city: str,
+    country: str,
+    website: str | None = None,
+    organisation_id: int | None = None,
+) -> Organisation:
+    """Create or update an organisation after validating every field."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed("Name is required.", field="name")
+    if len(name) > 200:
+        raise ValidationFailed("Name is at most 200 characters.", field="name")
+    if kind not in ORGANISATION_KINDS:
+        raise ValidationFailed(f"Kind must be one of {', '.join(ORGANISATION_KINDS)}.", field="kind")
+    city = (city or "").strip()
+    if len(city) > 120:
+        raise ValidationFailed("City is at most 120 characters.", field="city")
+    country_code = normalise_country(country)
+    website = normalise_url(website, field="website")
+    clash = session.scalar(
+        sa.select(Organisation.id).where(sa.func.lower(Organisation.name) == name.lower())
+    )
+    if clash is not None and clash != organisation_id:
+        raise Conflict("An organisation with that name already exists.", field="name")
+    org = get_organisation(session, organisation_id) if organisation_id else Organisation()
+    org.name, org.kind, org.city, org.country, org.website = name, kind, city, country_code, website
+    session.add(org)
+    session.flush()
+    return org
+
+
+def find_topics(session: Session, slugs: list[str], *, field: str = "topics") -> list[Topic]:
+    """Topics for the given slugs; unknown slugs are a validation error naming them."""
+    wanted = [s.strip() for s in slugs if s and s.strip()]
+    if not wanted:
+        return []
+    topics = list(session.scalars(sa.select(Topic).where(Topic.slug.in_(wanted))))
+    missing = sorted(set(wanted) - {t.slug for t in topics})
+    if missing:
+        raise ValidationFailed(f"Unknown topic(s): {', '.join(missing)}.", field=field)
+    return topics

@@ -1,0 +1,7 @@
+"""Events: conferences, workshops, training sessions and information trips; enrolment; attendance."""
+
+from flask import Blueprint
+
+bp = Blueprint("events", __name__, url_prefix="/events")
+
+from app.events import views  # noqa: E402,F401

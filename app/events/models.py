@@ -1,0 +1,3 @@
+"""Models of the events package."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Models of the jobs package."""
+
+__all__: list[str] = []

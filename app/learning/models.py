@@ -1,0 +1,3 @@
+"""Models of the learning package."""
+
+__all__: list[str] = []

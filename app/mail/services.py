@@ -1,0 +1,280 @@
+"""Queue messages in the caller's transaction; deliver them over SMTP exactly once, with retries."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import formataddr, make_msgid, parseaddr
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from app.errors import NotFound, ValidationFailed
+from app.mail.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+CLAIM_SECONDS = 300
+BACKOFF_BASE_SECONDS = 60
+BACKOFF_MAX_SECONDS = 6 * 3600
+
+
+def queue_email(
+    session: Session,
+    *,
+    to: str,
+    subject: str,
+    text: str,
+    now: datetime,
+    html: str | None = None,
+    to_name: str | None = None,
+    ics_method: str | None = None,
+    ics: str | bytes | None = None,
+    attachments: list[dict] | None = None,
+    kind: str = "general",
+    user_id: int | None = None,
+    dedupe_key: str | None = None,
+) -> OutboxMessage | None:
+    """Add a message to the outbox (flush only). With a dedupe_key already queued, returns None."""
+    if dedupe_key is not None:
+        exists = session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key))
+        if exists is not None:
+            return None
+    if isinstance(ics, bytes):
+        ics = ics.decode("utf-8")
+    message = OutboxMessage(
+        kind=kind,
+        dedupe_key=dedupe_key,
+        user_id=user_id,
+        to_addr=to,
+        to_name=to_name,
+        subject=subject[:300],
+        text_body=text,
+        html_body=html,
+        ics_method=ics_method,
+        ics_body=ics,
+        attachments=attachments or None,
+        status="pending",
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    session.add(message)
+    session.flush()
+    log.info("queued %s mail #%s to %s: %s", kind, message.id, to, subject)
+    return message
+
+
+def build_mime(message: OutboxMessage, *, sender: str, message_id_domain: str | None = None) -> EmailMessage:
+    """The MIME message for an outbox row: text, optional HTML and iTIP part, attachments."""
+    mime = EmailMessage()
+    mime["From"] = sender
+    mime["To"] = formataddr((message.to_name, message.to_addr)) if message.to_name else message.to_addr
+    mime["Subject"] = message.subject
+    domain = message_id_domain or (parseaddr(sender)[1].rpartition("@")[2] or "localhost")
+    mime["Message-ID"] = message.message_id or make_msgid(idstring=f"outbox-{message.id}", domain=domain)
+    mime["X-CC-Outbox-Id"] = str(message.id)
+    mime.set_content(message.text_body)
+    if message.html_body:
+        mime.add_alternative(message.html_body, subtype="html")
+    if message.ics_body:
+        # calendar clients read the iTIP part inside multipart/alternative; the attachment helps the rest
+        mime.add_alternative(
+            message.ics_body.encode("utf-8"), maintype="text", subtype="calendar",
+            params={"method": message.ics_method or "PUBLISH", "charset": "utf-8"},
+        )
+    for attachment in message.attachments or []:
+        maintype, _, subtype = attachment.get("content_type", "application/octet-stream").partition("/")
+        content = attachment["content"]
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        params = {"method": attachment["method"]} if attachment.get("method") else {}
+        mime.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream",
+                            filename=attachment.get("filename", "attachment"), params=params)
+    if message.ics_body and not any(a.get("filename", "").endswith(".ics") for a in message.attachments or []):
+        mime.add_attachment(
+            message.ics_body.encode("utf-8"), maintype="application", subtype="ics", filename="invite.ics"
+        )
+    return mime
+
+
+@dataclass
+class SmtpSettings:
+    server: str | None
+    port: int = 25
+    use_tls: bool = False
+    use_ssl: bool = False
+    username: str | None = None
+    password: str | None = None
+    sender: str = "no-reply@localhost"
+    timeout: int = 10
+    max_attempts: int = 8
+
+    @classmethod
+    def from_config(cls, config) -> SmtpSettings:
+        return cls(
+            server=config.get("MAIL_SERVER"),
+            port=int(config.get("MAIL_PORT") or 25),
+            use_tls=bool(config.get("MAIL_USE_TLS")),
+            use_ssl=bool(config.get("MAIL_USE_SSL")),
+            username=config.get("MAIL_USERNAME"),
+            password=config.get("MAIL_PASSWORD"),
+            sender=config.get("MAIL_DEFAULT_SENDER") or "no-reply@localhost",
+            timeout=int(config.get("MAIL_TIMEOUT") or 10),
+            max_attempts=int(config.get("MAIL_MAX_ATTEMPTS") or 8),
+        )
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    skipped: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return f"sent {self.sent}, retrying {self.retried}, failed {self.failed}, left in outbox {self.skipped}"
+
+
+def backoff_delay(attempts: int) -> timedelta:
+    """Exponential backoff after the n-th failed attempt: 1, 2, 4 ... minutes, capped at 6 hours."""
+    return timedelta(seconds=min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_MAX_SECONDS))
+
+
+def _due_ids(session: Session, now: datetime, limit: int) -> list[int]:
+    return list(
+        session.scalars(
+            sa.select(OutboxMessage.id)
+            .where(
+                sa.or_(
+                    sa.and_(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now),
+                    # a sender that died mid-send leaves its claim behind; take it over once it lapses
+                    sa.and_(OutboxMessage.status == "sending", OutboxMessage.claimed_until < now),
+                )
+            )
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(limit)
+        )
+    )
+
+
+def _claim(session: Session, message_id: int, now: datetime) -> bool:
+    """Atomically move one message to 'sending'; only one process can win."""
+    result = session.execute(
+        sa.update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            sa.or_(
+                sa.and_(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now),
+                sa.and_(OutboxMessage.status == "sending", OutboxMessage.claimed_until < now),
+            ),
+        )
+        .values(status="sending", claimed_until=now + timedelta(seconds=CLAIM_SECONDS))
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def _open_smtp(settings: SmtpSettings) -> smtplib.SMTP:
+    if settings.use_ssl:
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+            settings.server, settings.port, timeout=settings.timeout, context=ssl.create_default_context()
+        )
+    else:
+        smtp = smtplib.SMTP(settings.server, settings.port, timeout=settings.timeout)
+        if settings.use_tls:
+            smtp.starttls(context=ssl.create_default_context())
+    if settings.username:
+        smtp.login(settings.username, settings.password or "")
+    return smtp
+
+
+def deliver_pending(session: Session, settings: SmtpSettings, *, now: datetime, limit: int = 200) -> DeliveryReport:
+    """One delivery pass. Commits per message, so a crash never re-sends what was already sent.
+
+    This is a job entrypoint (like a CLI command) and therefore owns its transactions.
+    """
+    report = DeliveryReport()
+    if not settings.server:
+        pending = session.scalar(
+            sa.select(sa.func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "pending")
+        )
+        report.skipped = pending or 0
+        if pending:
+            log.info("MAIL_SERVER is not set: %s message(s) stay in the outbox (see /admin/outbox)", pending)
+        return report
+    smtp: smtplib.SMTP | None = None
+    try:
+        for message_id in _due_ids(session, now, limit):
+            if not _claim(session, message_id, now):
+                session.rollback()
+                continue
+            session.commit()
+            message = session.get(OutboxMessage, message_id)
+            try:
+                if smtp is None:
+                    smtp = _open_smtp(settings)
+                mime = build_mime(message, sender=settings.sender)
+                smtp.send_message(mime)
+            except (TimeoutError, smtplib.SMTPException, OSError) as exc:
+                _record_failure(message, exc, settings, now, report)
+                if smtp is not None and not isinstance(exc, smtplib.SMTPRecipientsRefused):
+                    _quit(smtp)
+                    smtp = None
+            else:
+                message.status = "sent"
+                message.sent_at = now
+                message.message_id = mime["Message-ID"]
+                message.attempts += 1
+                message.claimed_until = None
+                message.last_error = None
+                report.sent += 1
+            session.commit()
+    finally:
+        if smtp is not None:
+            _quit(smtp)
+    return report
+
+
+def _record_failure(message: OutboxMessage, exc: Exception, settings: SmtpSettings, now: datetime,
+                    report: DeliveryReport) -> None:
+    message.attempts += 1
+    message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    message.claimed_until = None
+    permanent = isinstance(exc, smtplib.SMTPRecipientsRefused)
+    if permanent or message.attempts >= settings.max_attempts:
+        message.status = "failed"
+        report.failed += 1
+        log.warning("mail #%s failed for good after %s attempt(s): %s", message.id, message.attempts, exc)
+    else:
+        message.status = "pending"
+        message.next_attempt_at = now + backoff_delay(message.attempts)
+        report.retried += 1
+        log.info("mail #%s will be retried at %s: %s", message.id, message.next_attempt_at, exc)
+    report.errors.append(message.last_error)
+
+
+def _quit(smtp: smtplib.SMTP) -> None:
+    try:
+        smtp.quit()
+    except (smtplib.SMTPException, OSError):
+        smtp.close()
+
+
+def retry_message(session: Session, message_id: int, *, now: datetime) -> OutboxMessage:
+    """Put a failed message back in the queue (admins' retry button)."""
+    message = session.get(OutboxMessage, message_id)
+    if message is None:
+        raise NotFound("No such message.")
+    if message.status != "failed":
+        raise ValidationFailed("Only failed messages can be retried.")
+    message.status = "pending"
+    message.attempts = 0
+    message.next_attempt_at = now
+    message.last_error = None
+    session.flush()
+    return message

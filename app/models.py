@@ -1,0 +1,10 @@
+"""Every model, imported in one place so SQLAlchemy and Alembic see the whole schema."""
+
+from app.auth.models import ApiToken, User  # noqa: F401
+from app.calendar.models import *  # noqa: F401,F403
+from app.certificates.models import *  # noqa: F401,F403
+from app.directory.models import Organisation, Topic  # noqa: F401
+from app.events.models import *  # noqa: F401,F403
+from app.jobs.models import *  # noqa: F401,F403
+from app.learning.models import *  # noqa: F401,F403
+from app.mail.models import OutboxMessage  # noqa: F401

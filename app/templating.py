@@ -1,0 +1,70 @@
+"""Template filters and globals: safe Markdown, dates in a given zone, navigation helpers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import nh3
+from flask import Flask
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+_ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote", "code", "pre", "h1", "h2", "h3",
+    "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td",
+}
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Markdown to HTML with raw HTML disabled and the result sanitised (no scripts, no handlers)."""
+    if not text:
+        return Markup("")
+    html = _md.render(text)
+    clean = nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+    return Markup(clean)
+
+
+def format_in_zone(value: datetime | None, zone: str | None = None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
+    """Format an aware datetime in an IANA zone (UTC when none is given)."""
+    if value is None:
+        return ""
+    tz = ZoneInfo(zone) if zone else ZoneInfo("UTC")
+    return value.astimezone(tz).strftime(fmt)
+
+
+# Navigation entries by audience; an entry shows once its endpoint exists.
+NAV = {
+    "public": [("events.index", "Events"), ("learning.index", "Programmes"), ("certificates.verify", "Verify")],
+    "participant": [
+        ("events.my_events", "My events"), ("learning.my_programmes", "My learning"),
+        ("certificates.mine", "My certificates"),
+    ],
+    "organiser": [("events.manage", "Manage events"), ("learning.manage", "Manage programmes")],
+    "admin": [("calendar.admin_outbox", "Outbox"), ("jobs.admin_jobs", "Scheduled jobs")],
+}
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["in_zone"] = format_in_zone
+
+    @app.context_processor
+    def inject_globals():
+        def entries(section: str):
+            return lambda: [(e, label) for e, label in NAV[section] if e in app.view_functions]
+
+        return {
+            "network_name": app.config.get("NETWORK_NAME", "Connective Cities"),
+            "nav_public": entries("public"),
+            "nav_participant": entries("participant"),
+            "nav_organiser": entries("organiser"),
+            "admin_links": entries("admin"),
+        }

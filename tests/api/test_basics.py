@@ -1,0 +1,65 @@
+"""API basics: Bearer auth, /me, topics, organisations, JSON errors, /healthz."""
+
+from __future__ import annotations
+
+from app.directory.services import DEFAULT_TOPICS
+from tests.factories import bearer, make_organisation, make_token, make_user
+
+
+def test_me_with_token(client, session):
+    org = make_organisation(session, name="eThekwini Municipality", country="ZA")
+    user = make_user(session, email="t@example.org", name="Thandiwe", organisation_id=org.id, country="ZA",
+                     timezone="Africa/Johannesburg")
+    token = make_token(session, user)
+    session.commit()
+    response = client.get("/api/v1/me", headers=bearer(token))
+    assert response.status_code == 200
+    body = response.get_json()
+    assert {k: body[k] for k in ("id", "email", "name", "role", "country", "timezone", "language")} == {
+        "id": user.id, "email": "t@example.org", "name": "Thandiwe", "role": "participant", "country": "ZA",
+        "timezone": "Africa/Johannesburg", "language": "en"}
+    assert body["organisation"] == {"id": org.id, "name": "eThekwini Municipality"}
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_me_without_or_with_bad_token_is_401_json(client):
+    missing = client.get("/api/v1/me")
+    assert missing.status_code == 401
+    assert missing.get_json()["error"]["code"] == "unauthorized"
+    bad = client.get("/api/v1/me", headers=bearer("cc_not-a-real-token"))
+    assert bad.status_code == 401 and "not valid" in bad.get_json()["error"]["message"]
+    malformed = client.get("/api/v1/me", headers={"Authorization": "Basic abc"})
+    assert malformed.status_code == 401
+
+
+def test_api_ignores_session_cookie(client, session, auth):
+    make_user(session, email="ana@example.org")
+    session.commit()
+    auth.login("ana@example.org")
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_topics_exist_and_list(client):
+    response = client.get("/api/v1/topics")
+    assert response.status_code == 200
+    slugs = {t["slug"] for t in response.get_json()["items"]}
+    assert slugs == {slug for slug, *_ in DEFAULT_TOPICS}
+
+
+def test_organisations_list(client, session):
+    make_organisation(session, name="City of Leipzig", city="Leipzig", country="DE")
+    session.commit()
+    items = client.get("/api/v1/organisations").get_json()["items"]
+    assert items[0]["name"] == "City of Leipzig" and items[0]["country"] == "DE" and "id" in items[0]
+
+
+def test_unknown_api_route_is_json_404(client):
+    response = client.get("/api/v1/nowhere")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}

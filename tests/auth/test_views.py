@@ -1,0 +1,216 @@
+"""Registration, login, profile, password change and reset through the HTML forms."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+
+from app.auth.models import User
+from app.mail.models import OutboxMessage
+from tests.conftest import csrf_from, post_form
+from tests.factories import PASSWORD, make_organisation, make_user
+
+
+def test_register_creates_account_and_logs_in(client, session):
+    org = make_organisation(session, name="City of Leipzig", city="Leipzig")
+    session.commit()
+    response = post_form(client, "/auth/register", {
+        "name": "Zoë Müller", "email": "Zoe@Example.org", "password": "long-enough-pw",
+        "confirm": "long-enough-pw", "organisation_id": str(org.id), "country": "DE",
+    })
+    assert response.status_code == 302
+    user = session.scalar(sa.select(User).where(User.email == "zoe@example.org"))
+    assert user is not None and user.organisation_id == org.id and user.role == "participant"
+    assert user.password_hash.startswith("pbkdf2:") or user.password_hash.startswith("scrypt:")
+    assert "long-enough-pw" not in user.password_hash
+    assert "Zoë Müller" in client.get("/").get_data(as_text=True)
+
+
+def test_register_refuses_duplicate_email_case_insensitively(client, session):
+    make_user(session, email="taken@example.org")
+    session.commit()
+    response = post_form(client, "/auth/register", {
+        "name": "Someone", "email": "TAKEN@example.org", "password": "long-enough-pw",
+        "confirm": "long-enough-pw", "organisation_id": "0", "country": "DE",
+    })
+    assert response.status_code == 200
+    assert "already exists" in response.get_data(as_text=True)
+    assert session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
+
+
+def test_register_bad_input_gives_form_errors(client):
+    response = post_form(client, "/auth/register", {
+        "name": "", "email": "not-an-email", "password": "short", "confirm": "other",
+        "organisation_id": "0", "country": "",
+    })
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert "This field is required" in body
+    assert "Passwords differ" in body
+
+
+def test_register_escapes_html_in_name(client, session):
+    post_form(client, "/auth/register", {
+        "name": "<script>alert(1)</script>", "email": "x@example.org", "password": "long-enough-pw",
+        "confirm": "long-enough-pw", "organisation_id": "0", "country": "DE",
+    })
+    body = client.get("/").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+def test_login_logout(client, session, auth):
+    make_user(session, email="ana@example.org", name="Ana")
+    session.commit()
+    response = auth.login("ana@example.org")
+    assert response.status_code == 302
+    assert "Ana" in client.get("/").get_data(as_text=True)
+    auth.logout()
+    assert "Log in" in client.get("/").get_data(as_text=True)
+
+
+def test_login_wrong_password_and_unknown_email_look_the_same(client, session, auth):
+    make_user(session, email="ana@example.org")
+    session.commit()
+    wrong = auth.login("ana@example.org", "wrong-password").get_data(as_text=True)
+    unknown = auth.login("nobody@example.org", "wrong-password").get_data(as_text=True)
+    assert "Email or password is not correct." in wrong
+    assert "Email or password is not correct." in unknown
+
+
+def test_post_without_csrf_token_is_refused(client, session):
+    make_user(session, email="ana@example.org")
+    session.commit()
+    response = client.post("/auth/login", data={"email": "ana@example.org", "password": PASSWORD})
+    assert response.status_code == 400
+    assert "CSRF" in response.get_data(as_text=True)
+
+
+def test_login_rate_limited_per_account(app, session):
+    from app import create_app
+    from config import TestingConfig
+
+    class Limited(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
+        LOGIN_RATE_LIMIT = "3 per minute"
+
+    limited = create_app(Limited)
+    limited.test_client_class = type(app.test_client())
+    client = limited.test_client()
+    make_user(session, email="ana@example.org")
+    session.commit()
+    statuses = []
+    for _ in range(4):
+        token = csrf_from(client.get("/auth/login").get_data(as_text=True))
+        statuses.append(client.post("/auth/login", data={
+            "email": "ana@example.org", "password": "wrong-password", "csrf_token": token}).status_code)
+    assert statuses[:3] == [200, 200, 200]
+    assert statuses[3] == 429
+    with limited.app_context():
+        from app.extensions import db
+        db.engine.dispose()
+
+
+def test_login_redirect_ignores_external_next(client, session):
+    make_user(session, email="ana@example.org")
+    session.commit()
+    token = csrf_from(client.get("/auth/login").get_data(as_text=True))
+    response = client.post("/auth/login?next=https://evil.example/", data={
+        "email": "ana@example.org", "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
+    assert "evil.example" not in response.headers["Location"]
+
+
+def test_profile_requires_login(client):
+    response = client.get("/auth/profile")
+    assert response.status_code == 302
+    assert "/auth/login" in response.headers["Location"]
+
+
+def test_profile_update_and_bad_timezone(client, session, auth):
+    user = make_user(session, email="ana@example.org")
+    session.commit()
+    auth.login("ana@example.org")
+    bad = post_form(client, "/auth/profile", {
+        "name": "Ana B", "organisation_id": "0", "country": "ZA", "timezone": "Mars/Olympus", "language": "de"})
+    assert bad.status_code == 200 and "Unknown time zone" in bad.get_data(as_text=True)
+    good = post_form(client, "/auth/profile", {
+        "name": "Ana B", "organisation_id": "0", "country": "ZA", "timezone": "Africa/Johannesburg",
+        "language": "de"})
+    assert good.status_code == 302
+    session.expire_all()
+    fresh = session.get(User, user.id)
+    assert (fresh.name, fresh.country, fresh.timezone, fresh.language) == (
+        "Ana B", "ZA", "Africa/Johannesburg", "de")
+
+
+def test_change_password(client, session, auth):
+    make_user(session, email="ana@example.org")
+    session.commit()
+    auth.login("ana@example.org")
+    wrong = post_form(client, "/auth/profile", {
+        "current_password": "nope-nope-nope", "new_password": "brand-new-password",
+        "confirm": "brand-new-password"}, action="/auth/password", follow_redirects=True)
+    assert "current password is not correct" in wrong.get_data(as_text=True)
+    ok = post_form(client, "/auth/profile", {
+        "current_password": PASSWORD, "new_password": "brand-new-password",
+        "confirm": "brand-new-password"}, action="/auth/password", follow_redirects=True)
+    assert "Password changed." in ok.get_data(as_text=True)
+    auth.logout()
+    assert auth.login("ana@example.org", "brand-new-password").status_code == 302
+
+
+def _reset_link(session) -> str:
+    message = session.scalar(sa.select(OutboxMessage).where(OutboxMessage.kind == "password_reset"))
+    assert message is not None
+    return re.search(r"http://cc\.test(/auth/reset/\S+)", message.text_body).group(1)
+
+
+def test_password_reset_flow(client, session, auth):
+    make_user(session, email="ana@example.org")
+    session.commit()
+    response = post_form(client, "/auth/reset", {"email": "ANA@example.org"}, follow_redirects=True)
+    assert "If an account exists" in response.get_data(as_text=True)
+    link = _reset_link(session)
+    post = post_form(client, link, {"password": "a-new-password-1", "confirm": "a-new-password-1"})
+    assert post.status_code == 302
+    assert auth.login("ana@example.org", "a-new-password-1").status_code == 302
+    # the link works once
+    again = client.get(link, follow_redirects=True)
+    assert "already been used" in again.get_data(as_text=True)
+
+
+def test_password_reset_unknown_email_says_the_same_and_queues_nothing(client, session):
+    response = post_form(client, "/auth/reset", {"email": "ghost@example.org"}, follow_redirects=True)
+    assert "If an account exists" in response.get_data(as_text=True)
+    assert session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 0
+
+
+def test_password_reset_expired_and_forged_tokens(app, client, session):
+    from app.auth.services import make_reset_token
+
+    user = make_user(session, email="ana@example.org")
+    session.commit()
+    forged = client.get("/auth/reset/not-a-token", follow_redirects=True)
+    assert "not valid" in forged.get_data(as_text=True)
+    token = make_reset_token(user, app.config["SECRET_KEY"])
+    app.config["PASSWORD_RESET_MAX_AGE"] = -1
+    try:
+        expired = client.get(f"/auth/reset/{token}", follow_redirects=True)
+    finally:
+        app.config["PASSWORD_RESET_MAX_AGE"] = 3600
+    assert "expired" in expired.get_data(as_text=True)
+
+
+def test_api_tokens_created_and_revoked_from_profile(client, session, auth):
+    make_user(session, email="ana@example.org")
+    session.commit()
+    auth.login("ana@example.org")
+    created = post_form(client, "/auth/profile", {"name": "laptop"}, action="/auth/tokens", follow_redirects=True)
+    token = re.search(r"(cc_[A-Za-z0-9_\-]+)", created.get_data(as_text=True)).group(1)
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    from app.auth.models import ApiToken
+    token_id = session.scalar(sa.select(ApiToken.id))
+    post_form(client, "/auth/profile", {}, action=f"/auth/tokens/{token_id}/revoke")
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401

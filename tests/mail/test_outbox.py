@@ -1,0 +1,98 @@
+"""The outbox: queued in the caller's transaction, delivered over a real SMTP server on loopback."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from app.mail.models import OutboxMessage
+from app.mail.services import SmtpSettings, deliver_pending, queue_email, retry_message
+from app.sqltypes import utcnow
+
+
+def _queue(session, n=1, **kw):
+    now = utcnow()
+    for i in range(n):
+        queue_email(session, to=f"r{i}@example.org", subject=f"Hello {i} – ü", text="Body ü ñ Ж 🎉", now=now, **kw)
+    session.commit()
+
+
+def test_messages_delivered_once(session, smtp_server, smtp_settings):
+    _queue(session, 3, html="<p>Hi</p>")
+    report = deliver_pending(session, smtp_settings, now=utcnow())
+    assert report.sent == 3
+    messages = smtp_server.wait_for(3)
+    assert sorted(m["To"] for m in messages) == ["r0@example.org", "r1@example.org", "r2@example.org"]
+    body = messages[0].get_body(("plain",)).get_content()
+    assert "Body ü ñ Ж 🎉" in body
+    assert messages[0].get_body(("html",)).get_content().strip() == "<p>Hi</p>"
+    again = deliver_pending(session, smtp_settings, now=utcnow())
+    assert again.sent == 0
+    assert len(smtp_server.messages) == 3
+    statuses = set(session.scalars(sa.select(OutboxMessage.status)))
+    assert statuses == {"sent"}
+
+
+def test_queue_is_part_of_the_callers_transaction(session):
+    queue_email(session, to="x@example.org", subject="s", text="t", now=utcnow())
+    session.rollback()
+    assert session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 0
+
+
+def test_dedupe_key_makes_queueing_idempotent(session):
+    now = utcnow()
+    assert queue_email(session, to="x@example.org", subject="s", text="t", now=now, dedupe_key="k1") is not None
+    assert queue_email(session, to="x@example.org", subject="s", text="t", now=now, dedupe_key="k1") is None
+    session.commit()
+    assert session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 1
+
+
+def test_smtp_down_keeps_messages_and_retries_with_backoff(session, smtp_server, smtp_settings):
+    _queue(session, 2)
+    smtp_server.stop()
+    now = utcnow()
+    report = deliver_pending(session, smtp_settings, now=now)
+    assert report.sent == 0 and report.retried == 2
+    rows = list(session.scalars(sa.select(OutboxMessage)))
+    assert all(r.status == "pending" and r.attempts == 1 and r.next_attempt_at > now for r in rows)
+    smtp_server.start()
+    # not yet due: nothing is sent
+    assert deliver_pending(session, smtp_settings, now=now).sent == 0
+    later = now + timedelta(minutes=5)
+    assert deliver_pending(session, smtp_settings, now=later).sent == 2
+    assert len(smtp_server.wait_for(2)) == 2
+
+
+def test_gives_up_after_max_attempts_and_admin_can_retry(session, smtp_server):
+    _queue(session, 1)
+    settings = SmtpSettings(server="127.0.0.1", port=smtp_server.port, max_attempts=2)
+    smtp_server.stop()
+    now = utcnow()
+    deliver_pending(session, settings, now=now)
+    deliver_pending(session, settings, now=now + timedelta(hours=1))
+    message = session.scalar(sa.select(OutboxMessage))
+    assert message.status == "failed" and message.attempts == 2 and message.last_error
+    retry_message(session, message.id, now=now)
+    session.commit()
+    smtp_server.start()
+    assert deliver_pending(session, settings, now=now + timedelta(hours=2)).sent == 1
+
+
+def test_without_mail_server_messages_stay(session):
+    _queue(session, 2)
+    report = deliver_pending(session, SmtpSettings(server=None), now=utcnow())
+    assert report.skipped == 2 and report.sent == 0
+    assert set(session.scalars(sa.select(OutboxMessage.status))) == {"pending"}
+
+
+def test_flask_mail_deliver_command(app, runner, session, smtp_server):
+    _queue(session, 1)
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port)
+    try:
+        result = runner.invoke(args=["mail", "deliver"])
+    finally:
+        app.config.update(MAIL_SERVER=None, MAIL_PORT=25)
+    assert result.exit_code == 0, result.output
+    assert "sent 1" in result.output
+    assert len(smtp_server.wait_for(1)) == 1
