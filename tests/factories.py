@@ -54,3 +54,53 @@ def topic(session, slug: str) -> Topic:
     import sqlalchemy as sa
 
     return session.scalar(sa.select(Topic).where(Topic.slug == slug))
+
+
+# Events ------------------------------------------------------------------------------------------
+
+def make_event(session, *, organisers=None, topics=(), hosts=(), **overrides):
+    """A published workshop in Leipzig starting in ten days (09:00-17:00 local), unless overridden."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from app.events.models import Event
+    from app.sqltypes import utcnow
+
+    n = next(_seq)
+    zone = overrides.get("timezone", "Europe/Berlin")
+    start_day = (utcnow() + timedelta(days=10)).astimezone(ZoneInfo(zone)).date()
+    starts = datetime.combine(start_day, datetime.min.time(), ZoneInfo(zone)).replace(hour=9)
+    values = {
+        "slug": f"event-{n}", "title": f"Workshop {n}", "format": "workshop", "summary": "A workshop.",
+        "description": "", "status": "published", "timezone": zone, "starts_at": starts,
+        "ends_at": starts.replace(hour=17), "venue": "Neues Rathaus", "address": "Martin-Luther-Ring 4",
+        "city": "Leipzig", "country": "DE", "capacity": None, "languages": ["en"],
+        "published_at": utcnow(),
+    }
+    values.update(overrides)
+    event = Event(**values)
+    if organisers is None:
+        organisers = [make_organiser(session)]
+    event.organisers = list(organisers)
+    event.topics = [t if not isinstance(t, str) else topic(session, t) for t in topics]
+    event.hosts = list(hosts)
+    if organisers and event.created_by_id is None:
+        event.created_by_id = organisers[0].id
+    session.add(event)
+    session.flush()
+    return event
+
+
+def make_session(session, event, **overrides):
+    """An agenda session inside the event (its first two hours unless overridden)."""
+    from datetime import timedelta
+
+    from app.events.models import EventSession
+
+    values = {"title": f"Session {next(_seq)}", "starts_at": event.starts_at,
+              "ends_at": event.starts_at + timedelta(hours=2), "location": "Room 1"}
+    values.update(overrides)
+    item = EventSession(event_id=event.id, **values)
+    session.add(item)
+    session.flush()
+    return item
