@@ -1,5 +1,11 @@
 """Entry point for gunicorn (`gunicorn wsgi:app`) and the flask CLI (`flask --app wsgi`)."""
 
-from app import create_app
+import sys
 
-app = create_app()
+from app import create_app
+from config import ConfigError
+
+try:
+    app = create_app()
+except ConfigError as exc:  # one clear line instead of a traceback
+    sys.exit(f"Configuration error: {exc}")
