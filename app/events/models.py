@@ -226,7 +226,7 @@ class EventNotification(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # enrolment_confirmed | enrolment_pending | enrolment_waitlisted | enrolment_offered | offer_expired |
-    # enrolment_cancelled | enrolment_rejected | event_updated | event_cancelled
+    # enrolment_cancelled | enrolment_rejected | event_published | event_updated | event_cancelled
     kind: Mapped[str] = mapped_column(sa.String(40), index=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
     enrolment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("enrolment.id", ondelete="CASCADE"),

@@ -1,1 +1,588 @@
-"""Views of the events package."""
+"""Views of the events package: browsing, enrolment, the organiser's pages and check-in."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+import segno
+import sqlalchemy as sa
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
+
+from app.auth.decorators import organiser_required
+from app.auth.models import User
+from app.directory.services import country_choices, country_name, list_organisations, list_topics
+from app.errors import DomainError, NotFound
+from app.events import bp, services
+from app.events.forms import (
+    ActionForm,
+    AddParticipantForm,
+    CancelEventForm,
+    CheckinForm,
+    DuplicateForm,
+    EventForm,
+    SessionForm,
+)
+from app.events.models import ENROLMENT_STATUSES, EVENT_FORMAT_LABELS, Checkin, Enrolment, Event
+from app.extensions import db
+from app.spreadsheet import safe_cell
+from app.sqltypes import utcnow
+from app.viewhelpers import show_domain_error
+
+PER_PAGE = 20
+
+
+def _local(value, zone: str):
+    """An aware datetime as naive local time in the zone (for datetime-local inputs)."""
+    return value.astimezone(ZoneInfo(zone)).replace(tzinfo=None) if value else None
+
+
+def _user():
+    return current_user if current_user.is_authenticated else None
+
+
+def _page() -> int:
+    page = request.args.get("page", 1, type=int) or 1
+    return min(max(page, 1), 100000)
+
+
+def _event_with_everything(event_id: int) -> Event:
+    event = db.session.scalar(
+        sa.select(Event).where(Event.id == event_id).options(
+            selectinload(Event.sessions), selectinload(Event.topics), selectinload(Event.hosts),
+            selectinload(Event.organisers))
+    )
+    if event is None or (event.status == "draft" and not services.can_manage(event, _user())):
+        raise NotFound("No such event.")
+    return event
+
+
+def _back(default: str):
+    target = request.form.get("next") or ""
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect(default)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Browsing
+
+
+def _listing(past: bool):
+    try:
+        filters = services.parse_filters(request.args)
+    except DomainError as exc:
+        flash(exc.message, "warning")
+        filters = services.EventFilters()
+    page = services.list_events(db.session, now=utcnow(), filters=filters, past=past, page=_page(),
+                                per_page=PER_PAGE)
+    return render_template(
+        "events/list.html", page=page, filters=filters.as_dict(), f=filters, past=past,
+        topics=list_topics(db.session), formats=EVENT_FORMAT_LABELS, countries=country_choices(),
+        country_name=country_name, args={k: v for k, v in request.args.items() if k != "page"},
+    )
+
+
+@bp.get("/")
+def index():
+    return _listing(past=False)
+
+
+@bp.get("/archive")
+def archive():
+    return _listing(past=True)
+
+
+@bp.get("/<int:event_id>")
+def detail(event_id: int):
+    event = _event_with_everything(event_id)
+    now = utcnow()
+    counts = services.seat_counts(db.session, event.id)
+    user = _user()
+    enrolment = position = None
+    if user is not None:
+        enrolment = db.session.scalar(
+            sa.select(Enrolment).where(Enrolment.event_id == event.id, Enrolment.user_id == user.id))
+        if enrolment is not None:
+            position = services.waitlist_position(db.session, enrolment)
+    is_open, closed_reason = services.registration_state(event, now=now)
+    try:
+        from app.learning.services import learning_modules_for_event
+
+        event_modules = learning_modules_for_event(db.session, event.id)
+    except ImportError:
+        event_modules = []
+    viewer_zone = user.timezone if user is not None and user.timezone != event.timezone else None
+    return render_template(
+        "events/detail.html", event=event, counts=counts, enrolment=enrolment, position=position,
+        is_open=is_open, closed_reason=closed_reason, now=now, viewer_zone=viewer_zone,
+        can_manage=services.can_manage(event, user), formats=EVENT_FORMAT_LABELS, action_form=ActionForm(),
+        event_modules=event_modules, country_name=country_name,
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Enrolment
+
+
+@bp.post("/<int:event_id>/enrol")
+@login_required
+def enrol(event_id: int):
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400, "The form expired; please try again.")
+    try:
+        enrolment = services.enrol(db.session, event_id=event_id, user_id=current_user.id, now=utcnow())
+        db.session.commit()
+    except DomainError as exc:
+        show_domain_error(exc)
+    else:
+        messages = {
+            "confirmed": "You are enrolled. Your ticket is under My events.",
+            "pending": "Thank you: the organisers will confirm your enrolment.",
+            "waitlisted": "The event is full: you are on the waiting list.",
+        }
+        flash(messages.get(enrolment.status, f"Enrolment {enrolment.status}."), "success")
+    return redirect(url_for("events.detail", event_id=event_id))
+
+
+@bp.post("/enrolments/<int:enrolment_id>/cancel")
+@login_required
+def cancel_enrolment(enrolment_id: int):
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400, "The form expired; please try again.")
+    try:
+        enrolment = services.cancel_enrolment(db.session, enrolment_id=enrolment_id, actor_id=current_user.id,
+                                              now=utcnow(), reason=form.reason.data or None)
+        event_id = enrolment.event_id
+        db.session.commit()
+    except DomainError as exc:
+        show_domain_error(exc)
+        return _back(url_for("events.my_events"))
+    flash("The enrolment is cancelled.", "info")
+    return _back(url_for("events.detail", event_id=event_id))
+
+
+@bp.post("/enrolments/<int:enrolment_id>/accept")
+@login_required
+def accept_offer(enrolment_id: int):
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400, "The form expired; please try again.")
+    try:
+        services.accept_offer(db.session, enrolment_id=enrolment_id, user_id=current_user.id, now=utcnow())
+        db.session.commit()
+    except DomainError as exc:
+        show_domain_error(exc)
+    else:
+        flash("The seat is yours: you are enrolled.", "success")
+    return _back(url_for("events.my_events"))
+
+
+@bp.get("/mine")
+@login_required
+def my_events():
+    enrolments, positions = services.my_enrolments(db.session, user_id=current_user.id)
+    now = utcnow()
+    upcoming = [e for e in enrolments if not e.event.is_past(now)]
+    past = [e for e in reversed(enrolments) if e.event.is_past(now)]
+    return render_template("events/my_events.html", upcoming=upcoming, past=past, positions=positions,
+                           action_form=ActionForm(), now=now)
+
+
+def _own_enrolment(enrolment_id: int) -> Enrolment:
+    enrolment = db.session.get(Enrolment, enrolment_id)
+    if enrolment is None or (enrolment.user_id != current_user.id
+                             and not services.can_manage(enrolment.event, current_user)):
+        raise NotFound("No such ticket.")
+    return enrolment
+
+
+@bp.get("/tickets/<int:enrolment_id>")
+@login_required
+def ticket(enrolment_id: int):
+    enrolment = _own_enrolment(enrolment_id)
+    qr = segno.make(enrolment.ticket_code, error="m")
+    return render_template("events/ticket.html", enrolment=enrolment, event=enrolment.event,
+                           qr_svg=qr.svg_inline(scale=6, border=2, title=f"Ticket {enrolment.ticket_code}"),
+                           position=services.waitlist_position(db.session, enrolment))
+
+
+@bp.get("/tickets/<int:enrolment_id>/qr.svg")
+@login_required
+def ticket_qr(enrolment_id: int):
+    enrolment = _own_enrolment(enrolment_id)
+    out = io.BytesIO()
+    segno.make(enrolment.ticket_code, error="m").save(out, kind="svg", scale=8, border=2)
+    return Response(out.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "private, no-store"})
+
+
+# ---------------------------------------------------------------------------------------------------
+# Organiser pages
+
+
+def _event_form(form: EventForm) -> EventForm:
+    form.topics.choices = [(t.slug, t.name) for t in list_topics(db.session)]
+    form.hosts.choices = [(o.id, f"{o.name} ({o.city})" if o.city else o.name) for o in list_organisations(db.session)]
+    form.country.choices = [("", "— none (online) —")] + country_choices()
+    return form
+
+
+@bp.get("/manage")
+@organiser_required
+def manage():
+    events = services.managed_events(db.session, user=current_user)
+    counts = services.seat_counts_for(db.session, [e.id for e in events])
+    return render_template("events/manage.html", events=events, counts=counts, now=utcnow(),
+                           formats=EVENT_FORMAT_LABELS)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@organiser_required
+def create():
+    form = _event_form(EventForm())
+    if form.validate_on_submit():
+        try:
+            event = services.create_event(db.session, data=form.to_data(), created_by_id=current_user.id,
+                                          now=utcnow())
+            db.session.commit()
+        except DomainError as exc:
+            show_domain_error(exc, form)
+        else:
+            flash("The event is saved as a draft. Add the agenda, then publish it.", "success")
+            return redirect(url_for("events.detail", event_id=event.id))
+    return render_template("events/form.html", form=form, event=None)
+
+
+@bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
+@organiser_required
+def edit(event_id: int):
+    event = services.managed_event(db.session, event_id, current_user.id)
+    form = EventForm(obj=event) if request.method == "GET" else EventForm()
+    _event_form(form)
+    if request.method == "GET":
+        for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
+            getattr(form, name).data = _local(getattr(event, name), event.timezone)
+        form.topics.data = [t.slug for t in event.topics]
+        form.hosts.data = [h.id for h in event.hosts]
+        form.languages.data = ", ".join(event.languages or [])
+        form.country.data = event.country or ""
+    if form.validate_on_submit():
+        try:
+            services.update_event(db.session, event_id=event.id, data=form.to_data(), actor_id=current_user.id,
+                                  now=utcnow())
+            db.session.commit()
+        except DomainError as exc:
+            show_domain_error(exc, form)
+        else:
+            flash("The event is updated.", "success")
+            return redirect(url_for("events.detail", event_id=event_id))
+    return render_template("events/form.html", form=form, event=event)
+
+
+@bp.post("/<int:event_id>/publish")
+@organiser_required
+def publish(event_id: int):
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400, "The form expired; please try again.")
+    try:
+        services.publish_event(db.session, event_id=event_id, actor_id=current_user.id, now=utcnow())
+        db.session.commit()
+    except DomainError as exc:
+        show_domain_error(exc)
+    else:
+        flash("The event is published.", "success")
+    return redirect(url_for("events.detail", event_id=event_id))
+
+
+@bp.route("/<int:event_id>/cancel", methods=["GET", "POST"])
+@organiser_required
+def cancel(event_id: int):
+    event = services.managed_event(db.session, event_id, current_user.id)
+    form = CancelEventForm()
+    if form.validate_on_submit():
+        try:
+            services.cancel_event(db.session, event_id=event_id, actor_id=current_user.id, reason=form.reason.data,
+                                  now=utcnow())
+            db.session.commit()
+        except DomainError as exc:
+            show_domain_error(exc, form)
+        else:
+            flash("The event is cancelled; everyone enrolled will be told.", "info")
+            return redirect(url_for("events.detail", event_id=event_id))
+    return render_template("events/cancel.html", form=form, event=event)
+
+
+@bp.route("/<int:event_id>/duplicate", methods=["GET", "POST"])
+@organiser_required
+def duplicate(event_id: int):
+    event = services.managed_event(db.session, event_id, current_user.id)
+    form = DuplicateForm()
+    if request.method == "GET":
+        form.title.data = event.title
+        start = _local(event.starts_at, event.timezone)
+        try:
+            form.starts_at.data = start.replace(year=start.year + 1)
+        except ValueError:  # 29 February
+            form.starts_at.data = start.replace(year=start.year + 1, day=28)
+    if form.validate_on_submit():
+        try:
+            copy = services.duplicate_event(db.session, event_id=event_id, actor_id=current_user.id,
+                                            starts_at=form.starts_at.data, title=form.title.data, now=utcnow())
+            db.session.commit()
+        except DomainError as exc:
+            show_domain_error(exc, form)
+        else:
+            flash("The copy is saved as a draft with the agenda moved to the new dates.", "success")
+            return redirect(url_for("events.edit", event_id=copy.id))
+    return render_template("events/duplicate.html", form=form, event=event)
+
+
+@bp.route("/<int:event_id>/agenda", methods=["GET", "POST"])
+@organiser_required
+def agenda(event_id: int):
+    event = services.managed_event(db.session, event_id, current_user.id)
+    form = SessionForm()
+    if request.method == "GET":
+        last_end = event.sessions[-1].ends_at if event.sessions else event.starts_at
+        form.starts_at.data = _local(last_end, event.timezone)
+        form.ends_at.data = _local(min(last_end + timedelta(hours=1), event.ends_at), event.timezone)
+    if form.validate_on_submit():
+        try:
+            services.add_session(db.session, event_id=event_id, data=form.to_data(), actor_id=current_user.id,
+                                 now=utcnow())
+            db.session.commit()
+        except DomainError as exc:
+            show_domain_error(exc, form)
+        else:
+            flash("The session is added to the agenda.", "success")
+            return redirect(url_for("events.agenda", event_id=event_id))
+    return render_template("events/agenda.html", form=form, event=event, action_form=ActionForm())
+
+
+@bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@organiser_required
+def edit_session(session_id: int):
+    item = services.get_session(db.session, session_id)
+    event = services.managed_event(db.session, item.event_id, current_user.id)
+    form = SessionForm(obj=item) if request.method == "GET" else SessionForm()
+    if request.method == "GET":
+        form.starts_at.data = _local(item.starts_at, event.timezone)
+        form.ends_at.data = _local(item.ends_at, event.timezone)
+    if form.validate_on_submit():
+        try:
+            services.update_session(db.session, session_id=session_id, data=form.to_data(),
+                                    actor_id=current_user.id, now=utcnow())
+            db.session.commit()
+        except DomainError as exc:
+            show_domain_error(exc, form)
+        else:
+            flash("The session is updated.", "success")
+            return redirect(url_for("events.agenda", event_id=event.id))
+    return render_template("events/session_form.html", form=form, event=event, item=item)
+
+
+@bp.post("/sessions/<int:session_id>/delete")
+@organiser_required
+def delete_session(session_id: int):
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400, "The form expired; please try again.")
+    item = services.get_session(db.session, session_id)
+    event_id = item.event_id
+    try:
+        services.delete_session(db.session, session_id=session_id, actor_id=current_user.id, now=utcnow())
+        db.session.commit()
+    except DomainError as exc:
+        show_domain_error(exc)
+    else:
+        flash("The session is deleted.", "info")
+    return redirect(url_for("events.agenda", event_id=event_id))
+
+
+@bp.get("/<int:event_id>/participants")
+@organiser_required
+def participants(event_id: int):
+    event = services.managed_event(db.session, event_id, current_user.id)
+    status = request.args.get("status") or None
+    if status not in ENROLMENT_STATUSES:
+        status = None
+    q = (request.args.get("q") or "").strip()[:200]
+    people = services.participants(db.session, event_id=event.id, status=status, q=q or None)
+    return render_template(
+        "events/participants.html", event=event, people=people, status=status, q=q,
+        statuses=ENROLMENT_STATUSES, positions=services.waitlist_positions(db.session, event.id),
+        counts=services.seat_counts(db.session, event.id), units=services.attendance_units(event),
+        action_form=ActionForm(), add_form=AddParticipantForm(),
+    )
+
+
+@bp.post("/<int:event_id>/participants/add")
+@organiser_required
+def add_participant(event_id: int):
+    form = AddParticipantForm()
+    if not form.validate_on_submit():
+        flash("Enter the email of a registered person.", "danger")
+        return redirect(url_for("events.participants", event_id=event_id))
+    person = db.session.scalar(sa.select(User).where(User.email == form.email.data.strip().lower()))
+    try:
+        if person is None:
+            raise NotFound("Nobody is registered with that email; ask them to create an account first.",
+                           field="email")
+        enrolment = services.enrol(db.session, event_id=event_id, user_id=person.id, actor_id=current_user.id,
+                                   override_capacity=form.override_capacity.data, now=utcnow())
+        db.session.commit()
+    except DomainError as exc:
+        show_domain_error(exc)
+    else:
+        flash(f"{person.name} is enrolled ({enrolment.status}).", "success")
+    return redirect(url_for("events.participants", event_id=event_id))
+
+
+ENROLMENT_ACTIONS = {
+    "approve": (services.approve_enrolment, "Approved."),
+    "reject": (services.reject_enrolment, "Rejected."),
+    "promote": (services.promote_enrolment, "Promoted from the waiting list."),
+    "cancel": (services.cancel_enrolment, "Cancelled."),
+}
+
+
+@bp.post("/enrolments/<int:enrolment_id>/<action>")
+@organiser_required
+def enrolment_action(enrolment_id: int, action: str):
+    if action not in ENROLMENT_ACTIONS:
+        abort(404)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400, "The form expired; please try again.")
+    enrolment = services.get_enrolment_for(db.session, enrolment_id, current_user)
+    event_id = enrolment.event_id
+    function, message = ENROLMENT_ACTIONS[action]
+    kwargs = {"reason": form.reason.data or None} if action in ("reject", "cancel") else {}
+    try:
+        function(db.session, enrolment_id=enrolment_id, actor_id=current_user.id, now=utcnow(), **kwargs)
+        db.session.commit()
+    except DomainError as exc:
+        show_domain_error(exc)
+    else:
+        flash(message, "success")
+    return _back(url_for("events.participants", event_id=event_id))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Check-in and export
+
+
+def _unit_args(unit_key: str | None) -> dict:
+    if not unit_key:
+        return {}
+    kind, _, value = unit_key.partition(":")
+    if kind == "s" and value.isdigit():
+        return {"session_id": int(value)}
+    if kind == "d":
+        try:
+            return {"day": date.fromisoformat(value)}
+        except ValueError:
+            return {}
+    return {}
+
+
+def _unit_key(unit) -> str:
+    return f"s:{unit.session_id}" if unit.session_id is not None else f"d:{unit.day.isoformat()}"
+
+
+@bp.route("/<int:event_id>/checkin", methods=["GET", "POST"])
+@organiser_required
+def checkin(event_id: int):
+    event = services.managed_event(db.session, event_id, current_user.id)
+    units = services.attendance_units(event)
+    now = utcnow()
+    form = CheckinForm()
+    unit_key = request.values.get("unit") or ""
+    if unit_key not in {_unit_key(u) for u in units}:
+        try:
+            unit_key = _unit_key(services.pick_unit(event, units, now=now, session_id=None, day=None))
+        except DomainError:
+            unit_key = _unit_key(units[0]) if units else ""
+    q = (request.args.get("q") or "").strip()[:200]
+    if form.validate_on_submit():
+        try:
+            done = services.check_in(
+                db.session, event_id=event.id, actor_id=current_user.id, now=now,
+                ticket_code=form.ticket_code.data or None,
+                enrolment_id=int(form.enrolment_id.data) if (form.enrolment_id.data or "").isdigit() else None,
+                method="code" if form.ticket_code.data else "search", **_unit_args(unit_key))
+            name = done.enrolment.user.name
+            db.session.commit()
+        except DomainError as exc:
+            show_domain_error(exc)
+        else:
+            flash(f"✓ {name} is checked in.", "success")
+        return redirect(url_for("events.checkin", event_id=event.id, unit=unit_key, q=q or None))
+    people = services.participants(db.session, event_id=event.id, status="confirmed", q=q or None)
+    unit = next((u for u in units if _unit_key(u) == unit_key), None)
+    done = {}
+    if unit is not None:
+        for person in people:
+            for c in person.checkins:
+                if (c.session_id, c.day) == (unit.session_id, unit.day):
+                    done[person.id] = c
+    return render_template("events/checkin.html", event=event, units=units, unit=unit, unit_key=unit_key,
+                           unit_key_of=_unit_key, people=people, done=done, q=q, form=form,
+                           action_form=ActionForm())
+
+
+@bp.post("/checkins/<int:checkin_id>/undo")
+@organiser_required
+def undo_checkin(checkin_id: int):
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400, "The form expired; please try again.")
+    item = db.session.get(Checkin, checkin_id)
+    if item is None:
+        raise NotFound("No such check-in.")
+    event_id = item.enrolment.event_id
+    try:
+        services.undo_checkin(db.session, checkin_id=checkin_id, actor_id=current_user.id, now=utcnow())
+        db.session.commit()
+    except DomainError as exc:
+        show_domain_error(exc)
+    else:
+        flash("The check-in is undone.", "info")
+    return _back(url_for("events.checkin", event_id=event_id))
+
+
+@bp.get("/<int:event_id>/export.csv")
+@organiser_required
+def export_csv(event_id: int):
+    event = services.managed_event(db.session, event_id, current_user.id)
+    units = services.attendance_units(event)
+    people = services.participants(db.session, event_id=event.id)
+    positions = services.waitlist_positions(db.session, event.id)
+    summary = services.summarise_attendance(event, people, [c for p in people for c in p.checkins])
+    zone = ZoneInfo(event.timezone)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["name", "email", "organisation", "status", "waitlist_position", "ticket_code", "enrolled_at",
+                     "confirmed_at", *[u.label for u in units], "units_attended", "attendance_percent",
+                     "hours_attended", "meets_minimum"])
+    for person in people:
+        att = summary[person.id]
+        attended = {u.key for u in att.attended}
+        writer.writerow([safe_cell(v) for v in [
+            person.user.name, person.user.email, person.user.organisation.name if person.user.organisation else "",
+            person.status, positions.get(person.id, ""), person.ticket_code,
+            person.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+            person.confirmed_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if person.confirmed_at else "",
+            *["x" if u.key in attended else "" for u in units], len(att.attended),
+            round(att.share * 100), att.hours_attended, "yes" if att.meets_minimum else "no",
+        ]])
+    filename = f"{event.slug}-participants.csv"
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -1,0 +1,116 @@
+"""Event forms: they parse types; the services validate the rules and name the failing field."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    DecimalField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.events.models import EVENT_FORMAT_LABELS
+
+DT_FORMAT = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+
+class EventForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    format = SelectField("Format", choices=list(EVENT_FORMAT_LABELS.items()))
+    summary = TextAreaField("Summary (one or two sentences)", validators=[Optional(), Length(max=500)])
+    description = TextAreaField("Description (Markdown)", validators=[Optional(), Length(max=20000)])
+    topics = SelectMultipleField("Topics", validators=[Optional()])
+    hosts = SelectMultipleField("Host organisations / cities", coerce=int, validators=[Optional()])
+    languages = StringField("Languages (ISO codes, comma-separated)", default="en",
+                            validators=[Optional(), Length(max=60)])
+    timezone = StringField("Time zone of the venue (IANA)", default="Europe/Berlin",
+                           validators=[DataRequired(), Length(max=64)])
+    starts_at = DateTimeLocalField("Starts (local time at the venue)", format=DT_FORMAT, validators=[DataRequired()])
+    ends_at = DateTimeLocalField("Ends (local time at the venue)", format=DT_FORMAT, validators=[DataRequired()])
+    venue = StringField("Venue", validators=[Optional(), Length(max=200)])
+    address = StringField("Address", validators=[Optional(), Length(max=300)])
+    city = StringField("City", validators=[Optional(), Length(max=120)])
+    country = SelectField("Country", validators=[Optional()])
+    online_url = StringField("Online URL (for online or hybrid events)", validators=[Optional(), Length(max=300)])
+    capacity = IntegerField("Capacity (empty = unlimited)", validators=[Optional()])
+    registration_opens_at = DateTimeLocalField("Registration opens", format=DT_FORMAT, validators=[Optional()])
+    registration_closes_at = DateTimeLocalField("Registration closes", format=DT_FORMAT, validators=[Optional()])
+    requires_approval = BooleanField("Enrolments need approval by an organiser")
+    waitlist_mode = SelectField("Waiting list", choices=[
+        ("auto", "Automatic: the first person waiting gets a freed seat"),
+        ("offer", "Offer: the first person waiting is offered the seat and must accept"),
+    ])
+    offer_hours = IntegerField("Hours to accept an offered seat", default=48, validators=[Optional()])
+    hours = DecimalField("Declared hours (for certificates)", places=2, validators=[Optional()])
+    min_attendance_percent = IntegerField("Minimum attendance for a certificate (%)", default=100,
+                                          validators=[Optional()])
+    auto_certificates = BooleanField("Issue certificates automatically after the event", default=True)
+    submit = SubmitField("Save")
+
+    def to_data(self) -> dict:
+        """The event data dict the services take (datetimes are naive: local time in `timezone`)."""
+        names = ("title", "format", "summary", "description", "topics", "hosts", "languages", "timezone",
+                 "starts_at", "ends_at", "venue", "address", "city", "country", "online_url", "capacity",
+                 "registration_opens_at", "registration_closes_at", "requires_approval", "waitlist_mode",
+                 "offer_hours", "hours", "min_attendance_percent", "auto_certificates")
+        data = {name: getattr(self, name).data for name in names}
+        data["online_url"] = data["online_url"] or None
+        data["country"] = data["country"] or None
+        return data
+
+
+class SessionForm(FlaskForm):
+    title = StringField("Title (for information trips: the site visited)", validators=[DataRequired(),
+                                                                                        Length(max=200)])
+    starts_at = DateTimeLocalField("Starts (local time)", format=DT_FORMAT, validators=[DataRequired()])
+    ends_at = DateTimeLocalField("Ends (local time)", format=DT_FORMAT, validators=[DataRequired()])
+    location = StringField("Room or location", validators=[Optional(), Length(max=200)])
+    address = StringField("Address (itinerary stops)", validators=[Optional(), Length(max=300)])
+    speakers = StringField("Speakers / hosts", validators=[Optional(), Length(max=500)])
+    description = TextAreaField("Description (Markdown)", validators=[Optional(), Length(max=10000)])
+    submit = SubmitField("Save session")
+
+    def to_data(self) -> dict:
+        return {name: getattr(self, name).data or "" for name in
+                ("title", "starts_at", "ends_at", "location", "address", "speakers", "description")}
+
+
+class CancelEventForm(FlaskForm):
+    reason = TextAreaField("Reason (shown to everyone enrolled)", validators=[DataRequired(), Length(max=2000)])
+    submit = SubmitField("Cancel the event")
+
+
+class DuplicateForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    starts_at = DateTimeLocalField("New start (local time)", format=DT_FORMAT, validators=[DataRequired()])
+    submit = SubmitField("Create the copy")
+
+
+class ActionForm(FlaskForm):
+    """A button that only needs CSRF protection."""
+
+    reason = StringField("Reason", validators=[Optional(), Length(max=500)])
+    submit = SubmitField("Go")
+
+
+class AddParticipantForm(FlaskForm):
+    email = EmailField("Email of a registered person", validators=[DataRequired(), Length(max=254)])
+    override_capacity = BooleanField("Beyond capacity if the event is full")
+    submit = SubmitField("Enrol")
+
+
+class CheckinForm(FlaskForm):
+    ticket_code = StringField("Ticket code", validators=[Optional(), Length(max=64)])
+    enrolment_id = HiddenField()
+    unit = HiddenField()
+    submit = SubmitField("Check in")
+

@@ -1,0 +1,319 @@
+"""Event services against a real session: planning, enrolment, waiting list, offers, attendance."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.events import services, signals
+from app.events.models import Enrolment, EventNotification
+from app.sqltypes import utcnow
+from tests.factories import make_event, make_organiser, make_session, make_user
+
+
+def _people(session, n):
+    return [make_user(session) for _ in range(n)]
+
+
+def _data(**overrides):
+    data = {"title": "Circular economy workshop", "format": "workshop", "timezone": "Europe/Berlin",
+            "starts_at": "2031-05-04T09:00", "ends_at": "2031-05-04T17:00", "venue": "Neues Rathaus",
+            "city": "Leipzig", "country": "de", "capacity": 20, "topics": ["circular-economy"]}
+    data.update(overrides)
+    return data
+
+
+def test_create_event_parses_local_times_and_makes_a_draft(session):
+    organiser = make_organiser(session)
+    event = services.create_event(session, data=_data(), created_by_id=organiser.id, now=utcnow())
+    assert event.status == "draft" and event.slug == "circular-economy-workshop-2031"
+    assert event.starts_at == datetime(2031, 5, 4, 7, 0, tzinfo=UTC)  # CEST = UTC+2
+    assert event.country == "DE" and [t.slug for t in event.topics] == ["circular-economy"]
+    assert event.organisers == [organiser] and event.created_by_id == organiser.id
+    second = services.create_event(session, data=_data(starts_at="2031-05-04T09:00:00+00:00"),
+                                   created_by_id=organiser.id, now=utcnow())
+    assert second.slug == "circular-economy-workshop-2031-2"
+    assert second.starts_at == datetime(2031, 5, 4, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("overrides, field", [
+    ({"ends_at": "2031-05-04T08:00"}, "ends_at"),
+    ({"timezone": "Mars/Olympus"}, "timezone"),
+    ({"capacity": -1}, "capacity"),
+    ({"capacity": "many"}, "capacity"),
+    ({"title": "x" * 201}, "title"),
+    ({"title": ""}, "title"),
+    ({"format": "party"}, "format"),
+    ({"starts_at": "next tuesday"}, "starts_at"),
+    ({"country": "XX"}, "country"),
+    ({"online_url": "javascript:alert(1)"}, "online_url"),
+    ({"topics": ["no-such-topic"]}, "topics"),
+    ({"registration_opens_at": "2031-05-01T00:00", "registration_closes_at": "2031-04-01T00:00"},
+     "registration_closes_at"),
+    ({"bogus": 1}, "bogus"),
+    ({"summary": "a\x00b"}, "summary"),
+    ({"capacity": 10**12}, "capacity"),
+])
+def test_create_event_bad_input_names_the_field(session, overrides, field):
+    organiser = make_organiser(session)
+    with pytest.raises(ValidationFailed) as info:
+        services.create_event(session, data=_data(**overrides), created_by_id=organiser.id, now=utcnow())
+    assert field in info.value.fields
+
+
+def test_participants_cannot_create_events(session):
+    with pytest.raises(Forbidden):
+        services.create_event(session, data=_data(), created_by_id=make_user(session).id, now=utcnow())
+
+
+def test_enrol_confirms_then_waitlists_with_positions(session):
+    event = make_event(session, capacity=2)
+    people = _people(session, 5)
+    now = utcnow()
+    statuses = [services.enrol(session, event_id=event.id, user_id=p.id, now=now).status for p in people]
+    assert statuses == ["confirmed", "confirmed", "waitlisted", "waitlisted", "waitlisted"]
+    positions = services.waitlist_positions(session, event.id)
+    assert sorted(positions.values()) == [1, 2, 3]
+    third = session.scalar(sa.select(Enrolment).where(Enrolment.user_id == people[2].id))
+    assert services.waitlist_position(session, third) == 1
+    assert services.positions_for_user(session, people[4].id) == {
+        session.scalar(sa.select(Enrolment.id).where(Enrolment.user_id == people[4].id)): 3}
+    with pytest.raises(services.AlreadyEnrolled):
+        services.enrol(session, event_id=event.id, user_id=people[0].id, now=now)
+
+
+def test_cancellation_frees_seat_for_first_waiting_and_signals(session):
+    event = make_event(session, capacity=1)
+    a, b, c = _people(session, 3)
+    now = utcnow()
+    seen = []
+
+    def listener(sender, **kwargs):
+        seen.append((sender.user_id, kwargs["old_status"], sender.status, kwargs["notification"].kind))
+        assert kwargs["session"] is session and kwargs["now"] == now
+
+    signals.enrolment_status_changed.connect(listener)
+    try:
+        first = services.enrol(session, event_id=event.id, user_id=a.id, now=now)
+        services.enrol(session, event_id=event.id, user_id=b.id, now=now)
+        services.enrol(session, event_id=event.id, user_id=c.id, now=now)
+        services.cancel_enrolment(session, enrolment_id=first.id, actor_id=a.id, now=now, reason="ill")
+    finally:
+        signals.enrolment_status_changed.disconnect(listener)
+    assert seen == [
+        (a.id, None, "confirmed", "enrolment_confirmed"), (b.id, None, "waitlisted", "enrolment_waitlisted"),
+        (c.id, None, "waitlisted", "enrolment_waitlisted"), (a.id, "confirmed", "cancelled", "enrolment_cancelled"),
+        (b.id, "waitlisted", "confirmed", "enrolment_confirmed"),
+    ]
+    assert session.scalar(sa.select(sa.func.count()).select_from(EventNotification)) == 5
+    assert list(services.waitlist_positions(session, event.id).values()) == [1]
+    # enrolling again after a cancellation reuses the row and joins the end of the queue
+    again = services.enrol(session, event_id=event.id, user_id=a.id, now=now)
+    assert again.id == first.id and again.status == "waitlisted"
+    assert services.waitlist_position(session, again) == 2
+
+
+def test_offer_mode_offers_accepts_and_expires(session):
+    event = make_event(session, capacity=1, waitlist_mode="offer", offer_hours=24)
+    a, b, c = _people(session, 3)
+    now = utcnow()
+    ea = services.enrol(session, event_id=event.id, user_id=a.id, now=now)
+    eb = services.enrol(session, event_id=event.id, user_id=b.id, now=now)
+    ec = services.enrol(session, event_id=event.id, user_id=c.id, now=now)
+    services.cancel_enrolment(session, enrolment_id=ea.id, actor_id=a.id, now=now)
+    assert eb.status == "offered" and eb.offer_expires_at == now + timedelta(hours=24)
+    assert services.seat_counts(session, event.id).seats_left(1) == 0
+    with pytest.raises(NotFound):
+        services.accept_offer(session, enrolment_id=eb.id, user_id=c.id, now=now)
+    assert services.expire_offers(session, now=now + timedelta(hours=23)) == 0
+    assert services.expire_offers(session, now=now + timedelta(hours=25)) == 1
+    assert eb.status == "expired" and ec.status == "offered"
+    with pytest.raises(Conflict):
+        services.accept_offer(session, enrolment_id=eb.id, user_id=b.id, now=now + timedelta(hours=25))
+    services.accept_offer(session, enrolment_id=ec.id, user_id=c.id, now=now + timedelta(hours=26))
+    assert ec.status == "confirmed"
+
+
+def test_approval_flow_and_capacity_increase(session):
+    organiser = make_organiser(session)
+    event = make_event(session, organisers=[organiser], capacity=1, requires_approval=True)
+    a, b = _people(session, 2)
+    now = utcnow()
+    ea = services.enrol(session, event_id=event.id, user_id=a.id, now=now)
+    eb = services.enrol(session, event_id=event.id, user_id=b.id, now=now)
+    assert (ea.status, eb.status) == ("pending", "pending")
+    with pytest.raises(Forbidden):
+        services.reject_enrolment(session, enrolment_id=ea.id, actor_id=a.id, now=now)
+    with pytest.raises(NotFound):  # someone else's enrolment is not found at all
+        services.approve_enrolment(session, enrolment_id=eb.id, actor_id=a.id, now=now)
+    services.approve_enrolment(session, enrolment_id=ea.id, actor_id=organiser.id, now=now)
+    services.approve_enrolment(session, enrolment_id=eb.id, actor_id=organiser.id, now=now)
+    assert (ea.status, eb.status) == ("confirmed", "waitlisted")
+    with pytest.raises(ValidationFailed) as info:
+        services.update_event(session, event_id=event.id, data={"capacity": 0}, actor_id=organiser.id, now=now)
+    assert "capacity" in info.value.fields
+    services.update_event(session, event_id=event.id, data={"capacity": 2}, actor_id=organiser.id, now=now)
+    assert eb.status == "confirmed"
+
+
+def test_enrolment_refused_for_draft_cancelled_past_and_closed(session):
+    organiser = make_organiser(session)
+    person = make_user(session)
+    now = utcnow()
+    draft = make_event(session, organisers=[organiser], status="draft")
+    with pytest.raises(NotFound):
+        services.enrol(session, event_id=draft.id, user_id=person.id, now=now)
+    cancelled = make_event(session, organisers=[organiser], status="cancelled", cancel_reason="storm")
+    with pytest.raises(services.RegistrationClosed, match="cancelled"):
+        services.enrol(session, event_id=cancelled.id, user_id=person.id, now=now)
+    past = make_event(session, organisers=[organiser], starts_at=now - timedelta(days=2),
+                      ends_at=now - timedelta(days=1))
+    with pytest.raises(services.RegistrationClosed, match="already taken place"):
+        services.enrol(session, event_id=past.id, user_id=person.id, now=now)
+    closed = make_event(session, organisers=[organiser], capacity=0, registration_closes_at=now - timedelta(hours=1))
+    with pytest.raises(services.RegistrationClosed, match="closed"):
+        services.enrol(session, event_id=closed.id, user_id=person.id, now=now)
+    # organisers enrol walk-ins after closing, beyond capacity, and into past events (paper sheets)
+    walk_in = services.enrol(session, event_id=closed.id, user_id=person.id, now=now, actor_id=organiser.id,
+                             override_capacity=True)
+    assert walk_in.status == "confirmed" and walk_in.is_over_capacity
+    late = services.enrol(session, event_id=past.id, user_id=person.id, now=now, actor_id=organiser.id)
+    assert late.status == "confirmed"
+    with pytest.raises(Forbidden):
+        services.enrol(session, event_id=past.id, user_id=organiser.id, now=now, actor_id=person.id)
+
+
+def test_update_event_bumps_revision_on_time_place_status(session):
+    organiser = make_organiser(session)
+    event = make_event(session, organisers=[organiser])
+    changes = []
+
+    def listener(sender, **kwargs):
+        changes.append(kwargs["changes"])
+
+    signals.event_changed.connect(listener)
+    try:
+        now = utcnow()
+        services.update_event(session, event_id=event.id, data={"summary": "New words"}, actor_id=organiser.id,
+                              now=now)
+        assert event.revision == 0
+        services.update_event(session, event_id=event.id, data={"venue": "Gewandhaus"}, actor_id=organiser.id,
+                              now=now)
+        services.update_event(session, event_id=event.id,
+                              data={"starts_at": event.starts_at + timedelta(hours=1)}, actor_id=organiser.id,
+                              now=now)
+        services.cancel_event(session, event_id=event.id, actor_id=organiser.id, reason="Storm", now=now)
+    finally:
+        signals.event_changed.disconnect(listener)
+    assert changes == [{"place"}, {"time"}, {"status"}]
+    assert event.revision == 3 and event.status == "cancelled" and event.cancel_reason == "Storm"
+
+
+def test_sessions_must_lie_within_event_and_moving_event_respects_agenda(session):
+    organiser = make_organiser(session)
+    event = make_event(session, organisers=[organiser])
+    now = utcnow()
+    with pytest.raises(ValidationFailed) as info:
+        services.add_session(session, event_id=event.id, actor_id=organiser.id, now=now, data={
+            "title": "Too early", "starts_at": event.starts_at - timedelta(hours=1), "ends_at": event.starts_at})
+    assert "starts_at" in info.value.fields
+    item = services.add_session(session, event_id=event.id, actor_id=organiser.id, now=now, data={
+        "title": "Opening", "starts_at": event.starts_at.isoformat(), "ends_at": event.starts_at + timedelta(hours=1)})
+    with pytest.raises(ValidationFailed):
+        services.update_event(session, event_id=event.id, actor_id=organiser.id, now=now,
+                              data={"starts_at": event.starts_at + timedelta(hours=2)})
+    session.rollback()
+    assert item.id
+
+
+def test_duplicate_copies_agenda_without_participants(session):
+    organiser = make_organiser(session)
+    event = make_event(session, organisers=[organiser], topics=["energy-efficiency"], capacity=5)
+    make_session(session, event, title="Site visit")
+    services.enrol(session, event_id=event.id, user_id=make_user(session).id, now=utcnow())
+    new_start = event.starts_at + timedelta(days=365)
+    copy = services.duplicate_event(session, event_id=event.id, actor_id=organiser.id, starts_at=new_start,
+                                    now=utcnow())
+    assert copy.status == "draft" and copy.duplicated_from_id == event.id and copy.enrolments == []
+    assert copy.starts_at == new_start and [s.title for s in copy.sessions] == ["Site visit"]
+    assert copy.sessions[0].starts_at == new_start and [t.slug for t in copy.topics] == ["energy-efficiency"]
+
+
+def test_check_in_per_session_and_attendance(session):
+    organiser = make_organiser(session)
+    event = make_event(session, organisers=[organiser], min_attendance_percent=50, hours=6)
+    s1 = make_session(session, event, title="Morning")
+    s2 = make_session(session, event, title="Afternoon", starts_at=event.starts_at + timedelta(hours=4),
+                      ends_at=event.starts_at + timedelta(hours=8))
+    a, b = _people(session, 2)
+    now = utcnow()
+    ea = services.enrol(session, event_id=event.id, user_id=a.id, now=now)
+    checkin = services.check_in(session, event_id=event.id, actor_id=organiser.id, now=now,
+                                ticket_code=ea.ticket_code.lower(), session_id=s1.id)
+    assert checkin.method == "code"
+    with pytest.raises(Conflict, match="already checked in"):
+        services.check_in(session, event_id=event.id, actor_id=organiser.id, now=now, enrolment_id=ea.id,
+                          session_id=s1.id)
+    with pytest.raises(ValidationFailed):  # two sessions, none running now: which one?
+        services.check_in(session, event_id=event.id, actor_id=organiser.id, now=now, enrolment_id=ea.id)
+    summary = services.attendance_summary(session, event.id)[ea.id]
+    assert [u.session_id for u in summary.attended] == [s1.id] and summary.total_units == 2
+    assert summary.share == 0.5 and summary.meets_minimum and summary.hours_attended == 2.0
+    services.check_in(session, event_id=event.id, actor_id=organiser.id, now=now, enrolment_id=ea.id,
+                      session_id=s2.id)
+    assert services.attendance_summary(session, event.id)[ea.id].hours_attended == 6.0
+    services.undo_checkin(session, checkin_id=checkin.id, actor_id=organiser.id, now=now)
+    assert services.attendance_summary(session, event.id)[ea.id].share == 0.5
+    # not confirmed: refused with the reason
+    event.capacity = 1
+    eb = services.enrol(session, event_id=event.id, user_id=b.id, now=now)
+    with pytest.raises(Conflict, match="waiting list"):
+        services.check_in(session, event_id=event.id, actor_id=organiser.id, now=now, enrolment_id=eb.id,
+                          session_id=s1.id)
+    with pytest.raises(Forbidden):
+        services.check_in(session, event_id=event.id, actor_id=a.id, now=now, enrolment_id=ea.id, session_id=s1.id)
+
+
+def test_days_are_units_without_sessions(session):
+    organiser = make_organiser(session)
+    event = make_event(session, organisers=[organiser], timezone="Africa/Johannesburg",
+                       starts_at=datetime(2031, 3, 2, 7, 0, tzinfo=UTC), ends_at=datetime(2031, 3, 4, 15, 0, tzinfo=UTC),
+                       city="Durban", country="ZA", hours=24)
+    units = services.attendance_units(event)
+    assert [u.day for u in units] == [date(2031, 3, 2), date(2031, 3, 3), date(2031, 3, 4)]
+    assert [u.hours for u in units] == [8.0, 8.0, 8.0]
+    person = make_user(session)
+    now = datetime(2031, 3, 3, 8, 0, tzinfo=UTC)
+    enrolment = services.enrol(session, event_id=event.id, user_id=person.id, now=now, actor_id=organiser.id)
+    checkin = services.check_in(session, event_id=event.id, actor_id=organiser.id, now=now, enrolment_id=enrolment.id)
+    assert checkin.day == date(2031, 3, 3)
+    with pytest.raises(ValidationFailed):
+        services.check_in(session, event_id=event.id, actor_id=organiser.id, now=now, enrolment_id=enrolment.id,
+                          day="2031-03-09")
+
+
+def test_list_events_filters(session):
+    make_event(session, title="Mobility conference", format="conference", city="Curitiba", country="BR",
+               topics=["sustainable-transport"], languages=["pt", "en"])
+    make_event(session, title="Waste workshop", city="Leipzig", topics=["circular-economy"])
+    make_event(session, title="Draft thing", status="draft")
+    now = utcnow()
+
+    def titles(**kwargs):
+        filters = services.parse_filters(kwargs)
+        return [e.title for e in services.list_events(session, now=now, filters=filters).items]
+
+    assert titles() == ["Mobility conference", "Waste workshop"] or len(titles()) == 2
+    assert titles(format="conference") == ["Mobility conference"]
+    assert titles(topic="circular-economy") == ["Waste workshop"]
+    assert titles(country="br") == ["Mobility conference"]
+    assert titles(city="leipzig") == ["Waste workshop"]
+    assert titles(language="pt") == ["Mobility conference"]
+    assert titles(q="WASTE") == ["Waste workshop"]
+    assert titles(q="100%_") == []
+    assert titles(**{"from": (now + timedelta(days=30)).date().isoformat()}) == []
+    with pytest.raises(ValidationFailed):
+        services.parse_filters({"from": "yesterday"})

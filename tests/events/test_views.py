@@ -1,0 +1,257 @@
+"""Event pages: browsing, enrolment, organiser pages, check-in, CSV export; query counts; escaping."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app.events import services
+from app.events.models import Checkin, Enrolment, Event
+from app.sqltypes import utcnow
+from tests.conftest import post_form
+from tests.factories import make_event, make_organisation, make_organiser, make_session, make_user
+
+
+def test_list_page_filters_and_escapes(client, session):
+    make_event(session, title="<script>alert(1)</script> Mobility", format="conference", city="Curitiba",
+               country="BR", topics=["sustainable-transport"])
+    make_event(session, title="Waste workshop", topics=["circular-economy"])
+    make_event(session, title="Secret draft", status="draft")
+    session.commit()
+    html = client.get("/events/").get_data(as_text=True)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Mobility" in html and "<script>alert(1)" not in html
+    assert "Waste workshop" in html and "Secret draft" not in html
+    html = client.get("/events/?topic=circular-economy").get_data(as_text=True)
+    assert "Waste workshop" in html and "Mobility" not in html
+    assert client.get("/events/?format=nonsense&from=garbage").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/events/", "/events/archive"])
+def test_list_page_query_count_is_constant(client, session, count_queries, path):
+    organiser = make_organiser(session)
+    now = utcnow()
+
+    def add(n):
+        for i in range(n):
+            past = path.endswith("archive")
+            start = now + timedelta(days=-30 + i if past else 5 + i)
+            event = make_event(session, organisers=[organiser], topics=["circular-economy", "energy-efficiency"],
+                               capacity=3, starts_at=start, ends_at=start + timedelta(hours=3))
+            services.enrol(session, event_id=event.id, user_id=make_user(session).id, now=now - timedelta(days=60),
+                           actor_id=organiser.id)
+        session.commit()
+
+    add(5)
+    with count_queries() as few:
+        assert client.get(path).status_code == 200
+    add(45)
+    with count_queries() as many:
+        response = client.get(path)
+    assert response.status_code == 200
+    assert response.get_data(as_text=True).count('class="list-group-item list-group-item-action"') == 20
+    assert many.count == few.count, many.statements
+
+
+def test_detail_page_shows_agenda_seats_and_reason(client, session, auth):
+    host = make_organisation(session, name="eThekwini Municipality", city="Durban", country="ZA")
+    event = make_event(session, title="Durban trip", format="information_trip", capacity=1,
+                       timezone="Africa/Johannesburg", city="Durban", country="ZA", hosts=[host],
+                       description="**Bold** <script>x()</script>")
+    make_session(session, event, title="Inanda Dam site visit", address="Inanda Road")
+    make_user(session, email="viewer@example.org", timezone="Asia/Kolkata")
+    other = make_user(session)
+    services.enrol(session, event_id=event.id, user_id=other.id, now=utcnow())
+    session.commit()
+    html = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert "Itinerary" in html and "Inanda Dam site visit" in html and "eThekwini Municipality (Durban, ZA)" in html
+    assert "<strong>Bold</strong>" in html and "<script>x()" not in html
+    assert "0 of 1 seats left" in html and "Africa/Johannesburg" in html
+    auth.login("viewer@example.org")
+    html = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert "Your time (Asia/Kolkata)" in html and "Join the waiting list" in html
+    response = post_form(client, f"/events/{event.id}", {}, action=f"/events/{event.id}/enrol")
+    assert response.status_code == 302
+    html = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert "position 1 on the waiting list" in html
+
+
+def test_drafts_are_hidden_and_closed_reason_shown(client, session):
+    draft = make_event(session, status="draft")
+    now = utcnow()
+    past = make_event(session, starts_at=now - timedelta(days=3), ends_at=now - timedelta(days=2))
+    session.commit()
+    assert client.get(f"/events/{draft.id}").status_code == 404
+    assert client.get("/events/999999").status_code == 404
+    assert "already taken place" in client.get(f"/events/{past.id}").get_data(as_text=True)
+
+
+def test_enrol_cancel_my_events_and_ticket(client, session, auth):
+    event = make_event(session, title="Energy training", format="training")
+    person = make_user(session, email="p@example.org")
+    intruder = make_user(session, email="i@example.org")
+    session.commit()
+    auth.login("p@example.org")
+    post_form(client, f"/events/{event.id}", {}, action=f"/events/{event.id}/enrol")
+    enrolment = session.scalar(sa.select(Enrolment).where(Enrolment.user_id == person.id))
+    assert enrolment.status == "confirmed"
+    html = client.get("/events/mine").get_data(as_text=True)
+    assert "Energy training" in html and "confirmed" in html
+    ticket = client.get(f"/events/tickets/{enrolment.id}").get_data(as_text=True)
+    assert enrolment.ticket_code in ticket and "<svg" in ticket and f">{enrolment.id}<" not in ticket
+    qr = client.get(f"/events/tickets/{enrolment.id}/qr.svg")
+    assert qr.mimetype == "image/svg+xml" and qr.data.startswith(b"<?xml")
+    post_form(client, "/events/mine", {}, action=f"/events/enrolments/{enrolment.id}/cancel")
+    session.expire_all()
+    assert session.get(Enrolment, enrolment.id).status == "cancelled"
+    auth.logout()
+    auth.login("i@example.org")
+    assert client.get(f"/events/tickets/{enrolment.id}").status_code == 404
+    response = post_form(client, "/events/mine", {}, action=f"/events/enrolments/{enrolment.id}/cancel")
+    assert response.status_code == 302
+    assert intruder.id
+
+
+def test_organiser_creates_edits_publishes_duplicates(client, session, auth):
+    organiser = make_organiser(session, email="o@example.org")
+    org = make_organisation(session, name="Pune Municipal Corporation", city="Pune", country="IN")
+    session.commit()
+    auth.login("o@example.org")
+    data = {"title": "Pune water workshop", "format": "workshop", "summary": "Water", "description": "",
+            "topics": ["poverty-reduction"], "hosts": [str(org.id)], "languages": "en, hi",
+            "timezone": "Asia/Kolkata", "starts_at": "2031-02-03T10:00", "ends_at": "2031-02-03T09:00",
+            "venue": "PMC Hall", "city": "Pune", "country": "IN", "capacity": "30", "waitlist_mode": "auto",
+            "offer_hours": "48", "min_attendance_percent": "100", "auto_certificates": "y"}
+    response = post_form(client, "/events/new", data)
+    assert response.status_code == 200 and "The end must be after the start." in response.get_data(as_text=True)
+    assert session.scalar(sa.select(sa.func.count()).select_from(Event)) == 0
+    response = post_form(client, "/events/new", {**data, "ends_at": "2031-02-03T16:00"})
+    assert response.status_code == 302
+    event = session.scalar(sa.select(Event))
+    assert event.status == "draft" and event.organisers == [organiser] and event.languages == ["en", "hi"]
+    assert event.hosts[0].name == "Pune Municipal Corporation" and event.starts_at.hour == 4  # 10:00 IST
+    edit_page = client.get(f"/events/{event.id}/edit").get_data(as_text=True)
+    assert 'value="2031-02-03T10:00"' in edit_page
+    response = post_form(client, f"/events/{event.id}/edit", {**data, "ends_at": "2031-02-03T16:00", "capacity": "-5"})
+    assert "at least 0" in response.get_data(as_text=True)
+    post_form(client, f"/events/{event.id}", {}, action=f"/events/{event.id}/publish")
+    session.expire_all()
+    assert session.get(Event, event.id).status == "published"
+    response = post_form(client, f"/events/{event.id}/agenda", {
+        "title": "Field visit", "starts_at": "2031-02-03T17:00", "ends_at": "2031-02-03T18:00"})
+    assert "Sessions must lie within the event" in response.get_data(as_text=True)
+    post_form(client, f"/events/{event.id}/agenda", {
+        "title": "Field visit", "starts_at": "2031-02-03T14:00", "ends_at": "2031-02-03T16:00"})
+    response = post_form(client, f"/events/{event.id}/duplicate", {"title": "Pune water workshop II",
+                                                                  "starts_at": "2032-02-03T10:00"})
+    assert response.status_code == 302
+    copy = session.scalar(sa.select(Event).where(Event.duplicated_from_id == event.id))
+    assert copy.status == "draft" and copy.sessions[0].title == "Field visit"
+    assert "Pune water workshop" in client.get("/events/manage").get_data(as_text=True)
+    response = post_form(client, f"/events/{event.id}/cancel", {"reason": "Monsoon"})
+    session.expire_all()
+    assert session.get(Event, event.id).cancel_reason == "Monsoon"
+
+
+def test_other_organisers_cannot_manage(client, session, auth):
+    event = make_event(session)
+    make_organiser(session, email="other@example.org")
+    participant = make_user(session, email="pp@example.org")
+    session.commit()
+    auth.login("other@example.org")
+    assert client.get(f"/events/{event.id}/edit").status_code == 403
+    assert client.get(f"/events/{event.id}/participants").status_code == 403
+    assert client.get(f"/events/{event.id}/export.csv").status_code == 403
+    auth.logout()
+    auth.login("pp@example.org")
+    assert client.get(f"/events/{event.id}/checkin").status_code == 403
+    assert participant.id
+
+
+def test_participants_checkin_and_csv_export_neutralises_formulas(client, session, auth):
+    organiser = make_organiser(session, email="org@example.org")
+    event = make_event(session, organisers=[organiser], capacity=1, requires_approval=True)
+    item = make_session(session, event, title="Opening")
+    evil = make_user(session, name="=HYPERLINK(\"http://evil\",\"x\")", email="evil@example.org")
+    plus = make_user(session, name="+SUM(1,2)")
+    dash = make_user(session, name="-2+3")
+    at = make_user(session, name="@cmd")
+    now = utcnow()
+    ids = [services.enrol(session, event_id=event.id, user_id=u.id, now=now).id for u in (evil, plus, dash, at)]
+    session.commit()
+    auth.login("org@example.org")
+    html = client.get(f"/events/{event.id}/participants?status=pending").get_data(as_text=True)
+    assert html.count("Approve") == 4
+    post_form(client, f"/events/{event.id}/participants", {},
+              action=f"/events/enrolments/{ids[0]}/approve")
+    post_form(client, f"/events/{event.id}/participants", {}, action=f"/events/enrolments/{ids[1]}/approve")
+    session.expire_all()
+    assert [session.get(Enrolment, i).status for i in ids[:2]] == ["confirmed", "waitlisted"]
+    post_form(client, f"/events/{event.id}/participants", {}, action=f"/events/enrolments/{ids[1]}/promote")
+    post_form(client, f"/events/{event.id}/participants", {"email": "nobody@example.org"},
+              action=f"/events/{event.id}/participants/add")
+    # check-in page: by code and by search, refused for someone not confirmed
+    code = session.get(Enrolment, ids[0]).ticket_code
+    page = f"/events/{event.id}/checkin?unit=s:{item.id}"
+    response = post_form(client, page, {"ticket_code": code.lower(), "unit": f"s:{item.id}"},
+                         action=f"/events/{event.id}/checkin", follow_redirects=True)
+    assert "is checked in" in response.get_data(as_text=True)
+    response = post_form(client, page, {"enrolment_id": str(ids[2]), "unit": f"s:{item.id}"},
+                         action=f"/events/{event.id}/checkin", follow_redirects=True)
+    assert "waiting for approval" in response.get_data(as_text=True)
+    assert "✓" in client.get(page).get_data(as_text=True)
+    export = client.get(f"/events/{event.id}/export.csv")
+    assert export.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(export.get_data(as_text=True).lstrip("\ufeff"))))
+    names = {row[0] for row in rows[1:]}
+    assert names == {"'=HYPERLINK(\"http://evil\",\"x\")", "'+SUM(1,2)", "'-2+3", "'@cmd"}
+    for row in rows[1:]:
+        assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row)
+    by_name = {row[0]: row for row in rows[1:]}
+    assert by_name["'=HYPERLINK(\"http://evil\",\"x\")"][rows[0].index("Opening")] == "x"
+    checkin = session.scalar(sa.select(Checkin))
+    post_form(client, page, {}, action=f"/events/checkins/{checkin.id}/undo")
+    session.expire_all()
+    assert session.scalar(sa.select(sa.func.count()).select_from(Checkin)) == 0
+
+
+def test_other_list_pages_have_constant_query_counts_and_escape(client, session, auth, count_queries):
+    organiser = make_organiser(session, email="lists@example.org")
+    me = make_user(session, email="me@example.org", name="<b>Me</b>")
+    event = make_event(session, organisers=[organiser], title="<i>Main</i>", capacity=2)
+    make_session(session, event)
+    now = utcnow()
+
+    def add(n):
+        for _ in range(n):
+            other = make_event(session, organisers=[organiser], capacity=1)
+            services.enrol(session, event_id=other.id, user_id=make_user(session).id, now=now)
+            services.enrol(session, event_id=other.id, user_id=me.id, now=now)
+            services.enrol(session, event_id=event.id, user_id=make_user(session).id, now=now)
+        session.commit()
+
+    services.enrol(session, event_id=event.id, user_id=me.id, now=now)
+    add(3)
+    pages = {"lists@example.org": ["/events/manage", f"/events/{event.id}/participants",
+                                   f"/events/{event.id}/checkin"],
+             "me@example.org": ["/events/mine"]}
+    few = {}
+    for email, paths in pages.items():
+        auth.login(email)
+        for path in paths:
+            with count_queries() as counter:
+                html = client.get(path).get_data(as_text=True)
+            few[path] = counter.count
+            assert "<i>Main</i>" not in html and "<b>Me</b>" not in html
+        auth.logout()
+    add(12)
+    for email, paths in pages.items():
+        auth.login(email)
+        for path in paths:
+            with count_queries() as counter:
+                assert client.get(path).status_code == 200
+            assert counter.count == few[path], path
+        auth.logout()
