@@ -1,1 +1,29 @@
 """JSON API routes of the calendar package (registered on app.api.bp)."""
+
+from __future__ import annotations
+
+from flask import jsonify, request
+
+from app.api import bp
+from app.api.auth import api_user, token_required
+from app.calendar import services as calendar
+from app.extensions import db
+
+
+@bp.post("/me/calendar-token")
+@token_required
+def rotate_calendar_token():
+    """A new personal feed token; the old feed URL answers 404 from now on."""
+    user = api_user()
+    calendar.rotate_calendar_token(db.session, user_id=user.id)
+    db.session.commit()
+    return jsonify(calendar.feed_urls(user))
+
+
+@bp.before_request
+def _token_for_me():
+    """GET /api/v1/me shows calendar_feed_url: give the caller a feed token the first time they ask."""
+    user = api_user()
+    if request.endpoint == "api.me" and user is not None and not user.calendar_token:
+        calendar.ensure_calendar_token(db.session, user_id=user.id)
+        db.session.commit()

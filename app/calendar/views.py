@@ -1,1 +1,241 @@
-"""Views of the calendar package."""
+"""Calendar pages: .ics downloads, feeds (with ETag / Last-Modified), feed-token rotation, the admin outbox."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
+import sqlalchemy as sa
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.auth.decorators import admin_required
+from app.calendar import bp
+from app.calendar import services as calendar
+from app.calendar.forms import RetryForm, RotateTokenForm
+from app.calendar.site import current_site
+from app.errors import DomainError
+from app.extensions import db
+from app.mail.models import OUTBOX_STATUSES, OutboxMessage
+from app.mail.services import retry_message
+from app.sqltypes import utcnow
+from app.viewhelpers import show_domain_error
+
+ICS_MIMETYPE = "text/calendar; charset=utf-8"
+
+
+# HTTP caching ----------------------------------------------------------------------------------------
+
+def _not_modified(state: calendar.FeedState) -> bool:
+    """RFC 9110: If-None-Match wins; If-Modified-Since only counts without it."""
+    if request.if_none_match:
+        return request.if_none_match.contains_weak(state.etag)
+    since = request.if_modified_since
+    return bool(since and state.last_modified and state.last_modified <= since)
+
+
+def _cache_headers(response: Response, state: calendar.FeedState, *, private: bool) -> Response:
+    response.set_etag(state.etag)
+    if state.last_modified is not None:
+        response.last_modified = state.last_modified
+    response.headers["Cache-Control"] = ("private" if private else "public") + ", max-age=300"
+    return response
+
+
+def _answer(state: calendar.FeedState, build, *, filename: str, attachment: bool, private: bool) -> Response:
+    """304 straight from the state (nothing built), else the calendar; the cache writes commit here."""
+    if _not_modified(state):
+        db.session.rollback()
+        return _cache_headers(Response(status=304), state, private=private)
+    body = build()
+    try:
+        db.session.commit()
+    except SQLAlchemyError:  # the cache is an optimisation: serve the bytes even if storing them failed
+        db.session.rollback()
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Type"] = ICS_MIMETYPE
+    disposition = "attachment" if attachment else "inline"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return _cache_headers(response, state, private=private)
+
+
+@bp.get("/events/<int:event_id>.ics")
+def event_ics(event_id: int):
+    with_sessions = request.args.get("sessions") in ("1", "true", "yes")
+    site = current_site()
+    state = calendar.event_state(db.session, event_id=event_id, with_sessions=with_sessions, site=site)
+    return _answer(
+        state,
+        lambda: calendar.event_ics(db.session, event_id=event_id, with_sessions=with_sessions, site=site)[0],
+        filename=f"event-{event_id}.ics", attachment=True, private=False,
+    )
+
+
+@bp.get("/events.ics")
+def public_feed():
+    filters = calendar.FeedFilters.from_args(request.args)
+    site, now = current_site(), utcnow()
+    state = calendar.public_feed_state(db.session, filters=filters, now=now, site=site)
+    return _answer(
+        state, lambda: calendar.public_feed_bytes(db.session, filters=filters, now=now, site=site),
+        filename="events.ics", attachment=False, private=False,
+    )
+
+
+@bp.get("/feed/<token>.ics")
+def personal_feed(token: str):
+    user = calendar.user_for_feed_token(db.session, token)
+    site, now = current_site(), utcnow()
+    state = calendar.personal_feed_state(db.session, user_id=user.id, now=now, site=site)
+    return _answer(
+        state, lambda: calendar.personal_feed_bytes(db.session, user=user, now=now, site=site),
+        filename="my-events.ics", attachment=False, private=True,
+    )
+
+
+# Feed token ------------------------------------------------------------------------------------------
+
+@bp.post("/token/rotate")
+@login_required
+def rotate_token():
+    form = RotateTokenForm()
+    if not form.validate_on_submit():
+        flash("The form expired; please try again.", "danger")
+        return redirect(url_for("auth.profile"))
+    try:
+        calendar.rotate_calendar_token(db.session, user_id=current_user.id)
+        db.session.commit()
+    except DomainError as exc:
+        show_domain_error(exc)
+    else:
+        flash("Your calendar feed has a new address; the old one no longer works.", "success")
+    return redirect(url_for("auth.profile") + "#calendar-feed")
+
+
+@bp.before_app_request
+def _token_on_profile():
+    """Give a person a feed token the first time they look at their profile (where the feed URL shows)."""
+    if request.endpoint == "auth.profile" and request.method == "GET" and current_user.is_authenticated \
+            and not current_user.calendar_token:
+        calendar.ensure_calendar_token(db.session, user_id=current_user.id)
+        db.session.commit()
+
+
+# Template helpers (the partials included by auth and events pages) ----------------------------------------
+
+def _absolute(endpoint: str, **values) -> str:
+    return current_site().base_url + url_for(endpoint, **values)
+
+
+def _webcal(url: str) -> str:
+    return "webcal://" + url.split("://", 1)[1]
+
+
+@bp.app_template_global()
+def calendar_feed_urls(user) -> dict | None:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.calendar_token:
+        return None
+    return calendar.feed_urls(user)
+
+
+@bp.app_template_global()
+def calendar_event_links(event) -> dict | None:
+    """Download, webcal://, Google Calendar and Outlook.com links for an event page."""
+    if event is None or getattr(event, "status", "draft") == "draft":
+        return None
+    ics = _absolute("calendar.event_ics", event_id=event.id)
+    site = current_site()
+    page = site.event_url(event.id, event.slug)
+    place = ", ".join(p for p in (event.venue, event.address, event.city) if p) or (event.online_url or "")
+    details = (event.summary or "") + f"\n\n{page}"
+
+    def utc(dt: datetime) -> str:
+        return dt.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+    google = "https://calendar.google.com/calendar/render?" + urlencode({
+        "action": "TEMPLATE", "text": event.title, "dates": f"{utc(event.starts_at)}/{utc(event.ends_at)}",
+        "details": details, "location": place, "ctz": event.timezone,
+    })
+    outlook = "https://outlook.live.com/calendar/0/deeplink/compose?" + urlencode({
+        "path": "/calendar/action/compose", "rru": "addevent", "subject": event.title,
+        "startdt": event.starts_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        "enddt": event.ends_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        "body": details, "location": place,
+    })
+    return {
+        "download": url_for("calendar.event_ics", event_id=event.id),
+        "download_sessions": url_for("calendar.event_ics", event_id=event.id, sessions=1),
+        "webcal": _webcal(ics), "google": google, "outlook": outlook,
+    }
+
+
+@bp.app_template_global()
+def calendar_subscribe_links(filters: dict | None = None) -> dict:
+    """The public feed's URL (https and webcal://) keeping the list's current filters."""
+    kept = {k: v for k, v in (filters or {}).items() if k in ("format", "topic", "country", "city") and v}
+    url = _absolute("calendar.public_feed", **kept)
+    return {"feed_url": url, "webcal_url": _webcal(url)}
+
+
+# Admin: the outbox -----------------------------------------------------------------------------------
+# The admin pages live at /admin/outbox but belong to this blueprint (endpoint calendar.admin_outbox, as the
+# navigation expects): the rules are added to the app with absolute paths when the blueprint registers.
+
+PER_PAGE = 50
+
+
+@admin_required
+def admin_outbox():
+    status = request.args.get("status") or ""
+    if status and status not in OUTBOX_STATUSES:
+        abort(404)
+    page = request.args.get("page", 1, type=int) or 1
+    stmt = sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    if status:
+        stmt = stmt.where(OutboxMessage.status == status)
+    pagination = db.paginate(stmt, page=max(page, 1), per_page=PER_PAGE, error_out=False)
+    counts = dict(db.session.execute(
+        sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status)
+    ).all())
+    return render_template(
+        "calendar/admin_outbox.html", pagination=pagination, status=status, counts=counts,
+        statuses=OUTBOX_STATUSES, retry_form=RetryForm(),
+    )
+
+
+@admin_required
+def admin_outbox_message(message_id: int):
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None:
+        abort(404)
+    return render_template("calendar/admin_outbox_message.html", message=message, retry_form=RetryForm())
+
+
+@admin_required
+def admin_outbox_retry(message_id: int):
+    form = RetryForm()
+    if not form.validate_on_submit():
+        flash("The form expired; please try again.", "danger")
+        return redirect(url_for("calendar.admin_outbox", status="failed"))
+    try:
+        message = retry_message(db.session, message_id, now=utcnow())
+        db.session.commit()
+    except DomainError as exc:
+        show_domain_error(exc)
+    else:
+        flash(f"Message #{message.id} to {message.to_addr} is queued again.", "success")
+    back = request.form.get("next") or ""
+    if not back.startswith("/admin/outbox"):  # never an open redirect
+        back = url_for("calendar.admin_outbox", status="failed")
+    return redirect(back)
+
+
+@bp.record_once
+def _register_admin_routes(state) -> None:
+    app = state.app
+    app.add_url_rule("/admin/outbox", endpoint="calendar.admin_outbox", view_func=admin_outbox)
+    app.add_url_rule("/admin/outbox/<int:message_id>", endpoint="calendar.admin_outbox_message",
+                     view_func=admin_outbox_message)
+    app.add_url_rule("/admin/outbox/<int:message_id>/retry", endpoint="calendar.admin_outbox_retry",
+                     view_func=admin_outbox_retry, methods=["POST"])
