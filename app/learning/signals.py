@@ -1,0 +1,15 @@
+"""Signals the learning services send inside the caller's transaction.
+
+Every signal is sent with keyword arguments session and now, plus the ones listed.
+"""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+# sender: ProgrammeCompletion; kwargs: session, now
+programme_completed = _signals.signal("programme-completed")
+
+# sender: ProgrammeCompletion (being deleted: a required module was lost before any certificate);
+# kwargs: session, now
+programme_uncompleted = _signals.signal("programme-uncompleted")
