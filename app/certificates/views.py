@@ -1,1 +1,210 @@
-"""Views of the certificates package."""
+"""Pages: my certificates, the organisers' issuing pages, public verification and the PDF download."""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.certificates import bp
+from app.certificates import services as svc
+from app.certificates.forms import IssueForm, ReissueForm, RevokeForm, VerifyCodeForm, VerifyPdfForm
+from app.errors import DomainError
+from app.events.models import Event
+from app.extensions import db, limiter
+from app.sqltypes import utcnow
+from app.viewhelpers import show_domain_error
+
+MAX_PDF_UPLOAD = 5 * 1024 * 1024
+
+
+def verify_rate_limit() -> str:
+    return current_app.config.get("CERTIFICATE_VERIFY_RATE_LIMIT", "30 per minute")
+
+
+# one budget per IP for every way of verifying (pages and JSON)
+verify_limit = limiter.shared_limit(
+    verify_rate_limit, scope="certificate-verify",
+    error_message="Too many verifications from your address; wait a minute.",
+)
+
+
+def _settings() -> svc.CertificateSettings:
+    return svc.CertificateSettings.from_config(current_app.config)
+
+
+# The holder ------------------------------------------------------------------------------------------
+
+@bp.get("/certificates")
+@login_required
+def mine():
+    certificates = svc.list_holder_certificates(db.session, current_user.id)
+    return render_template("certificates/mine.html", certificates=certificates)
+
+
+@bp.get("/certificates/<code>.pdf")
+def download(code: str):
+    certificate = svc.find_certificate(db.session, code)
+    if certificate is None or not svc.can_download(db.session, certificate, current_user):
+        return render_template("certificates/download_404.html", code=code), 404
+    data = svc.render_pdf(certificate, _settings())
+    if hashlib.sha256(data).hexdigest() != certificate.pdf_sha256:
+        current_app.logger.warning(
+            "certificate %s renders to a different SHA-256 than at issue (font or library changed?)",
+            certificate.code,
+        )
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{certificate.code}.pdf"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# Organisers ------------------------------------------------------------------------------------------
+
+def _managed_event(event_id: int) -> Event:
+    event = db.session.get(Event, event_id)
+    if event is None or not event.is_organised_by(current_user):
+        abort(404)
+    return event
+
+
+@bp.route("/certificates/event/<int:event_id>", methods=["GET", "POST"])
+@login_required
+def event_certificates(event_id: int):
+    event = _managed_event(event_id)
+    form = IssueForm()
+    if form.validate_on_submit():
+        try:
+            report = svc.issue_event_certificates(db.session, event_id=event.id, actor_id=current_user.id,
+                                                  now=utcnow(), settings=_settings())
+            db.session.commit()
+            flash(f"Issued {len(report.issued)} certificate(s); {len(report.skipped)} not issued "
+                  "(see the reasons below).", "success")
+        except DomainError as exc:
+            show_domain_error(exc)
+        return redirect(url_for(".event_certificates", event_id=event_id))
+    _, candidates = svc.event_candidates(db.session, event_id=event.id, now=utcnow())
+    return render_template(
+        "certificates/manage.html", target=event, target_kind="event", candidates=candidates,
+        certificates=svc.list_target_certificates(db.session, event_id=event.id),
+        form=form, revoke_form=RevokeForm(), reissue_form=ReissueForm(),
+    )
+
+
+@bp.route("/certificates/programme/<int:programme_id>", methods=["GET", "POST"])
+@login_required
+def programme_certificates(programme_id: int):
+    try:
+        programme = svc._load_programme(db.session, programme_id)
+    except DomainError:
+        abort(404)
+    if not svc.can_manage_programme(programme, current_user):
+        abort(404)
+    form = IssueForm()
+    if form.validate_on_submit():
+        try:
+            report = svc.issue_programme_certificates(db.session, programme_id=programme_id,
+                                                      actor_id=current_user.id, now=utcnow(),
+                                                      settings=_settings())
+            db.session.commit()
+            flash(f"Issued {len(report.issued)} certificate(s); {len(report.skipped)} not issued.", "success")
+        except DomainError as exc:
+            show_domain_error(exc)
+        return redirect(url_for(".programme_certificates", programme_id=programme_id))
+    _, candidates = svc.programme_candidates(db.session, programme_id=programme_id)
+    return render_template(
+        "certificates/manage.html", target=programme, target_kind="programme", candidates=candidates,
+        certificates=svc.list_target_certificates(db.session, programme_id=programme_id),
+        form=form, revoke_form=RevokeForm(), reissue_form=ReissueForm(),
+    )
+
+
+def _manage_page(certificate) -> str:
+    if certificate.kind == "event":
+        return url_for(".event_certificates", event_id=certificate.event_id)
+    return url_for(".programme_certificates", programme_id=certificate.programme_id)
+
+
+def _managed_certificate(code: str):
+    certificate = svc.find_certificate(db.session, code)
+    if certificate is None or not svc.can_manage_certificate(db.session, certificate, current_user):
+        abort(404)
+    return certificate
+
+
+@bp.post("/certificates/<code>/revoke")
+@login_required
+def revoke(code: str):
+    certificate = _managed_certificate(code)
+    back = _manage_page(certificate)
+    form = RevokeForm()
+    if not form.validate_on_submit():
+        flash("Give the reason for revoking (at most 500 characters).", "danger")
+        return redirect(back)
+    try:
+        svc.revoke_certificate(db.session, code=certificate.code, actor_id=current_user.id,
+                               reason=form.reason.data, now=utcnow())
+        db.session.commit()
+        flash(f"Certificate {certificate.code} is revoked.", "success")
+    except DomainError as exc:
+        show_domain_error(exc)
+    return redirect(back)
+
+
+@bp.post("/certificates/<code>/reissue")
+@login_required
+def reissue(code: str):
+    certificate = _managed_certificate(code)
+    back = _manage_page(certificate)
+    old_code = certificate.code
+    if not ReissueForm().validate_on_submit():
+        flash("The form has expired; try again.", "danger")
+        return redirect(back)
+    try:
+        new = svc.reissue_certificate(db.session, code=old_code, actor_id=current_user.id, now=utcnow(),
+                                      settings=_settings())
+        db.session.commit()
+        flash(f"Certificate {old_code} is replaced by {new.code}.", "success")
+    except DomainError as exc:
+        show_domain_error(exc)
+    return redirect(back)
+
+
+# Public verification ---------------------------------------------------------------------------------
+
+@bp.route("/verify", methods=["GET", "POST"])
+@verify_limit
+def verify():
+    code_form = VerifyCodeForm(request.args)
+    pdf_form = VerifyPdfForm()
+    if request.method == "GET" and "code" in request.args:
+        canonical = svc.normalise_code(request.args.get("code"))
+        if canonical is not None:
+            return redirect(url_for(".verify_code", code=canonical))
+        code_form.code.errors = ["That is not a certificate code; it looks like CC-7KQ2-M9XD-4HTP."]
+    result = None
+    if pdf_form.validate_on_submit():
+        data = pdf_form.pdf.data.read(MAX_PDF_UPLOAD + 1)
+        if len(data) > MAX_PDF_UPLOAD:
+            pdf_form.pdf.errors = ["That file is too large to be one of our certificates."]
+        else:
+            certificate = svc.find_by_pdf(db.session, data)
+            result = {
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "certificate": certificate,
+                "facts": svc.certificate_facts(certificate) if certificate is not None else None,
+            }
+    return render_template("certificates/verify.html", code_form=code_form, pdf_form=pdf_form, result=result)
+
+
+@bp.get("/verify/<code>")
+@verify_limit
+def verify_code(code: str):
+    certificate = svc.find_certificate(db.session, code)
+    if certificate is None:
+        return render_template("certificates/verify_unknown.html", code=code,
+                               code_form=VerifyCodeForm(data={"code": code})), 404
+    can_download = svc.can_download(db.session, certificate, current_user)
+    return render_template("certificates/verify_code.html", certificate=certificate,
+                           facts=svc.certificate_facts(certificate), can_download=can_download)

@@ -1,0 +1,37 @@
+"""Forms of the certificates package (CSRF on everything that changes state)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+
+class VerifyCodeForm(FlaskForm):
+    """A GET form: looking a code up changes nothing, so it needs no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    code = StringField("Certificate code", validators=[DataRequired(), Length(max=40)],
+                       render_kw={"placeholder": "CC-XXXX-XXXX-XXXX", "autocomplete": "off"})
+    submit = SubmitField("Verify")
+
+
+class VerifyPdfForm(FlaskForm):
+    pdf = FileField("Certificate PDF", validators=[FileRequired("Choose the PDF file to check.")])
+    submit = SubmitField("Check the PDF")
+
+
+class IssueForm(FlaskForm):
+    submit = SubmitField("Issue certificates to everyone eligible")
+
+
+class RevokeForm(FlaskForm):
+    reason = TextAreaField("Reason (shown to anyone who verifies)", validators=[DataRequired(), Length(max=500)])
+    submit = SubmitField("Revoke")
+
+
+class ReissueForm(FlaskForm):
+    submit = SubmitField("Re-issue with today's data")
