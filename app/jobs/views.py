@@ -1,1 +1,42 @@
-"""Views of the jobs package."""
+"""The admin page of scheduled jobs: schedule, next and last run, last result, heartbeat, run now."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_wtf import FlaskForm
+
+from app.auth.decorators import admin_required
+from app.extensions import db
+from app.jobs import bp
+from app.jobs.jobs import JOBS
+from app.jobs.services import format_age, heartbeat_status, job_statuses, run_job
+from app.sqltypes import utcnow
+
+
+class RunJobForm(FlaskForm):
+    """Only the CSRF token: the job is named in the URL."""
+
+
+@bp.get("/admin/jobs")
+@admin_required
+def admin_jobs():
+    now = utcnow()
+    return render_template(
+        "jobs/admin_jobs.html", statuses=job_statuses(db.session, now=now),
+        heartbeat=heartbeat_status(db.session, now=now), now=now, format_age=format_age, form=RunJobForm(),
+    )
+
+
+@bp.post("/admin/jobs/<name>/run")
+@admin_required
+def run_now(name: str):
+    if name not in JOBS:
+        abort(404)
+    form = RunJobForm()
+    if not form.validate_on_submit():
+        flash("The form expired; please try again.", "danger")
+        return redirect(url_for("jobs.admin_jobs"))
+    outcome = run_job(db.session, name, now=utcnow(), config=current_app.config)
+    category = {"ok": "success", "skipped": "warning", "error": "danger"}[outcome.status]
+    flash(f"{name}: {outcome.result}", category)
+    return redirect(url_for("jobs.admin_jobs"))

@@ -1,0 +1,255 @@
+"""The organiser digest: once per local day, from 08:00 in each organiser's own time zone.
+
+The job runs every 15 minutes; an organiser whose local clock is between 08:00 and noon and who
+has no digest_sent row for that local date gets one now (so a scheduler that was down at 08:00
+catches up later that morning; a day missed entirely is covered by the next morning's digest). The row is written either way, "sent" or "skipped" (nothing to say), and is
+unique per (user, local date): two runs or two processes never send two digests for one day.
+
+Recipients: organisers of published events that have not ended, and of published programmes.
+Something to say: new enrolments since the previous digest, pending approvals, submissions to
+review (all waiting, in the programmes they organise), or emails to participants of their events that failed since the previous digest. Waiting
+lists and open offers are shown as context but never by themselves cause an email.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import sqlalchemy as sa
+from flask import render_template
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.auth.models import User
+from app.events.models import Enrolment, Event, event_organiser
+from app.jobs.mailtools import public_url
+from app.jobs.models import DigestSent
+from app.mail.models import OutboxMessage
+from app.mail.services import queue_email
+
+log = logging.getLogger(__name__)
+
+DIGEST_LOCAL_TIME = time(8, 0)
+# a scheduler that was down at 08:00 catches up until noon; later than that the day is left out
+# and the next morning's digest covers everything since the previous one
+DIGEST_LATEST_LOCAL_TIME = time(12, 0)
+DEFAULT_WINDOW = timedelta(hours=24)
+MAX_WINDOW = timedelta(days=7)
+
+
+@dataclass
+class EventLine:
+    event_id: int
+    title: str
+    starts_at: datetime
+    timezone: str
+    new: dict[str, int] = field(default_factory=dict)  # status -> new enrolments since the last digest
+    pending: int = 0
+    waitlisted: int = 0
+    offered: int = 0
+
+    @property
+    def new_total(self) -> int:
+        return sum(self.new.values())
+
+
+@dataclass
+class Digest:
+    user: User
+    local_date: object
+    since: datetime
+    zone: str  # the organiser's IANA zone (UTC when theirs is unknown)
+    events: list[EventLine] = field(default_factory=list)
+    failed_emails: int = 0
+    submissions: int = 0
+
+    @property
+    def new_enrolments(self) -> int:
+        return sum(e.new_total for e in self.events)
+
+    @property
+    def pending_approvals(self) -> int:
+        return sum(e.pending for e in self.events)
+
+    @property
+    def has_news(self) -> bool:
+        return bool(self.new_enrolments or self.pending_approvals or self.submissions or self.failed_emails)
+
+
+def _zone(name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def _learning():
+    """The learning package's tables, when it is installed."""
+    try:
+        from app.learning.models import Module, Programme, Submission, programme_organiser
+    except ImportError:
+        return None
+    return Module, Programme, Submission, programme_organiser
+
+
+def _programme_organisers():
+    """Ids of organisers of published programmes (they review submissions)."""
+    learning = _learning()
+    if learning is None:
+        return None
+    _module, programme, _submission, programme_organiser = learning
+    return (sa.select(programme_organiser.c.user_id)
+            .join(programme, programme.id == programme_organiser.c.programme_id)
+            .where(programme.status == "published"))
+
+
+def _fill_submissions(session: Session, digests: dict[int, Digest]) -> None:
+    """Self-study submissions waiting for review in each organiser's programmes (one query)."""
+    learning = _learning()
+    if learning is None or not digests:
+        return
+    module, _programme, submission, programme_organiser = learning
+    rows = session.execute(
+        sa.select(programme_organiser.c.user_id, sa.func.count(submission.id))
+        .join(module, module.programme_id == programme_organiser.c.programme_id)
+        .join(submission, submission.module_id == module.id)
+        .where(programme_organiser.c.user_id.in_(digests), submission.status == "submitted")
+        .group_by(programme_organiser.c.user_id)
+    )
+    for user_id, count in rows:
+        digests[user_id].submissions = count
+
+
+def due_digests(session: Session, *, now: datetime) -> list[Digest]:
+    """Organisers of upcoming events or published programmes whose local morning (08:00-12:00) it is, without a digest row today."""
+    event_organisers = (sa.select(event_organiser.c.user_id)
+                        .join(Event, Event.id == event_organiser.c.event_id)
+                        .where(Event.status == "published", Event.ends_at > now))
+    programme_organisers = _programme_organisers()
+    who = User.id.in_(event_organisers)
+    if programme_organisers is not None:
+        who = sa.or_(who, User.id.in_(programme_organisers))
+    organisers = list(session.scalars(
+        sa.select(User).where(User.is_active_account.is_(True), who).order_by(User.id)
+    ))
+    local_dates = {}
+    for user in organisers:
+        local = now.astimezone(_zone(user.timezone))
+        if DIGEST_LOCAL_TIME <= local.time() < DIGEST_LATEST_LOCAL_TIME:
+            local_dates[user.id] = local.date()
+    if not local_dates:
+        return []
+    done = set(session.execute(
+        sa.select(DigestSent.user_id, DigestSent.local_date)
+        .where(DigestSent.user_id.in_(local_dates), DigestSent.local_date.in_(set(local_dates.values())))
+    ).all())
+    due_users = [u for u in organisers if u.id in local_dates and (u.id, local_dates[u.id]) not in done]
+    if not due_users:
+        return []
+    last = dict(session.execute(
+        sa.select(DigestSent.user_id, sa.func.max(DigestSent.covered_until))
+        .where(DigestSent.user_id.in_([u.id for u in due_users])).group_by(DigestSent.user_id)
+    ).all())
+    digests = {}
+    for user in due_users:
+        since = last.get(user.id) or now - DEFAULT_WINDOW
+        digests[user.id] = Digest(user=user, local_date=local_dates[user.id], since=max(since, now - MAX_WINDOW),
+                                  zone=_zone(user.timezone).key)
+    _fill_events(session, digests, now=now)
+    _fill_submissions(session, digests)
+    return list(digests.values())
+
+
+def _fill_events(session: Session, digests: dict[int, Digest], *, now: datetime) -> None:
+    rows = session.execute(
+        sa.select(event_organiser.c.user_id, Event.id, Event.title, Event.starts_at, Event.timezone)
+        .join(Event, Event.id == event_organiser.c.event_id)
+        .where(event_organiser.c.user_id.in_(digests), Event.status == "published", Event.ends_at > now)
+        .order_by(Event.starts_at, Event.id)
+    ).all()
+    # event id -> (organiser's digest, the event's line in it)
+    lines: dict[int, list[tuple[Digest, EventLine]]] = defaultdict(list)
+    for user_id, event_id, title, starts_at, zone in rows:
+        line = EventLine(event_id, title, starts_at, zone)
+        digests[user_id].events.append(line)
+        lines[event_id].append((digests[user_id], line))
+    if not lines:
+        return
+    event_ids = list(lines)
+    oldest = min(d.since for d in digests.values())
+    for event_id, status, created_at in session.execute(
+        sa.select(Enrolment.event_id, Enrolment.status, Enrolment.created_at)
+        .where(Enrolment.event_id.in_(event_ids), Enrolment.created_at > oldest, Enrolment.created_at <= now)
+    ):
+        for digest, line in lines[event_id]:
+            if created_at > digest.since:
+                line.new[status] = line.new.get(status, 0) + 1
+    for event_id, status, count in session.execute(
+        sa.select(Enrolment.event_id, Enrolment.status, sa.func.count())
+        .where(Enrolment.event_id.in_(event_ids), Enrolment.status.in_(("pending", "waitlisted", "offered")))
+        .group_by(Enrolment.event_id, Enrolment.status)
+    ):
+        for _digest, line in lines[event_id]:
+            setattr(line, status, count)
+    # failed emails to participants of each organiser's events since their previous digest
+    for digest in digests.values():
+        ids = [line.event_id for line in digest.events]
+        if not ids:
+            continue
+        digest.failed_emails = session.scalar(
+            sa.select(sa.func.count()).select_from(OutboxMessage).where(
+                OutboxMessage.status == "failed", OutboxMessage.next_attempt_at > digest.since,
+                OutboxMessage.user_id.in_(sa.select(Enrolment.user_id).where(Enrolment.event_id.in_(ids))),
+            )
+        ) or 0
+
+
+def send_digests(session: Session, *, now: datetime, config) -> str:
+    """Send each due organiser digest, or record that there was nothing to say (job: organiser-digest)."""
+    sent = skipped = 0
+    digests = due_digests(session, now=now)
+    manage_url = public_url(config, "events.manage", "/events/manage") if digests else ""
+    outbox_url = public_url(config, "calendar.admin_outbox", "/admin/outbox") if digests else ""
+    learning_url = public_url(config, "learning.manage", "/learning/manage") if digests else ""
+    for digest in digests:
+        status = "sent" if digest.has_news else "skipped"
+        try:
+            with session.begin_nested():
+                session.add(DigestSent(user_id=digest.user.id, local_date=digest.local_date, status=status,
+                                       covered_until=now, created_at=now))
+                session.flush()
+                if status == "sent":
+                    context = {"digest": digest, "user": digest.user, "manage_url": manage_url,
+                               "outbox_url": outbox_url, "learning_url": learning_url, "network_name": config.get("NETWORK_NAME")}
+                    queue_email(
+                        session, to=digest.user.email, to_name=digest.user.name, now=now,
+                        subject=_subject(digest),
+                        text=render_template("jobs/mail/digest.txt", **context),
+                        html=render_template("jobs/mail/digest.html", **context),
+                        kind="digest", user_id=digest.user.id,
+                        dedupe_key=f"digest:{digest.user.id}:{digest.local_date.isoformat()}",
+                    )
+        except IntegrityError:
+            continue  # another run recorded this organiser's day at the same moment
+        if status == "sent":
+            sent += 1
+        else:
+            skipped += 1
+    return f"{sent} digest(s) sent, {skipped} with nothing to say"
+
+
+def _subject(digest: Digest) -> str:
+    parts = []
+    if digest.new_enrolments:
+        parts.append(f"{digest.new_enrolments} new enrolment{'s' if digest.new_enrolments != 1 else ''}")
+    if digest.pending_approvals:
+        parts.append(f"{digest.pending_approvals} to approve")
+    if digest.submissions:
+        parts.append(f"{digest.submissions} submission{'s' if digest.submissions != 1 else ''} to review")
+    if digest.failed_emails:
+        parts.append(f"{digest.failed_emails} failed email{'s' if digest.failed_emails != 1 else ''}")
+    return f"Your daily digest: {', '.join(parts)}"

@@ -1,0 +1,127 @@
+"""The jobs: plain functions job(session, *, now, config) -> short result, and their schedules.
+
+Each job reads what is due from the database (never from the scheduler's memory), so a run missed
+during downtime is caught up by the next one, and every send is idempotent by a unique key.
+They flush; the runner (app.jobs.services.run_job) commits. deliver-mail is the exception: the
+outbox's delivery pass commits per message, by design.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.orm import Session
+
+from app.jobs.digest import send_digests
+from app.jobs.locks import instance_id
+from app.jobs.models import JobRun, SchedulerHeartbeat
+from app.jobs.reminders import send_reminders
+
+JOB_RUN_KEEP = timedelta(days=7)
+HEARTBEAT_KEEP = timedelta(days=1)
+
+
+class JobUnavailable(RuntimeError):
+    """A job's service (another package's contract) is not installed."""
+
+
+def deliver_mail(session: Session, *, now: datetime, config) -> str:
+    """The outbox delivery pass, with retries and backoff (job: deliver-mail)."""
+    from app.mail.services import SmtpSettings, deliver_pending
+
+    return deliver_pending(session, SmtpSettings.from_config(config), now=now).summary()
+
+
+def expire_offers(session: Session, *, now: datetime, config) -> str:
+    """Offers past their deadline expire and the seat goes to the next person (job: waiting-list-offers)."""
+    try:
+        from app.events.services import expire_offers as expire
+    except ImportError as exc:
+        raise JobUnavailable("app.events.services.expire_offers is not available") from exc
+    count = expire(session, now=now)
+    return f"{count} offer(s) expired"
+
+
+def issue_certificates(session: Session, *, now: datetime, config) -> str:
+    """Certificates for events ended an hour ago with automatic issuing on, and completions (job: certificates)."""
+    try:
+        from app.certificates.services import issue_due_certificates
+    except ImportError as exc:
+        raise JobUnavailable("app.certificates.services.issue_due_certificates is not available") from exc
+    report = issue_due_certificates(session, now=now)
+    return f"{len(report.issued)} certificate(s) issued, {len(report.skipped)} not eligible"
+
+
+def reminders(session: Session, *, now: datetime, config) -> str:
+    """Reminders before events (job: reminders)."""
+    return send_reminders(session, now=now, config=config)
+
+
+def organiser_digest(session: Session, *, now: datetime, config) -> str:
+    """The daily digest at 08:00 in each organiser's zone (job: organiser-digest)."""
+    return send_digests(session, now=now, config=config)
+
+
+def heartbeat(session: Session, *, now: datetime, config) -> str:
+    """This scheduler process is alive; old runs and heartbeats are pruned (job: heartbeat)."""
+    import os
+    import socket
+
+    instance = instance_id()
+    row = session.get(SchedulerHeartbeat, instance)
+    if row is None:
+        session.add(SchedulerHeartbeat(instance=instance, hostname=socket.gethostname()[:200], pid=os.getpid(),
+                                       started_at=now, beat_at=now))
+    else:
+        row.beat_at = now
+    session.execute(sa.delete(SchedulerHeartbeat).where(SchedulerHeartbeat.beat_at < now - HEARTBEAT_KEEP)
+                    .execution_options(synchronize_session=False))
+    session.execute(sa.delete(JobRun).where(JobRun.started_at < now - JOB_RUN_KEEP)
+                    .execution_options(synchronize_session=False))
+    session.flush()
+    return "alive"
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    name: str
+    func: Callable[..., str]
+    make_trigger: Callable[[], BaseTrigger]
+    schedule: str  # human description
+    lease_seconds: int = 600
+    exclusive: bool = True  # takes the job's lease; the heartbeat is per process and does not
+
+    def next_run(self, last_started_at: datetime | None, now: datetime) -> datetime | None:
+        """When the trigger fires next after the last run (None: at the scheduler's next start)."""
+        trigger = self.make_trigger()
+        if isinstance(trigger, IntervalTrigger):
+            return last_started_at + trigger.interval if last_started_at else None
+        return trigger.get_next_fire_time(None, now)
+
+
+def _every(**interval) -> Callable[[], BaseTrigger]:
+    return lambda: IntervalTrigger(timezone=UTC, **interval)
+
+
+def _cron(**fields) -> Callable[[], BaseTrigger]:
+    return lambda: CronTrigger(timezone=UTC, **fields)
+
+
+JOBS: dict[str, JobSpec] = {
+    spec.name: spec
+    for spec in (
+        JobSpec("deliver-mail", deliver_mail, _every(seconds=30), "every 30 seconds", lease_seconds=300),
+        JobSpec("reminders", reminders, _every(minutes=5), "every 5 minutes"),
+        JobSpec("waiting-list-offers", expire_offers, _every(minutes=5), "every 5 minutes"),
+        JobSpec("certificates", issue_certificates, _cron(minute=7), "hourly (at minute 7)", lease_seconds=1800),
+        JobSpec("organiser-digest", organiser_digest, _every(minutes=15),
+                "every 15 min (08:00 in each organiser's zone, once a day)"),
+        JobSpec("heartbeat", heartbeat, _every(seconds=30), "every 30 seconds", exclusive=False),
+    )
+}
