@@ -104,3 +104,64 @@ def make_session(session, event, **overrides):
     session.add(item)
     session.flush()
     return item
+
+
+# Learning programmes (learning helper) -----------------------------------------------------------
+
+def make_programme(session, *, organisers=None, topics=(), **overrides):
+    """A published programme with no modules unless overridden; organisers default to one new organiser."""
+    from app.learning.models import Programme
+    from app.sqltypes import utcnow
+
+    n = next(_seq)
+    values = {"slug": f"programme-{n}", "title": f"Programme {n}", "summary": "A programme.",
+              "description": "", "status": "published", "published_at": utcnow()}
+    values.update(overrides)
+    programme = Programme(**values)
+    if organisers is None:
+        organisers = [make_organiser(session)]
+    programme.organisers = list(organisers)
+    programme.topics = [t if not isinstance(t, str) else topic(session, t) for t in topics]
+    if organisers and programme.created_by_id is None:
+        programme.created_by_id = organisers[0].id
+    session.add(programme)
+    session.flush()
+    return programme
+
+
+def make_module(session, programme, *, prerequisites=(), **overrides):
+    """A required, event-based module of 4 hours appended to the programme."""
+    from decimal import Decimal
+
+    from app.learning.models import Module
+
+    n = next(_seq)
+    position = max((m.position for m in programme.modules), default=-1) + 1
+    values = {"title": f"Module {n}", "hours": Decimal("4"), "is_required": True, "completion": "event",
+              "position": position}
+    values.update(overrides)
+    module = Module(programme=programme, **values)
+    module.prerequisites = list(prerequisites)
+    session.add(module)
+    session.flush()
+    return module
+
+
+def make_link(session, module, *, event=None, event_session=None):
+    from app.learning.models import ModuleLink
+
+    link = ModuleLink(module_id=module.id, event_id=event.id if event is not None else None,
+                      session_id=event_session.id if event_session is not None else None)
+    session.add(link)
+    session.flush()
+    session.expire(module, ["links"])
+    return link
+
+
+def join_programme(session, programme, user):
+    from app.learning.models import ProgrammeParticipant
+
+    member = ProgrammeParticipant(programme_id=programme.id, user_id=user.id)
+    session.add(member)
+    session.flush()
+    return member
