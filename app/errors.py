@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, render_template, request
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
@@ -112,6 +112,16 @@ def register_errorhandlers(app: Flask) -> None:
         if wants_json():
             return json_error(503, "try_again", message)
         return render_template("errors/error.html", status=503, message=message), 503
+
+    @app.errorhandler(IntegrityError)
+    def handle_constraint_race(exc: IntegrityError):
+        # services check rules first; reaching a constraint means a concurrent request won the race
+        db.session.rollback()
+        log.warning("constraint violation on %s %s: %s", request.method, request.path, exc.orig)
+        message = "This clashed with a change made at the same moment; please reload and try again."
+        if wants_json():
+            return json_error(409, "conflict", message)
+        return render_template("errors/error.html", status=409, message=message), 409
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):

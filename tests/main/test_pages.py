@@ -42,3 +42,34 @@ def test_navigation_by_role(client, session, auth):
     assert ">Admin<" not in client.get("/").get_data(as_text=True)
     auth.login("a@example.org")
     assert ">Admin<" in client.get("/").get_data(as_text=True)
+
+
+def test_a_constraint_race_answers_409_not_500(app):
+    """A unique constraint hit by a concurrent request is a clear conflict, never a server error."""
+    import sqlalchemy as sa
+
+    from app import create_app
+    from app.extensions import db
+    from config import TestingConfig
+
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
+
+    fresh = create_app(Config)
+
+    def clash():
+        db.session.execute(sa.text("INSERT INTO topic (slug, name, description) VALUES ('x', 'X', '')"))
+        db.session.execute(sa.text("INSERT INTO topic (slug, name, description) VALUES ('x', 'X', '')"))
+        return "unreachable"
+
+    fresh.add_url_rule("/_test/integrity", "clash", clash)
+    fresh.add_url_rule("/api/v1/_test/integrity", "api_clash", clash)
+    client = fresh.test_client()
+    html = client.get("/_test/integrity")
+    assert html.status_code == 409 and "try again" in html.get_data(as_text=True)
+    api = client.get("/api/v1/_test/integrity")
+    assert api.status_code == 409 and api.get_json()["error"]["code"] == "conflict"
+    with fresh.app_context():
+        assert db.session.scalar(sa.text("SELECT count(*) FROM topic WHERE slug = 'x'")) == 0
+        db.session.remove()
+        db.engine.dispose()
