@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from app.auth.models import User
@@ -214,3 +215,56 @@ def test_api_tokens_created_and_revoked_from_profile(client, session, auth):
     token_id = session.scalar(sa.select(ApiToken.id))
     post_form(client, "/auth/profile", {}, action=f"/auth/tokens/{token_id}/revoke")
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def _redis_reachable() -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+
+@pytest.mark.skipif(not _redis_reachable(), reason="needs Redis on 127.0.0.1:6379")
+def test_login_limit_is_shared_by_processes_through_redis(app, session):
+    """With RATELIMIT_STORAGE_URI on Redis, two app instances (two workers) count attempts together."""
+    import uuid
+
+    from app import create_app
+    from config import TestingConfig
+
+    class Shared(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
+        LOGIN_RATE_LIMIT = "3 per minute"
+        RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379"
+        RATELIMIT_KEY_PREFIX = f"cc-test-{uuid.uuid4().hex}"
+
+    make_user(session, email="ana@example.org")
+    session.commit()
+    workers = [create_app(Shared), create_app(Shared)]
+    clients = []
+    for worker in workers:
+        worker.test_client_class = type(app.test_client())
+        clients.append(worker.test_client())
+    statuses = []
+    for attempt in range(4):
+        client = clients[attempt % 2]
+        token = csrf_from(client.get("/auth/login").get_data(as_text=True))
+        statuses.append(client.post("/auth/login", data={
+            "email": "ana@example.org", "password": "wrong-password", "csrf_token": token}).status_code)
+    assert statuses == [200, 200, 200, 429]
+    # the counters live in Redis (not in this process), which is what lets separate workers share them
+    import redis
+
+    store = redis.Redis(host="127.0.0.1", port=6379)
+    try:
+        assert store.keys(f"LIMITS:LIMITER/{Shared.RATELIMIT_KEY_PREFIX}/*")
+    finally:
+        store.close()
+    for worker in workers:
+        with worker.app_context():
+            from app.extensions import db
+            db.engine.dispose()
