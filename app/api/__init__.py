@@ -4,7 +4,7 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from app.api import views  # noqa: E402,F401
+from app.api import openapi, views  # noqa: E402,F401
 from app.calendar import api as calendar_api  # noqa: E402,F401
 from app.certificates import api as certificates_api  # noqa: E402,F401
 from app.events import api as events_api  # noqa: E402,F401
