@@ -10,7 +10,7 @@ from app.api import bp
 from app.api.auth import api_user, json_body, query_int, role_required, token_required
 from app.errors import NotFound, ValidationFailed
 from app.events import services
-from app.events.models import Checkin, Enrolment, Event, EventSession
+from app.events.models import ENROLMENT_STATUSES, Checkin, Enrolment, Event, EventSession
 from app.extensions import db
 from app.sqltypes import utcnow
 
@@ -206,7 +206,9 @@ def delete_session(session_id: int):
 def enrol(event_id: int):
     body = json_body()
     caller = api_user()
-    user_id = _optional_id(body, "user_id") or caller.id
+    user_id = _optional_id(body, "user_id")
+    if user_id is None:
+        user_id = caller.id
     override = body.get("override_capacity", False)
     if not isinstance(override, bool):
         raise ValidationFailed("override_capacity must be true or false.", field="override_capacity")
@@ -224,6 +226,8 @@ def enrol(event_id: int):
 def list_enrolments(event_id: int):
     event = services.managed_event(db.session, event_id, api_user().id)
     status = request.args.get("status") or None
+    if status is not None and status not in ENROLMENT_STATUSES:
+        raise ValidationFailed(f"status must be one of {', '.join(ENROLMENT_STATUSES)}.", field="status")
     people = services.participants(db.session, event_id=event.id, status=status,
                                    q=(request.args.get("q") or "").strip()[:200] or None)
     positions = services.waitlist_positions(db.session, event.id)

@@ -207,3 +207,19 @@ def test_sessions_and_checkins(client, session, organiser, person):
     assert client.delete(f"/api/v1/checkins/{checkin_id}", headers=person[1]).status_code == 404
     assert client.delete(f"/api/v1/checkins/{checkin_id}", headers=org_headers).status_code == 204
     assert client.delete(f"/api/v1/sessions/{session_id}", headers=org_headers).status_code == 204
+
+
+def test_enrol_someone_with_a_missing_user_id_names_the_field(client, session):
+    from tests.factories import bearer, make_event, make_organiser, make_token
+
+    organiser = make_organiser(session)
+    event = make_event(session, organisers=[organiser])
+    token = make_token(session, organiser)
+    session.commit()
+    for bad in (0, 999999):
+        response = client.post(f"/api/v1/events/{event.id}/enrolments", json={"user_id": bad},
+                               headers=bearer(token))
+        assert response.status_code == 404, (bad, response.get_json())
+        assert "user_id" in response.get_json()["error"].get("fields", {})
+    listing = client.get(f"/api/v1/events/{event.id}/enrolments?status=bogus", headers=bearer(token))
+    assert listing.status_code == 422 and "status" in listing.get_json()["error"]["fields"]
