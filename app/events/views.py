@@ -209,7 +209,7 @@ def ticket(enrolment_id: int):
     enrolment = _own_enrolment(enrolment_id)
     qr = segno.make(enrolment.ticket_code, error="m")
     return render_template("events/ticket.html", enrolment=enrolment, event=enrolment.event,
-                           qr_svg=qr.svg_inline(scale=6, border=2, title=f"Ticket {enrolment.ticket_code}"),
+                           qr_svg=qr.svg_inline(border=2, omitsize=True, title=f"Ticket {enrolment.ticket_code}"),
                            position=services.waitlist_position(db.session, enrolment))
 
 

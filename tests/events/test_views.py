@@ -255,3 +255,20 @@ def test_other_list_pages_have_constant_query_counts_and_escape(client, session,
                 assert client.get(path).status_code == 200
             assert counter.count == few[path], path
         auth.logout()
+
+
+def test_destructive_buttons_ask_first_with_escaped_text(client, session, auth):
+    """Cancelling asks for confirmation; a title with quotes and tags cannot break out of the attribute."""
+    from app.events import services as event_services
+    from app.sqltypes import utcnow
+    from tests.factories import make_event, make_user
+
+    title = '"><script>alert(1)</script>'
+    event = make_event(session, title=title)
+    person = make_user(session, email="p@example.org")
+    event_services.enrol(session, event_id=event.id, user_id=person.id, now=utcnow())
+    session.commit()
+    auth.login("p@example.org")
+    body = client.get("/events/mine").get_data(as_text=True)
+    assert 'data-confirm="Cancel your enrolment in &#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;?' in body
+    assert "<script>alert(1)</script>" not in body
