@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, SubmitField, URLField
+from wtforms import SelectField, StringField, SubmitField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.auth.models import ROLES
@@ -22,3 +22,10 @@ class OrganisationForm(FlaskForm):
 class RoleForm(FlaskForm):
     role = SelectField("Role", choices=[(r, r.capitalize()) for r in ROLES])
     submit = SubmitField("Change role")
+
+
+class TopicForm(FlaskForm):
+    slug = StringField("Slug (used in URLs, feeds and the API)", validators=[DataRequired(), Length(max=80)])
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=2000)])
+    submit = SubmitField("Save")

@@ -6,12 +6,12 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from app.admin import bp
-from app.admin.forms import OrganisationForm, RoleForm
+from app.admin.forms import OrganisationForm, RoleForm, TopicForm
 from app.auth import services as auth_services
 from app.auth.decorators import admin_required
 from app.auth.models import User
 from app.directory import services as directory
-from app.directory.models import Organisation
+from app.directory.models import Organisation, Topic
 from app.errors import DomainError
 from app.extensions import db
 from app.viewhelpers import show_domain_error
@@ -83,3 +83,34 @@ def edit_organisation(organisation_id: int | None):
             flash("Organisation saved.", "success")
             return redirect(url_for("admin.organisations"))
     return render_template("admin/organisation_form.html", form=form, organisation=org)
+
+
+@bp.get("/topics")
+@admin_required
+def topics():
+    return render_template("admin/topics.html", topics=directory.list_topics(db.session))
+
+
+@bp.route("/topics/new", methods=["GET", "POST"], defaults={"topic_id": None})
+@bp.route("/topics/<int:topic_id>", methods=["GET", "POST"])
+@admin_required
+def edit_topic(topic_id: int | None):
+    topic = None
+    if topic_id is not None:
+        topic = db.session.get(Topic, topic_id)
+        if topic is None:
+            abort(404)
+    form = TopicForm(obj=topic)
+    if form.validate_on_submit():
+        try:
+            directory.save_topic(
+                db.session, slug=form.slug.data, name=form.name.data, description=form.description.data or "",
+                topic_id=topic_id,
+            )
+            db.session.commit()
+        except DomainError as exc:
+            show_domain_error(exc, form)
+        else:
+            flash("Topic saved.", "success")
+            return redirect(url_for("admin.topics"))
+    return render_template("admin/topic_form.html", form=form, topic=topic)

@@ -33,7 +33,10 @@ class ProfileForm(FlaskForm):
     name = StringField("Full name", validators=[DataRequired(), Length(max=200)])
     organisation_id = SelectField("Organisation", coerce=int, validators=[Optional()])
     country = SelectField("Country", validators=[Optional()])
-    timezone = StringField("Time zone (IANA, e.g. Europe/Berlin)", validators=[DataRequired(), Length(max=64)])
+    timezone = StringField(
+        "Time zone (IANA, e.g. Europe/Berlin)", validators=[DataRequired(), Length(max=64)],
+        render_kw={"list": "timezones", "autocomplete": "off"},
+    )
     language = SelectField("Preferred language", choices=list(LANGUAGES.items()))
     submit = SubmitField("Save profile")
 

@@ -21,6 +21,8 @@ from app.sqltypes import utcnow
 
 MIN_PASSWORD_LENGTH = 10
 TIMEZONES = frozenset(available_timezones())
+# what people pick from: canonical Area/City names, without legacy aliases such as "US/Eastern"
+SORTED_TIMEZONES = sorted(z for z in TIMEZONES if "/" in z and not z.startswith(("Etc/", "SystemV/", "US/"))) + ["UTC"]
 _DUMMY_HASH: dict[str, str] = {}
 
 

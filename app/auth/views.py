@@ -134,7 +134,7 @@ def profile():
     tokens = auth_services.list_api_tokens(db.session, current_user.id)
     return render_template(
         "auth/profile.html", form=form, password_form=ChangePasswordForm(), token_form=TokenForm(),
-        confirm_form=ConfirmForm(), tokens=tokens,
+        confirm_form=ConfirmForm(), tokens=tokens, timezones=auth_services.SORTED_TIMEZONES,
     )
 
 

@@ -142,3 +142,47 @@ def find_topics(session: Session, slugs: list[str], *, field: str = "topics") ->
     if missing:
         raise ValidationFailed(f"Unknown topic(s): {', '.join(missing)}.", field=field)
     return topics
+
+
+_SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def get_topic(session: Session, topic_id: int) -> Topic:
+    topic = session.get(Topic, topic_id)
+    if topic is None:
+        raise NotFound("No such topic.")
+    return topic
+
+
+def save_topic(
+    session: Session, *, slug: str, name: str, description: str = "", topic_id: int | None = None
+) -> Topic:
+    """Create or update a topic; the slug is what feeds and the API filter by."""
+    from app.directory.signals import topic_changed
+
+    slug = (slug or "").strip().lower()
+    if not slug or len(slug) > 80 or not _SLUG_RE.match(slug):
+        raise ValidationFailed(
+            "The slug is 1-80 lower-case letters, digits and single hyphens (e.g. energy-efficiency).",
+            field="slug",
+        )
+    name = (name or "").strip()
+    if not name or len(name) > 200:
+        raise ValidationFailed("Name is required, at most 200 characters.", field="name")
+    description = (description or "").strip()
+    if len(description) > 2000:
+        raise ValidationFailed("Description is at most 2000 characters.", field="description")
+    clash = session.scalar(sa.select(Topic.id).where(Topic.slug == slug))
+    if clash is not None and clash != topic_id:
+        raise Conflict("Another topic already has that slug.", field="slug")
+    clash = session.scalar(sa.select(Topic.id).where(sa.func.lower(Topic.name) == name.lower()))
+    if clash is not None and clash != topic_id:
+        raise Conflict("Another topic already has that name.", field="name")
+    topic = get_topic(session, topic_id) if topic_id else Topic()
+    renamed = topic_id is not None and (topic.slug != slug or topic.name != name)
+    topic.slug, topic.name, topic.description = slug, name, description
+    session.add(topic)
+    session.flush()
+    if renamed:
+        topic_changed.send(topic, session=session)
+    return topic

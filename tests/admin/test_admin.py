@@ -42,3 +42,36 @@ def test_admin_creates_and_edits_organisation(client, session, auth):
         "website": "javascript:alert(1)"})
     assert bad.status_code == 200 and "Enter a full web address" in bad.get_data(as_text=True)
     assert client.get("/admin/organisations/999999").status_code == 404
+
+
+def test_admin_manages_topics(client, session, auth):
+    from app.directory.models import Topic
+    from app.directory.signals import topic_changed
+
+    make_admin(session, email="a@example.org")
+    session.commit()
+    auth.login("a@example.org")
+    created = post_form(client, "/admin/topics/new", {
+        "slug": "water-management", "name": "Water management", "description": "Drinking water, sanitation."})
+    assert created.status_code == 302
+    topic_id = session.scalar(sa.select(Topic.id).where(Topic.slug == "water-management"))
+    assert client.get("/api/v1/topics").get_json()["items"]
+    bad = post_form(client, "/admin/topics/new", {"slug": "Bad Slug!", "name": "X", "description": ""})
+    assert bad.status_code == 200 and "lower-case letters" in bad.get_data(as_text=True)
+    dup = post_form(client, "/admin/topics/new", {"slug": "energy-efficiency", "name": "Y", "description": ""})
+    assert dup.status_code == 200 and "already has that slug" in dup.get_data(as_text=True)
+    renamed = []
+
+    def on_change(sender, **_):
+        renamed.append(sender.slug)
+
+    topic_changed.connect(on_change)
+    try:
+        post_form(client, f"/admin/topics/{topic_id}", {
+            "slug": "water", "name": "Water and sanitation", "description": "<b>safe</b>"})
+    finally:
+        topic_changed.disconnect(on_change)
+    assert renamed == ["water"]
+    page = client.get("/admin/topics").get_data(as_text=True)
+    assert "Water and sanitation" in page and "&lt;b&gt;safe&lt;/b&gt;" in page
+    assert client.get("/admin/topics/999999").status_code == 404
