@@ -39,10 +39,14 @@ def _organisation_choices() -> list[tuple[int, str]]:
 
 
 def _safe_next(target: str | None) -> str | None:
-    if not target:
+    """A local path to return to after login; anything that a browser could read as another host is dropped."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    # browsers read a backslash as a slash ("/" + backslash + "evil.example" is another host), skip tabs
+    if "\\" in target or any(ord(ch) < 32 for ch in target):
         return None
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if parts.scheme or parts.netloc:
         return None
     return target
 

@@ -113,14 +113,28 @@ def test_login_rate_limited_per_account(app, session):
         db.engine.dispose()
 
 
-def test_login_redirect_ignores_external_next(client, session):
+@pytest.mark.parametrize("target", [
+    "https://evil.example/", "//evil.example/", "/\\evil.example/", "/\tevil", "javascript:alert(1)",
+])
+def test_login_redirect_ignores_external_next(client, session, target):
+    from urllib.parse import quote
+
     make_user(session, email="ana@example.org")
     session.commit()
     token = csrf_from(client.get("/auth/login").get_data(as_text=True))
-    response = client.post("/auth/login?next=https://evil.example/", data={
+    response = client.post(f"/auth/login?next={quote(target)}", data={
         "email": "ana@example.org", "password": PASSWORD, "csrf_token": token})
     assert response.status_code == 302
-    assert "evil.example" not in response.headers["Location"]
+    assert response.headers["Location"] == "/"
+
+
+def test_login_redirect_follows_a_local_next(client, session):
+    make_user(session, email="ana@example.org")
+    session.commit()
+    token = csrf_from(client.get("/auth/login").get_data(as_text=True))
+    response = client.post("/auth/login?next=/events/%3Fq%3Dleipzig", data={
+        "email": "ana@example.org", "password": PASSWORD, "csrf_token": token})
+    assert response.headers["Location"] == "/events/?q=leipzig"
 
 
 def test_profile_requires_login(client):
