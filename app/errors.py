@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, render_template, request
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
@@ -122,6 +122,16 @@ def register_errorhandlers(app: Flask) -> None:
         if wants_json():
             return json_error(409, "conflict", message)
         return render_template("errors/error.html", status=409, message=message), 409
+
+    @app.errorhandler(DataError)
+    def handle_unstorable_value(exc: DataError):
+        # a value the database refuses (a NUL character, a number out of range) is bad input, not a crash
+        db.session.rollback()
+        log.warning("database refused a value on %s %s: %s", request.method, request.path, exc.orig)
+        message = "A value could not be stored: it contains characters or numbers the database does not accept."
+        if wants_json():
+            return json_error(422, "validation_failed", message)
+        return render_template("errors/error.html", status=422, message=message), 422
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):

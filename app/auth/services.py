@@ -91,6 +91,8 @@ def _check_name(name: str | None) -> str:
         raise ValidationFailed("Name is required.", field="name")
     if len(value) > 200:
         raise ValidationFailed("Name is at most 200 characters.", field="name")
+    if any(ord(ch) < 32 for ch in value):
+        raise ValidationFailed("Name cannot contain control characters.", field="name")
     return value
 
 

@@ -242,43 +242,56 @@ def _redis_reachable() -> bool:
 
 
 
+_WORKER_SCRIPT = """
+import re, sys
+from app import create_app
+from config import TestingConfig
+
+class Shared(TestingConfig):
+    SQLALCHEMY_DATABASE_URI = sys.argv[1]
+    LOGIN_RATE_LIMIT = "3 per minute"
+    RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379"
+    RATELIMIT_KEY_PREFIX = sys.argv[2]
+
+client = create_app(Shared).test_client()
+statuses = []
+for _ in range(2):
+    page = client.get("/auth/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    statuses.append(client.post("/auth/login", data={
+        "email": "ana@example.org", "password": "wrong-password", "csrf_token": token}).status_code)
+print(" ".join(map(str, statuses)))
+"""
+
+
 @pytest.mark.skipif(not _redis_reachable(), reason="needs Redis on 127.0.0.1:6379")
 def test_login_limit_is_shared_by_processes_through_redis(app, session):
-    """With RATELIMIT_STORAGE_URI on Redis, two app instances (two workers) count attempts together."""
+    """With RATELIMIT_STORAGE_URI on Redis, two worker processes count login attempts together."""
+    import subprocess
+    import sys
     import uuid
-
-    from app import create_app
-    from config import TestingConfig
-
-    class Shared(TestingConfig):
-        SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
-        LOGIN_RATE_LIMIT = "3 per minute"
-        RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379"
-        RATELIMIT_KEY_PREFIX = f"cc-test-{uuid.uuid4().hex}"
+    from pathlib import Path
 
     make_user(session, email="ana@example.org")
     session.commit()
-    workers = [create_app(Shared), create_app(Shared)]
-    clients = []
-    for worker in workers:
-        worker.test_client_class = type(app.test_client())
-        clients.append(worker.test_client())
-    statuses = []
-    for attempt in range(4):
-        client = clients[attempt % 2]
-        token = csrf_from(client.get("/auth/login").get_data(as_text=True))
-        statuses.append(client.post("/auth/login", data={
-            "email": "ana@example.org", "password": "wrong-password", "csrf_token": token}).status_code)
-    assert statuses == [200, 200, 200, 429]
-    # the counters live in Redis (not in this process), which is what lets separate workers share them
-    import redis
+    prefix = f"cc-test-{uuid.uuid4().hex}"
+    root = Path(__file__).resolve().parents[2]
+    outputs = []
+    for _ in range(2):  # two processes, one after the other: 2 attempts each against a limit of 3
+        result = subprocess.run(
+            [sys.executable, "-c", _WORKER_SCRIPT, app.config["SQLALCHEMY_DATABASE_URI"], prefix],
+            cwd=root, capture_output=True, text=True, timeout=60,
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+        outputs.append(result.stdout.strip().splitlines()[-1])
+    assert outputs == ["200 200", "200 429"]
 
-    store = redis.Redis(host="127.0.0.1", port=6379)
-    try:
-        assert store.keys(f"LIMITS:LIMITER/{Shared.RATELIMIT_KEY_PREFIX}/*")
-    finally:
-        store.close()
-    for worker in workers:
-        with worker.app_context():
-            from app.extensions import db
-            db.engine.dispose()
+
+def test_register_with_a_nul_character_is_a_form_error_on_every_database(client, session):
+    response = post_form(client, "/auth/register", {
+        "name": "Zoë\x00Müller", "email": "nul@example.org", "password": "long-enough-pw",
+        "confirm": "long-enough-pw", "organisation_id": "0", "country": "DE",
+    })
+    assert response.status_code == 200
+    assert "control characters" in response.get_data(as_text=True)
+    assert session.scalar(sa.select(sa.func.count()).select_from(User)) == 0

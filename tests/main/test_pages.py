@@ -62,14 +62,21 @@ def test_a_constraint_race_answers_409_not_500(app):
         db.session.execute(sa.text("INSERT INTO topic (slug, name, description) VALUES ('x', 'X', '')"))
         return "unreachable"
 
+    def unstorable():
+        db.session.execute(sa.text("INSERT INTO topic (slug, name, description) VALUES ('y', 'Y', '')"))
+        raise sa.exc.DataError("INSERT ...", {}, ValueError("invalid byte sequence: 0x00"))
+
     fresh.add_url_rule("/_test/integrity", "clash", clash)
     fresh.add_url_rule("/api/v1/_test/integrity", "api_clash", clash)
+    fresh.add_url_rule("/api/v1/_test/data", "api_unstorable", unstorable)
     client = fresh.test_client()
     html = client.get("/_test/integrity")
     assert html.status_code == 409 and "try again" in html.get_data(as_text=True)
     api = client.get("/api/v1/_test/integrity")
     assert api.status_code == 409 and api.get_json()["error"]["code"] == "conflict"
+    data = client.get("/api/v1/_test/data")
+    assert data.status_code == 422 and data.get_json()["error"]["code"] == "validation_failed"
     with fresh.app_context():
-        assert db.session.scalar(sa.text("SELECT count(*) FROM topic WHERE slug = 'x'")) == 0
+        assert db.session.scalar(sa.text("SELECT count(*) FROM topic WHERE slug IN ('x', 'y')")) == 0
         db.session.remove()
         db.engine.dispose()
