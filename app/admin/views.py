@@ -14,6 +14,7 @@ from app.directory import services as directory
 from app.directory.models import Organisation, Topic
 from app.errors import DomainError
 from app.extensions import db
+from app.sqltypes import utcnow
 from app.viewhelpers import show_domain_error
 
 
@@ -105,7 +106,7 @@ def edit_topic(topic_id: int | None):
         try:
             directory.save_topic(
                 db.session, slug=form.slug.data, name=form.name.data, description=form.description.data or "",
-                topic_id=topic_id,
+                topic_id=topic_id, now=utcnow(),
             )
             db.session.commit()
         except DomainError as exc:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import logging
 
+import sqlalchemy as sa
+
 from app.calendar.invitations import notify_enrolment, notify_event_change
 from app.calendar.site import current_site
+from app.directory.signals import topic_changed
+from app.events.models import Event, event_topic
 from app.events.services import waitlist_position
 from app.events.signals import enrolment_status_changed, event_changed
 
@@ -31,3 +35,13 @@ def on_event_changed(event, *, session, now, changes=(), notification=None, **_)
     )
     if count:
         log.info("queued %s calendar update(s) for event %s (%s)", count, event.id, ", ".join(sorted(changes)))
+
+
+@topic_changed.connect
+def on_topic_changed(topic, *, session, now, **_):
+    """Events showing a renamed topic in CATEGORIES count as changed: new ETags, VEVENTs rebuilt."""
+    tagged = sa.select(event_topic.c.event_id).where(event_topic.c.topic_id == topic.id)
+    session.execute(
+        sa.update(Event).where(Event.id.in_(tagged)).values(updated_at=now).execution_options(
+            synchronize_session=False)
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import pycountry
 import sqlalchemy as sa
@@ -155,7 +156,7 @@ def get_topic(session: Session, topic_id: int) -> Topic:
 
 
 def save_topic(
-    session: Session, *, slug: str, name: str, description: str = "", topic_id: int | None = None
+    session: Session, *, slug: str, name: str, now: datetime, description: str = "", topic_id: int | None = None
 ) -> Topic:
     """Create or update a topic; the slug is what feeds and the API filter by."""
     from app.directory.signals import topic_changed
@@ -184,5 +185,5 @@ def save_topic(
     session.add(topic)
     session.flush()
     if renamed:
-        topic_changed.send(topic, session=session)
+        topic_changed.send(topic, session=session, now=now)
     return topic

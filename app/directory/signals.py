@@ -4,5 +4,5 @@ from blinker import Namespace
 
 _signals = Namespace()
 
-# sender: Topic; kwargs: session. A topic's slug or name changed (feeds that show it must be rebuilt).
+# sender: Topic; kwargs: session, now. A topic's slug or name changed (feeds that show it must be rebuilt).
 topic_changed = _signals.signal("topic-changed")

@@ -276,3 +276,23 @@ def test_last_modified_is_a_real_date(session, client):
     header = client.get("/calendar/events.ics").headers["Last-Modified"]
     parsed = datetime.strptime(header, "%a, %d %b %Y %H:%M:%S GMT")
     assert abs(parsed.replace(tzinfo=UTC) - utcnow()) < timedelta(minutes=5)
+
+
+def test_renaming_a_topic_refreshes_the_feed(client, session):
+    """CATEGORIES show topic names, so a rename must change the ETag and the cached VEVENT."""
+    from app.directory.services import save_topic
+    from app.sqltypes import utcnow
+    from tests.factories import make_event, topic
+
+    make_event(session, topics=["energy-efficiency"])
+    session.commit()
+    first = client.get("/calendar/events.ics")
+    assert b"Energy efficiency" in first.data
+    tag = first.headers["ETag"]
+    save_topic(session, slug="energy-efficiency", name="Energy saving in buildings", description="",
+               topic_id=topic(session, "energy-efficiency").id, now=utcnow())
+    session.commit()
+    second = client.get("/calendar/events.ics", headers={"If-None-Match": tag})
+    assert second.status_code == 200
+    assert second.headers["ETag"] != tag
+    assert b"Energy saving in buildings" in second.data and b"Energy efficiency" not in second.data
