@@ -587,6 +587,8 @@ def enrol(session: Session, *, event_id: int, user_id: int, now: datetime, actor
     enrolment.cancelled_at = None
     enrolment.offer_expires_at = None
     enrolment.is_over_capacity = False
+    enrolment.confirmed_at = None  # a re-enrolment after a cancellation starts afresh
+    enrolment.waitlist_seq = None
     enrolment.updated_at = now
 
     with session.no_autoflush:
@@ -617,6 +619,11 @@ def enrol(session: Session, *, event_id: int, user_id: int, now: datetime, actor
         raise
     _notify_enrolment(session, enrolment, old_status=old_status, now=now, actor_id=actor_id)
     return enrolment
+
+
+def _refuse_if_cancelled(event: Event) -> None:
+    if event.status == "cancelled":
+        raise Conflict("This event was cancelled.", field="event_id")
 
 
 def _leave(session: Session, enrolment: Enrolment, status: str, *, now: datetime, reason: str | None,
@@ -662,6 +669,7 @@ def approve_enrolment(session: Session, *, enrolment_id: int, actor_id: int, now
         raise Forbidden("Only the event's organisers can approve enrolments.")
     event = lock_event(session, enrolment.event_id)
     session.refresh(enrolment)
+    _refuse_if_cancelled(event)
     if enrolment.status != "pending":
         raise Conflict(f"Only pending enrolments can be approved; this one is {enrolment.status}.",
                        field="enrolment_id")
@@ -683,6 +691,7 @@ def promote_enrolment(session: Session, *, enrolment_id: int, actor_id: int, now
         raise Forbidden("Only the event's organisers can promote from the waiting list.")
     event = lock_event(session, enrolment.event_id)
     session.refresh(enrolment)
+    _refuse_if_cancelled(event)
     if enrolment.status not in ("waitlisted", "offered", "pending"):
         raise Conflict(f"Only waiting or pending enrolments can be promoted; this one is {enrolment.status}.",
                        field="enrolment_id")
@@ -698,10 +707,13 @@ def accept_offer(session: Session, *, enrolment_id: int, user_id: int, now: date
     enrolment = _enrolment(session, enrolment_id)
     if enrolment.user_id != user.id:
         raise NotFound("No such enrolment.", field="enrolment_id")
-    lock_event(session, enrolment.event_id)
+    event = lock_event(session, enrolment.event_id)
     session.refresh(enrolment)
     if enrolment.status != "offered":
         raise Conflict(f"There is no open offer on this enrolment (it is {enrolment.status}).", field="enrolment_id")
+    _refuse_if_cancelled(event)
+    if event.is_past(now):
+        raise Conflict("This event has already taken place.", field="enrolment_id")
     if enrolment.offer_expires_at is not None and enrolment.offer_expires_at <= now:
         raise Conflict("The offer has expired; the seat goes to the next person waiting.", field="enrolment_id")
     _set_status(session, enrolment, "confirmed", now=now, actor_id=user_id)
@@ -853,6 +865,15 @@ def _apply_event_data(session: Session, event: Event, data: dict, *, creating: b
     return changed
 
 
+def _flush_event(session: Session) -> None:
+    """Flush an event's row; a slug taken by someone saving at the same moment is a Conflict, not a 500."""
+    try:
+        _flush(session)
+    except sa.exc.IntegrityError as exc:
+        raise Conflict("Another event was saved with the same web address at the same moment; please save again.",
+                       field="slug") from exc
+
+
 def _check_sessions_inside(event: Event) -> None:
     for item in event.sessions:
         if item.starts_at < event.starts_at or item.ends_at > event.ends_at:
@@ -882,7 +903,7 @@ def create_event(session: Session, *, data: dict, created_by_id: int, now: datet
         if not event.slug:
             event.slug = _unique_slug(session, f"{event.title} {event.starts_at.astimezone(ZoneInfo(event.timezone)).year}")
     session.add(event)
-    _flush(session)
+    _flush_event(session)
     return event
 
 
@@ -905,7 +926,7 @@ def update_event(session: Session, *, event_id: int, data: dict, actor_id: int, 
             raise ValidationFailed(
                 f"Capacity cannot be below the {taken} confirmed or offered seats.", field="capacity")
     event.updated_at = now
-    _flush(session)
+    _flush_event(session)
     kinds = set()
     if changed & set(TIME_FIELDS):
         kinds.add("time")
@@ -977,7 +998,7 @@ def duplicate_event(session: Session, *, event_id: int, actor_id: int, starts_at
             location=item.location, address=item.address, speakers=item.speakers, description=item.description,
             created_at=now, updated_at=now))
     session.add(copy)
-    _flush(session)
+    _flush_event(session)
     return copy
 
 
@@ -1040,6 +1061,7 @@ def get_session(session: Session, session_id) -> EventSession:
 def update_session(session: Session, *, session_id: int, data: dict, actor_id: int, now: datetime) -> EventSession:
     item = get_session(session, session_id)
     event = managed_event(session, item.event_id, actor_id)
+    _refuse_if_cancelled(event)
     with session.no_autoflush:
         _apply_session_data(item, event, data, creating=False)
     item.updated_at = now

@@ -569,9 +569,11 @@ def export_csv(event_id: int):
     zone = ZoneInfo(event.timezone)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["name", "email", "organisation", "status", "waitlist_position", "ticket_code", "enrolled_at",
-                     "confirmed_at", *[u.label for u in units], "units_attended", "attendance_percent",
-                     "hours_attended", "meets_minimum"])
+    # session titles are organisers' text too: the header row is neutralised like every cell
+    writer.writerow([safe_cell(v) for v in [
+        "name", "email", "organisation", "status", "waitlist_position", "ticket_code", "enrolled_at",
+        "confirmed_at", *[u.label for u in units], "units_attended", "attendance_percent", "hours_attended",
+        "meets_minimum"]])
     for person in people:
         att = summary[person.id]
         attended = {u.key for u in att.attended}

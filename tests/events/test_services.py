@@ -317,3 +317,66 @@ def test_list_events_filters(session):
     assert titles(**{"from": (now + timedelta(days=30)).date().isoformat()}) == []
     with pytest.raises(ValidationFailed):
         services.parse_filters({"from": "yesterday"})
+
+
+def test_no_confirmations_in_a_cancelled_or_past_event(session):
+    """An open offer, a pending enrolment or a waiting person cannot be confirmed once the event is cancelled."""
+    organiser = make_organiser(session)
+    event = make_event(session, organisers=[organiser], capacity=1, waitlist_mode="offer")
+    first, offered, waiting = _people(session, 3)
+    now = utcnow()
+    seat = services.enrol(session, event_id=event.id, user_id=first.id, now=now)
+    offer = services.enrol(session, event_id=event.id, user_id=offered.id, now=now)
+    later = services.enrol(session, event_id=event.id, user_id=waiting.id, now=now)
+    services.cancel_enrolment(session, enrolment_id=seat.id, actor_id=first.id, now=now)
+    assert offer.status == "offered"
+    # the offer runs past the end of the event: accepting after the event is refused
+    with pytest.raises(Conflict, match="already taken place"):
+        services.accept_offer(session, enrolment_id=offer.id, user_id=offered.id, now=event.ends_at)
+    services.cancel_event(session, event_id=event.id, actor_id=organiser.id, reason="Storm", now=now)
+    with pytest.raises(Conflict, match="cancelled"):
+        services.accept_offer(session, enrolment_id=offer.id, user_id=offered.id, now=now)
+    with pytest.raises(Conflict, match="cancelled"):
+        services.promote_enrolment(session, enrolment_id=later.id, actor_id=organiser.id, now=now)
+    session.expire_all()
+    assert (offer.status, later.status) == ("offered", "waitlisted")
+    approval = make_event(session, organisers=[organiser], requires_approval=True)
+    pending = services.enrol(session, event_id=approval.id, user_id=first.id, now=now)
+    item = make_session(session, approval)
+    services.cancel_event(session, event_id=approval.id, actor_id=organiser.id, reason="Storm", now=now)
+    with pytest.raises(Conflict, match="cancelled"):
+        services.approve_enrolment(session, enrolment_id=pending.id, actor_id=organiser.id, now=now)
+    with pytest.raises(Conflict, match="cancelled"):
+        services.update_session(session, session_id=item.id, data={"title": "Moved"}, actor_id=organiser.id,
+                                now=now)
+
+
+def test_enrolling_again_starts_afresh(session):
+    organiser = make_organiser(session)
+    event = make_event(session, organisers=[organiser], capacity=1)
+    first, second = _people(session, 2)
+    now = utcnow()
+    seat = services.enrol(session, event_id=event.id, user_id=first.id, now=now)
+    waiting = services.enrol(session, event_id=event.id, user_id=second.id, now=now)
+    services.cancel_enrolment(session, enrolment_id=waiting.id, actor_id=second.id, now=now)
+    services.cancel_enrolment(session, enrolment_id=seat.id, actor_id=first.id, now=now)
+    services.update_event(session, event_id=event.id, data={"requires_approval": True}, actor_id=organiser.id,
+                          now=now)
+    again = services.enrol(session, event_id=event.id, user_id=first.id, now=now + timedelta(minutes=5))
+    assert again.id == seat.id and again.status == "pending"
+    assert again.confirmed_at is None and again.waitlist_seq is None  # no leftovers of the first enrolment
+    back = services.enrol(session, event_id=event.id, user_id=second.id, now=now, actor_id=organiser.id)
+    assert back.id == waiting.id and back.status == "confirmed" and back.waitlist_seq is None
+
+
+def test_a_slug_taken_at_the_same_moment_is_a_conflict(session, monkeypatch):
+    """Two organisers saving the same title at once: the loser gets a 409 to save again, never a 500."""
+    organiser = make_organiser(session)
+    taken = make_event(session, organisers=[organiser]).slug
+    session.commit()
+    # what the other transaction's _unique_slug saw before this one committed
+    monkeypatch.setattr(services, "_unique_slug", lambda *args, **kwargs: taken)
+    with pytest.raises(Conflict) as caught:
+        services.create_event(session, data=_data(), created_by_id=organiser.id, now=utcnow())
+    assert caught.value.fields == {"slug": caught.value.message}
+    session.rollback()

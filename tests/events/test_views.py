@@ -175,6 +175,8 @@ def test_participants_checkin_and_csv_export_neutralises_formulas(client, sessio
     organiser = make_organiser(session, email="org@example.org")
     event = make_event(session, organisers=[organiser], capacity=1, requires_approval=True)
     item = make_session(session, event, title="Opening")
+    make_session(session, event, title="=1+1 closing", starts_at=event.starts_at + timedelta(hours=3),
+                 ends_at=event.starts_at + timedelta(hours=4))
     evil = make_user(session, name="=HYPERLINK(\"http://evil\",\"x\")", email="evil@example.org")
     plus = make_user(session, name="+SUM(1,2)")
     dash = make_user(session, name="-2+3")
@@ -202,14 +204,17 @@ def test_participants_checkin_and_csv_export_neutralises_formulas(client, sessio
     response = post_form(client, page, {"enrolment_id": str(ids[2]), "unit": f"s:{item.id}"},
                          action=f"/events/{event.id}/checkin", follow_redirects=True)
     assert "waiting for approval" in response.get_data(as_text=True)
-    assert "✓" in client.get(page).get_data(as_text=True)
+    checkin_page = client.get(page).get_data(as_text=True)
+    assert "✓" in checkin_page
+    assert 'id="scan-button"' in checkin_page and 'id="code-form"' in checkin_page  # camera scan on phones
     export = client.get(f"/events/{event.id}/export.csv")
     assert export.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(export.get_data(as_text=True).lstrip("\ufeff"))))
     names = {row[0] for row in rows[1:]}
     assert names == {"'=HYPERLINK(\"http://evil\",\"x\")", "'+SUM(1,2)", "'-2+3", "'@cmd"}
-    for row in rows[1:]:
+    for row in rows:  # the header too: it holds the session titles
         assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row)
+    assert "'=1+1 closing" in rows[0]
     by_name = {row[0]: row for row in rows[1:]}
     assert by_name["'=HYPERLINK(\"http://evil\",\"x\")"][rows[0].index("Opening")] == "x"
     checkin = session.scalar(sa.select(Checkin))
@@ -272,3 +277,15 @@ def test_destructive_buttons_ask_first_with_escaped_text(client, session, auth):
     body = client.get("/events/mine").get_data(as_text=True)
     assert 'data-confirm="Cancel your enrolment in &#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;?' in body
     assert "<script>alert(1)</script>" not in body
+
+
+def test_a_declined_person_sees_why_instead_of_an_enrol_button(client, session, auth):
+    organiser = make_organiser(session)
+    event = make_event(session, organisers=[organiser], requires_approval=True)
+    person = make_user(session, email="declined@example.org")
+    enrolment = services.enrol(session, event_id=event.id, user_id=person.id, now=utcnow())
+    services.reject_enrolment(session, enrolment_id=enrolment.id, actor_id=organiser.id, now=utcnow())
+    session.commit()
+    auth.login("declined@example.org")
+    html = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert "organisers declined your enrolment" in html and f"/events/{event.id}/enrol" not in html
