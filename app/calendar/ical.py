@@ -8,16 +8,28 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Timezone, vCalAddress, vCategory, vDDDTypes, vDuration, vInt, vText, vUri
+from icalendar import (
+    Calendar,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    vCalAddress,
+    vCategory,
+    vDDDTypes,
+    vDuration,
+    vInt,
+    vText,
+    vUri,
+)
 from icalendar import Event as VEvent
 
 PRODID = "-//Connective Cities//Events calendar//EN"
 # bump when the shape of a VEVENT changes, so cached bytes are rebuilt
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 REFRESH_INTERVAL = timedelta(hours=6)
 
 FORMAT_LABELS = {
@@ -229,12 +241,93 @@ def year_span(starts: Iterable[datetime], ends: Iterable[datetime]) -> tuple[int
     return first - 1, last + 1
 
 
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def _zone_state(zone: ZoneInfo, instant: datetime) -> tuple[timedelta, bool, str]:
+    local = instant.astimezone(zone)
+    return local.utcoffset() or timedelta(0), bool(local.dst()), local.tzname() or ""
+
+
+def _transitions(zone: ZoneInfo, start: datetime, end: datetime) -> list[tuple[datetime, tuple, tuple]]:
+    """(UTC instant, state before, state after) of every offset change between start and end."""
+    found = []
+    at, state = start, _zone_state(zone, start)
+    while at < end:
+        nxt = at + timedelta(days=1)
+        after = _zone_state(zone, nxt)
+        if after[:2] != state[:2]:
+            lo, hi = at, nxt  # bisect to the second
+            while hi - lo > timedelta(seconds=1):
+                mid = lo + (hi - lo) / 2
+                if _zone_state(zone, mid)[:2] == state[:2]:
+                    lo = mid
+                else:
+                    hi = mid
+            found.append((hi.replace(microsecond=0), state, after))
+        at, state = nxt, after
+    return found
+
+
+def _yearly_rule(onsets: list[datetime], first_year: int, last_year: int) -> dict | None:
+    """An RRULE (FREQ=YEARLY, one BYMONTH, one BYDAY) that yields exactly these onsets, if there is one."""
+    if [o.year for o in onsets] != list(range(first_year, last_year + 1)):
+        return None
+    head = onsets[0]
+    if any((o.month, o.time(), o.weekday()) != (head.month, head.time(), head.weekday()) for o in onsets):
+        return None
+    day = _WEEKDAYS[head.weekday()]
+    if all((o + timedelta(days=7)).month != o.month for o in onsets):
+        return {"FREQ": "YEARLY", "BYMONTH": head.month, "BYDAY": f"-1{day}"}
+    ordinals = {(o.day - 1) // 7 + 1 for o in onsets}
+    if len(ordinals) == 1:
+        return {"FREQ": "YEARLY", "BYMONTH": head.month, "BYDAY": f"{ordinals.pop()}{day}"}
+    return None
+
+
+def _observance(kind: str, onset: datetime, offset_from: timedelta, offset_to: timedelta, name: str):
+    component = TimezoneDaylight() if kind == "DAYLIGHT" else TimezoneStandard()
+    component.add("dtstart", onset)
+    if name:
+        component.add("tzname", name)
+    component.add("tzoffsetfrom", offset_from)
+    component.add("tzoffsetto", offset_to)
+    return component
+
+
 @lru_cache(maxsize=256)
 def vtimezone_bytes(tzid: str, first_year: int, last_year: int) -> bytes:
-    """A VTIMEZONE for an IANA zone covering the given years (generated from zoneinfo, then cached)."""
-    timezone = Timezone.from_tzinfo(
-        _zone(tzid), tzid, first_date=date(first_year, 1, 1), last_date=date(last_year + 1, 1, 1)
-    )
+    """A VTIMEZONE for an IANA zone covering the given years, generated from zoneinfo and cached.
+
+    Where the zone follows one yearly rule in those years (most of the world), each observance is a DTSTART and
+    an RRULE, the only shape Outlook reads (it ignores RDATE and would misplace events across a daylight-saving
+    change); otherwise every onset is listed with RDATE. DTSTART is the local time before the change (RFC 5545).
+    """
+    zone = _zone(tzid)
+    start = datetime(first_year, 1, 1, tzinfo=UTC)
+    initial = _zone_state(zone, start)
+    changes = _transitions(zone, start, datetime(last_year + 1, 1, 1, tzinfo=UTC))
+    timezone = Timezone()
+    timezone.add("tzid", tzid)
+    groups: dict[tuple, list[datetime]] = {}
+    for instant, before, after in changes:
+        key = ("DAYLIGHT" if after[1] else "STANDARD", before[0], after[0], after[2])
+        groups.setdefault(key, []).append((instant + before[0]).replace(tzinfo=None))
+    rules = {key: _yearly_rule(onsets, first_year, last_year) for key, onsets in groups.items()}
+    if len(groups) == 2 and all(rules.values()):
+        for (kind, offset_from, offset_to, name), onsets in sorted(groups.items(), key=lambda kv: kv[1][0]):
+            observance = _observance(kind, onsets[0], offset_from, offset_to, name)
+            observance.add("rrule", rules[(kind, offset_from, offset_to, name)])
+            timezone.add_component(observance)
+        return timezone.to_ical()
+    timezone.add_component(_observance(
+        "DAYLIGHT" if initial[1] else "STANDARD", datetime(first_year, 1, 1), initial[0], initial[0], initial[2]
+    ))
+    for (kind, offset_from, offset_to, name), onsets in groups.items():
+        observance = _observance(kind, onsets[0], offset_from, offset_to, name)
+        for onset in onsets[1:]:  # one RDATE per line: dateutil (vobject) reads only the first of a list
+            observance.add("rdate", onset)
+        timezone.add_component(observance)
     return timezone.to_ical()
 
 

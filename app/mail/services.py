@@ -7,8 +7,10 @@ import smtplib
 import ssl
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email.errors import HeaderDefect, MessageError
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid, parseaddr
+from email.utils import make_msgid, parseaddr
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -52,7 +54,7 @@ def queue_email(
         user_id=user_id,
         to_addr=to,
         to_name=to_name,
-        subject=subject[:300],
+        subject=_one_line(subject)[:300],
         text_body=text,
         html_body=html,
         ics_method=ics_method,
@@ -69,12 +71,28 @@ def queue_email(
     return message
 
 
+def _one_line(value: str) -> str:
+    """Header text on one line: a CR or LF in a header is refused by the email package (and unsafe)."""
+    return " ".join(value.split()) if ("\n" in value or "\r" in value) else value
+
+
+def _mailbox(name: str | None, addr: str) -> Address | str:
+    """A To/From mailbox. Address quotes and encodes the display name as a whole, so a name such as
+    'Müller, Zoë' stays one mailbox (formataddr's encoded word would let the comma split it in two)."""
+    if not name:
+        return addr
+    try:
+        return Address(display_name=_one_line(name), addr_spec=addr)
+    except (ValueError, IndexError, HeaderDefect):  # an address the header parser refuses: send it bare
+        return addr
+
+
 def build_mime(message: OutboxMessage, *, sender: str, message_id_domain: str | None = None) -> EmailMessage:
     """The MIME message for an outbox row: text, optional HTML and iTIP part, attachments."""
     mime = EmailMessage()
     mime["From"] = sender
-    mime["To"] = formataddr((message.to_name, message.to_addr)) if message.to_name else message.to_addr
-    mime["Subject"] = message.subject
+    mime["To"] = _mailbox(message.to_name, message.to_addr)
+    mime["Subject"] = _one_line(message.subject)
     domain = message_id_domain or (parseaddr(sender)[1].rpartition("@")[2] or "localhost")
     mime["Message-ID"] = message.message_id or make_msgid(idstring=f"outbox-{message.id}", domain=domain)
     mime["X-CC-Outbox-Id"] = str(message.id)
@@ -208,6 +226,7 @@ def deliver_pending(session: Session, settings: SmtpSettings, *, now: datetime, 
             log.info("MAIL_SERVER is not set: %s message(s) stay in the outbox (see /admin/outbox)", pending)
         return report
     smtp: smtplib.SMTP | None = None
+    envelope_sender = parseaddr(settings.sender)[1] or settings.sender
     try:
         for message_id in _due_ids(session, now, limit):
             if not _claim(session, message_id, now):
@@ -216,10 +235,17 @@ def deliver_pending(session: Session, settings: SmtpSettings, *, now: datetime, 
             session.commit()
             message = session.get(OutboxMessage, message_id)
             try:
+                mime = build_mime(message, sender=settings.sender)
+            except (ValueError, TypeError, LookupError, MessageError) as exc:
+                # a message that cannot be built never will be: fail it now instead of letting it block the queue
+                _record_failure(message, exc, settings, now, report, permanent=True)
+                session.commit()
+                continue
+            try:
                 if smtp is None:
                     smtp = _open_smtp(settings)
-                mime = build_mime(message, sender=settings.sender)
-                smtp.send_message(mime)
+                # the envelope comes from the stored address, never from re-parsing the To header
+                smtp.send_message(mime, from_addr=envelope_sender, to_addrs=[message.to_addr])
             except (TimeoutError, smtplib.SMTPException, OSError) as exc:
                 _record_failure(message, exc, settings, now, report)
                 if smtp is not None and not isinstance(exc, smtplib.SMTPRecipientsRefused):
@@ -241,11 +267,11 @@ def deliver_pending(session: Session, settings: SmtpSettings, *, now: datetime, 
 
 
 def _record_failure(message: OutboxMessage, exc: Exception, settings: SmtpSettings, now: datetime,
-                    report: DeliveryReport) -> None:
+                    report: DeliveryReport, *, permanent: bool = False) -> None:
     message.attempts += 1
     message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
     message.claimed_until = None
-    permanent = isinstance(exc, smtplib.SMTPRecipientsRefused)
+    permanent = permanent or isinstance(exc, smtplib.SMTPRecipientsRefused)
     if permanent or message.attempts >= settings.max_attempts:
         message.status = "failed"
         report.failed += 1

@@ -186,3 +186,39 @@ def test_the_fast_builder_writes_what_component_add_writes():
                   make_data(3, title="Ж, ü; 🎉 " * 20, venue="", address="", city="", country_name="")):
         for variant in ("public", "waitlisted"):
             assert ical.vevent_bytes(event, variant=variant) == typical_vevent(event, variant).to_ical()
+
+
+@pytest.mark.parametrize("zone", [
+    "Europe/Berlin", "America/New_York", "Australia/Sydney", "America/Sao_Paulo", "Asia/Kolkata",
+    "Africa/Johannesburg", "Africa/Casablanca", "America/Santiago",
+])
+def test_vtimezones_give_zoneinfo_offsets_and_use_rrule_where_outlook_needs_it(zone):
+    """The VTIMEZONE itself (not the TZID name) must carry the offsets: read it back with both parsers, without
+    letting them look the name up, and compare every six hours of the covered years with zoneinfo."""
+    data = ical.vtimezone_bytes(zone, 2025, 2028)
+    component = icalendar.Timezone.from_ical(data)
+    by_icalendar = component.to_tz(lookup_tzid=False)
+    wrapped = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + data.decode() + "END:VCALENDAR\r\n"
+    by_vobject = vobject.readOne(wrapped).vtimezone.gettzinfo()
+    reference = ZoneInfo(zone)
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    while at < datetime(2029, 1, 1, tzinfo=UTC):
+        local = at.astimezone(reference).replace(tzinfo=None)
+        expected = at.astimezone(reference).utcoffset()
+        if at.astimezone(reference).fold == 0 and (local + timedelta(hours=3)).replace(tzinfo=reference).fold == 0:
+            # (away from the repeated hour, where a wall-clock time alone is ambiguous)
+            assert local.replace(tzinfo=by_icalendar).utcoffset() == expected, (zone, at)
+            assert local.replace(tzinfo=by_vobject).utcoffset() == expected, (zone, at)
+        at += timedelta(hours=6)
+    observances = component.walk("STANDARD") + component.walk("DAYLIGHT")
+    if zone in ("Europe/Berlin", "America/New_York", "Australia/Sydney", "America/Santiago"):
+        # Outlook reads one yearly RRULE per observance and ignores RDATE
+        assert len(observances) == 2 and all("RRULE" in o and "RDATE" not in o for o in observances)
+    if zone == "Europe/Berlin":
+        daylight, standard = component.walk("DAYLIGHT")[0], component.walk("STANDARD")[0]
+        # DTSTART is the wall-clock time before the change: 02:00 CET and 03:00 CEST
+        assert daylight.decoded("dtstart").time() == standard.decoded("dtstart").time().replace(hour=2)
+        assert str(daylight["RRULE"].to_ical(), "ascii") in ("FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3",
+                                                             "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU")
+    if zone in ("Asia/Kolkata", "America/Sao_Paulo", "Africa/Johannesburg"):
+        assert len(observances) == 1 and "RRULE" not in observances[0]

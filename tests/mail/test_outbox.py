@@ -96,3 +96,30 @@ def test_flask_mail_deliver_command(app, runner, session, smtp_server):
     assert result.exit_code == 0, result.output
     assert "sent 1" in result.output
     assert len(smtp_server.wait_for(1)) == 1
+
+
+def test_a_name_with_commas_and_accents_stays_one_recipient(session, smtp_server, smtp_settings):
+    name = 'Müller, Zoë; "Zo" Ж'
+    queue_email(session, to="zoe@example.org", to_name=name, subject="Line one\r\nBcc: evil@example.org",
+                text="t", now=utcnow())
+    session.commit()
+    assert deliver_pending(session, smtp_settings, now=utcnow()).sent == 1
+    [message] = smtp_server.wait_for(1)
+    assert smtp_server.envelopes == [("noreply@cc.test", ["zoe@example.org"])]
+    [address] = message["To"].addresses
+    assert address.display_name == name and address.addr_spec == "zoe@example.org"
+    assert message["Subject"] == "Line one Bcc: evil@example.org" and message["Bcc"] is None
+
+
+def test_a_message_that_cannot_be_built_fails_without_blocking_the_queue(session, smtp_server, smtp_settings):
+    now = utcnow()
+    queue_email(session, to="broken@example.org", subject="broken", text="t", now=now - timedelta(minutes=1),
+                attachments=[{"filename": "x.txt", "content_type": "text/plain"}])  # no content
+    queue_email(session, to="fine@example.org", subject="fine", text="t", now=now)
+    session.commit()
+    report = deliver_pending(session, smtp_settings, now=now)
+    assert (report.sent, report.failed) == (1, 1)
+    assert [m["To"] for m in smtp_server.wait_for(1)] == ["fine@example.org"]
+    broken = session.scalar(sa.select(OutboxMessage).where(OutboxMessage.to_addr == "broken@example.org"))
+    assert broken.status == "failed" and broken.attempts == 1 and "KeyError" in broken.last_error
+    assert deliver_pending(session, smtp_settings, now=now + timedelta(days=1)).sent == 0
