@@ -35,6 +35,12 @@ class ProgrammeForm(FlaskForm):
     submit = SubmitField("Save programme")
 
 
+class ProgrammeEditForm(ProgrammeForm):
+    organisers = MultiCheckboxField("Organisers (they edit the programme, see progress and review work)",
+                                    coerce=int, choices=[])
+    submit = SubmitField("Save programme")
+
+
 class ModuleForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     description = TextAreaField("Description (Markdown)", validators=[Optional(), Length(max=20000)],
@@ -70,3 +76,10 @@ class MarkDoneForm(FlaskForm):
     module_id = SelectField("Module", coerce=int, choices=[])
     note = StringField("Note (why)", validators=[DataRequired(), Length(max=2000)])
     submit = SubmitField("Mark done")
+
+
+class UnmarkForm(FlaskForm):
+    user_id = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
+    module_id = SelectField("Module", coerce=int, choices=[])
+    note = StringField("Note (why)", validators=[DataRequired(), Length(max=2000)])
+    submit = SubmitField("Withdraw")

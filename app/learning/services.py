@@ -67,6 +67,8 @@ def get_programme(session: Session, programme_id: int) -> Programme:
 
 
 def get_programme_by_slug(session: Session, slug: str) -> Programme:
+    if "\x00" in slug or len(slug) > 220:  # PostgreSQL refuses NUL in a query parameter
+        raise NotFound("No such programme.")
     programme = session.scalar(sa.select(Programme).where(Programme.slug == slug))
     if programme is None:
         raise NotFound("No such programme.")
@@ -119,6 +121,41 @@ def _flush_or_conflict(session: Session, message: str) -> None:
         raise Conflict(message) from exc
 
 
+def _insert_new(session: Session, model: type, rows: list[dict]) -> list:
+    """Insert rows in a savepoint; a row a concurrent request wrote first is skipped (theirs stands).
+
+    The unique constraints answer the race; the savepoint keeps the caller's transaction (a check-in,
+    a join) alive instead of failing it. One savepoint normally; one per row only after a clash.
+    """
+    if not rows:
+        return []
+    connection = session.connection()
+    if connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:
+        # pysqlite has not begun the transaction yet, so RELEASE would commit early: insert plainly
+        # (SQLite serialises writers; a clash there is answered 409 by the global handler)
+        objects = [model(**row) for row in rows]
+        session.add_all(objects)
+        session.flush()
+        return objects
+    try:
+        with session.begin_nested():
+            objects = [model(**row) for row in rows]
+            session.add_all(objects)
+        return objects
+    except sa.exc.IntegrityError:
+        pass
+    added = []
+    for row in rows:
+        try:
+            with session.begin_nested():
+                obj = model(**row)
+                session.add(obj)
+        except sa.exc.IntegrityError:
+            continue
+        added.append(obj)
+    return added
+
+
 def recent_audit(session: Session, *, programme_id: int, actor_id: int, limit: int = 50) -> list[LearningAudit]:
     """The latest hand-made and review changes to people's progress in a programme (organisers only)."""
     _require_manager(session, get_programme(session, programme_id), actor_id)
@@ -141,6 +178,8 @@ def _text(value, *, field: str, label: str, max_len: int, required: bool = False
         value = ""
     if not isinstance(value, str):
         raise ValidationFailed(f"{label} must be text.", field=field)
+    if "\x00" in value:  # PostgreSQL cannot store it; say so instead of failing
+        raise ValidationFailed(f"{label} contains a character that is not allowed (NUL).", field=field)
     value = value.strip()
     if required and not value:
         raise ValidationFailed(f"{label} is required.", field=field)
@@ -221,7 +260,8 @@ def _apply_programme_data(session: Session, programme: Programme, data: dict, *,
                                       max_len=MAX_TEXT)
     if "topics" in data:
         slugs = data.get("topics") or []
-        if not isinstance(slugs, list | tuple) or not all(isinstance(s, str) for s in slugs):
+        if not isinstance(slugs, list | tuple) or not all(
+                isinstance(s, str) and "\x00" not in s and len(s) <= 200 for s in slugs):
             raise ValidationFailed("Topics must be a list of topic slugs.", field="topics")
         programme.topics = find_topics(session, list(slugs))
     if "organisers" in data:
@@ -585,9 +625,12 @@ def join_programme(session: Session, *, programme_id: int, user_id: int, now: da
         ProgrammeParticipant.programme_id == programme_id, ProgrammeParticipant.user_id == user_id))
     if existing is not None:
         return existing
-    participant = ProgrammeParticipant(programme_id=programme_id, user_id=user_id, joined_at=now)
-    session.add(participant)
-    _flush_or_conflict(session, "You joined this programme at the same moment elsewhere; reload the page.")
+    added = _insert_new(session, ProgrammeParticipant,
+                        [{"programme_id": programme_id, "user_id": user_id, "joined_at": now}])
+    if not added:  # a second click that raced the first: the same membership
+        return session.scalars(sa.select(ProgrammeParticipant).where(
+            ProgrammeParticipant.programme_id == programme_id, ProgrammeParticipant.user_id == user_id)).one()
+    participant = added[0]
     _sync_attendance(session, modules=programme.active_modules, user_ids=[user_id], now=now, remove=False)
     return participant
 
@@ -659,14 +702,15 @@ def _sync_attendance(session: Session, *, modules: Iterable[Module], user_ids: l
     gained: dict[int, set[int]] = defaultdict(set)
     lost: dict[int, set[int]] = defaultdict(set)
     kept: list[str] = []
+    new_rows: list[dict] = []
+    programme_of = {m.id: m.programme_id for m in modules}
     for module in modules:
         for user_id in members.get(module.programme_id, []):
             key = (module.id, user_id)
             event_id, completion = qualifying.get(key), existing.get(key)
             if event_id is not None and completion is None:
-                session.add(ModuleCompletion(module_id=module.id, user_id=user_id, completed_at=now,
-                                             source="attendance", event_id=event_id))
-                gained[module.programme_id].add(user_id)
+                new_rows.append({"module_id": module.id, "user_id": user_id, "completed_at": now,
+                                 "source": "attendance", "event_id": event_id})
             elif event_id is not None and completion.retained_reason:
                 completion.retained_reason = None
             elif (event_id is None and completion is not None and remove and completion.source == "attendance"
@@ -684,6 +728,9 @@ def _sync_attendance(session: Session, *, modules: Iterable[Module], user_ids: l
                            action="uncompleted", now=now, note="The check-in was undone.")
                     lost[module.programme_id].add(user_id)
     session.flush()
+    # two check-ins of the same person at once (two doors, two sessions) may both complete the module
+    for completion in _insert_new(session, ModuleCompletion, new_rows):
+        gained[programme_of[completion.module_id]].add(completion.user_id)
     programmes = {m.programme_id: m.programme for m in modules}
     for programme_id, users in gained.items():
         _refresh_completions(session, programme=programmes[programme_id], user_ids=sorted(users), now=now,
@@ -742,10 +789,11 @@ def _refresh_completions(session: Session, *, programme: Programme, user_ids: li
         complete = bool(required) and required <= done[user_id]
         current = existing.get(user_id)
         if complete and current is None:
-            completion = ProgrammeCompletion(programme_id=programme.id, user_id=user_id, completed_at=now,
-                                             hours=hours)
-            session.add(completion)
-            session.flush()
+            added = _insert_new(session, ProgrammeCompletion, [{
+                "programme_id": programme.id, "user_id": user_id, "completed_at": now, "hours": hours}])
+            if not added:
+                continue  # a concurrent request recorded (and announced) it
+            completion = added[0]
             _audit(session, programme_id=programme.id, user_id=user_id, action="programme_completed", now=now,
                    note=f"{hours} hours")
             programme_completed.send(completion, session=session, now=now)
@@ -803,7 +851,7 @@ def submit_work(session: Session, *, module_id: int, user_id: int, now: datetime
                                field="completion")
     _require_participant(session, programme, user_id)
     text = _text(text, field="text", label="Text", max_len=MAX_SUBMISSION_TEXT)
-    if link is not None and not isinstance(link, str):
+    if link is not None and (not isinstance(link, str) or "\x00" in link):
         raise ValidationFailed("The link must be text.", field="link")
     link = normalise_url(link, field="link")
     if not text and not link:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.routing import BuildError
 
 from app.auth.decorators import organiser_required
+from app.auth.models import User
 from app.directory.services import list_topics
 from app.errors import DomainError
 from app.events.models import Event
@@ -23,9 +24,11 @@ from app.learning.forms import (
     LinkForm,
     MarkDoneForm,
     ModuleForm,
+    ProgrammeEditForm,
     ProgrammeForm,
     ReviewForm,
     SubmissionForm,
+    UnmarkForm,
 )
 from app.learning.models import COMPLETION_KIND_LABELS, Module, ModuleLink, Programme, Submission
 from app.sqltypes import utcnow
@@ -165,8 +168,20 @@ def _programme_form(form: ProgrammeForm) -> None:
 
 
 def _programme_data(form: ProgrammeForm) -> dict:
-    return {"title": form.title.data, "summary": form.summary.data or "",
+    data = {"title": form.title.data, "summary": form.summary.data or "",
             "description": form.description.data or "", "topics": list(form.topics.data or [])}
+    if isinstance(form, ProgrammeEditForm):
+        data["organisers"] = list(form.organisers.data or [])
+    return data
+
+
+def _organiser_choices(programme: Programme) -> list[tuple[int, str]]:
+    """Every organiser and admin account (the current organisers too, whatever their role now)."""
+    people = {u.id: u for u in db.session.scalars(
+        sa.select(User).where(User.role.in_(("organiser", "admin"))).order_by(User.name, User.id))}
+    for user in programme.organisers:
+        people.setdefault(user.id, user)
+    return [(u.id, f"{u.name} <{u.email}>") for u in sorted(people.values(), key=lambda u: (u.name, u.id))]
 
 
 @bp.route("/manage/new", methods=["GET", "POST"])
@@ -217,10 +232,12 @@ def _module_data(form: ModuleForm) -> dict:
 @organiser_required
 def edit(programme_id: int):
     programme = _managed(programme_id)
-    form = ProgrammeForm(obj=programme) if request.method == "GET" else ProgrammeForm()
+    form = ProgrammeEditForm(obj=programme) if request.method == "GET" else ProgrammeEditForm()
     _programme_form(form)
+    form.organisers.choices = _organiser_choices(programme)
     if request.method == "GET":
         form.topics.data = [t.slug for t in programme.topics]
+        form.organisers.data = [u.id for u in programme.organisers]
     if form.validate_on_submit():
         try:
             services.update_programme(db.session, programme_id=programme.id, data=_programme_data(form),
@@ -230,6 +247,9 @@ def edit(programme_id: int):
             _fail(exc, form)
         else:
             flash("Programme saved.", "success")
+            if not services.can_manage(services.get_programme(db.session, programme_id), current_user):
+                flash(f"You no longer organise “{programme.title}”.", "info")
+                return redirect(url_for("learning.manage"))
             return redirect(url_for("learning.edit", programme_id=programme.id))
     module_form = ModuleForm(prefix="new")
     _module_form(module_form, programme, None)
@@ -254,9 +274,11 @@ def add_module(programme_id: int):
             flash(f"Module “{module.title}” added.", "success")
             return redirect(url_for("learning.edit_module", module_id=module.id))
     programme = _managed(programme_id)
-    edit_form = ProgrammeForm(obj=programme)
+    edit_form = ProgrammeEditForm(obj=programme)
     _programme_form(edit_form)
+    edit_form.organisers.choices = _organiser_choices(programme)
     edit_form.topics.data = [t.slug for t in programme.topics]
+    edit_form.organisers.data = [u.id for u in programme.organisers]
     return render_template("learning/edit.html", programme=programme, form=edit_form, module_form=form,
                            action_form=ActionForm()), 422
 
@@ -403,6 +425,26 @@ def progress(programme_id: int):
     audit = services.recent_audit(db.session, programme_id=programme_id, actor_id=current_user.id)
     return render_template("learning/progress.html", matrix=matrix, filters=args, mark_form=mark_form,
                            states=services.MATRIX_STATES, audit=audit)
+
+
+@bp.post("/manage/<int:programme_id>/unmark")
+@organiser_required
+def unmark(programme_id: int):
+    programme = _managed(programme_id)
+    form = UnmarkForm()
+    form.module_id.choices = [(m.id, m.title) for m in programme.active_modules]
+    if form.validate_on_submit():
+        try:
+            services.unmark_module(db.session, module_id=form.module_id.data, user_id=form.user_id.data,
+                                   actor_id=current_user.id, note=form.note.data, now=_now())
+            db.session.commit()
+        except DomainError as exc:
+            _fail(exc)
+        else:
+            flash("Completion withdrawn.", "success")
+    else:
+        flash("Choose a participant and a module and say why (the note is required).", "danger")
+    return redirect(url_for("learning.progress", programme_id=programme_id))
 
 
 @bp.get("/manage/<int:programme_id>/progress.csv")

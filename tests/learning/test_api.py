@@ -248,3 +248,24 @@ def test_api_lists_run_a_constant_number_of_queries(client, session, count_queri
         programme()
     session.commit()
     assert counts() == few
+
+
+def test_nul_characters_are_refused_not_a_server_error(client, session, org, org_headers):
+    from app.learning.models import Programme, Submission
+
+    programme = make_programme(session, organisers=[org])
+    module = make_module(session, programme, completion="self_study")
+    user = make_user(session)
+    join_programme(session, programme, user)
+    headers = bearer(make_token(session, user))
+    session.commit()
+    for payload, field in (({"title": "a\x00b"}, "title"), ({"title": "ok", "summary": "x\x00"}, "summary"),
+                           ({"title": "ok", "topics": ["a\x00"]}, "topics")):
+        response = client.post("/api/v1/programmes", json=payload, headers=org_headers)
+        assert response.status_code == 422 and field in response.get_json()["error"]["fields"], payload
+    for payload, field in (({"text": "x\x00"}, "text"), ({"text": "x", "link": "https://e.org/\x00"}, "link")):
+        response = client.post(f"/api/v1/modules/{module.id}/submissions", json=payload, headers=headers)
+        assert response.status_code == 422 and field in response.get_json()["error"]["fields"], payload
+    assert client.get("/programmes/a%00b").status_code == 404
+    assert session.scalar(sa.select(sa.func.count()).select_from(Programme)) == 1
+    assert session.scalar(sa.select(sa.func.count()).select_from(Submission)) == 0

@@ -318,6 +318,7 @@ def test_self_study_prerequisites_review_and_own_approval(session, org, programm
 
 def test_manual_marking_is_audited_and_needs_a_note(session, org, programme):
     module = make_module(session, programme)
+    make_module(session, programme, title="second")
     user = make_user(session)
     with pytest.raises(Conflict):
         services.mark_module_done(session, module_id=module.id, user_id=user.id, actor_id=org.id, note="x",
@@ -333,10 +334,31 @@ def test_manual_marking_is_audited_and_needs_a_note(session, org, programme):
         "manual", org.id, "Attended the 2023 run", now)
     audit = session.scalar(sa.select(LearningAudit).where(LearningAudit.action == "marked_done"))
     assert (audit.actor_id, audit.note, audit.user_id) == (org.id, "Attended the 2023 run", user.id)
-    assert session.scalar(sa.select(sa.func.count()).select_from(ProgrammeCompletion)) == 1
+    assert session.scalar(sa.select(sa.func.count()).select_from(ProgrammeCompletion)) == 0  # `second` missing
     services.unmark_module(session, module_id=module.id, user_id=user.id, actor_id=org.id, note="Wrong person",
                            now=utcnow())
-    assert session.scalar(sa.select(sa.func.count()).select_from(ProgrammeCompletion)) == 0
+    assert _done(session, user, module) is None
+    audit = session.scalar(sa.select(LearningAudit).where(LearningAudit.action == "unmarked"))
+    assert (audit.actor_id, audit.note, audit.module_id) == (org.id, "Wrong person", module.id)
+    with pytest.raises(NotFound):
+        services.unmark_module(session, module_id=module.id, user_id=user.id, actor_id=org.id, note="again",
+                               now=utcnow())
+
+
+def test_unmarking_is_refused_while_a_programme_certificate_stands(session, org, programme):
+    from app.certificates import services as certificates
+
+    module = make_module(session, programme)
+    user = make_user(session)
+    join_programme(session, programme, user)
+    services.mark_module_done(session, module_id=module.id, user_id=user.id, actor_id=org.id, note="Did it",
+                              now=utcnow())
+    assert services.programme_completion(session, user_id=user.id, programme_id=programme.id) is not None
+    certificates.issue_programme_certificates(session, programme_id=programme.id, actor_id=org.id, now=utcnow())
+    with pytest.raises(Conflict, match="ertificate"):
+        services.unmark_module(session, module_id=module.id, user_id=user.id, actor_id=org.id, note="No",
+                               now=utcnow())
+    assert _done(session, user, module) is not None
 
 
 def test_progress_of_others_is_hidden(session, org, programme):
@@ -364,3 +386,118 @@ def test_learning_modules_for_event_and_csv_safety(session, org, programme):
     assert services.csv_safe("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
     assert [services.csv_safe(v) for v in ("+1", "-1", "@SUM(A1)", "\tx", "ok", None)] == [
         "'+1", "'-1", "'@SUM(A1)", "'\tx", "ok", ""]
+
+
+# Two requests at once ------------------------------------------------------------------------------
+
+def _competitor(session, writes: dict[int, tuple]):
+    """Before the n-th savepoint the learning services open, another "request" writes a clashing row.
+
+    The row goes straight through the transaction's connection ahead of the SAVEPOINT, which is what a
+    concurrent transaction's committed row looks like once the unique index sees it.
+    """
+    connection = session.connection()
+    opened = []
+
+    def before_savepoint(_session, transaction):
+        if transaction.nested:
+            opened.append(transaction)
+            if len(opened) in writes:
+                table, row = writes[len(opened)]
+                connection.execute(table.insert().values(**row))
+
+    sa.event.listen(session(), "after_transaction_create", before_savepoint)
+    return lambda: sa.event.remove(session(), "after_transaction_create", before_savepoint)
+
+
+def test_a_check_in_racing_another_completion_of_the_same_module_still_succeeds(session, org, programme):
+    event = make_event(session, organisers=[org])
+    module = make_module(session, programme, hours=Decimal("3"))
+    make_link(session, module, event=event)
+    user = make_user(session)
+    join_programme(session, programme, user)
+    enrolment = events.enrol(session, event_id=event.id, user_id=user.id, now=utcnow())
+    session.commit()
+    now = utcnow()
+    stop = _competitor(session, {
+        1: (ModuleCompletion.__table__, {"module_id": module.id, "user_id": user.id, "source": "attendance",
+                                         "event_id": event.id, "completed_at": now, "note": "the other door"}),
+    })
+    try:
+        checkin = events.check_in(session, event_id=event.id, actor_id=org.id, now=now, enrolment_id=enrolment.id)
+    finally:
+        stop()
+    session.commit()  # the transaction is alive: the check-in is kept, the competitor's completion stands
+    assert checkin.id is not None
+    assert [c.note for c in session.scalars(sa.select(ModuleCompletion))] == ["the other door"]
+    assert session.scalar(sa.select(sa.func.count()).select_from(ProgrammeCompletion)) == 0  # theirs to record
+
+
+def test_a_check_in_racing_another_programme_completion_records_and_announces_it_once(session, org, programme):
+    event = make_event(session, organisers=[org])
+    module = make_module(session, programme, hours=Decimal("3"))
+    make_link(session, module, event=event)
+    user = make_user(session)
+    join_programme(session, programme, user)
+    enrolment = events.enrol(session, event_id=event.id, user_id=user.id, now=utcnow())
+    session.commit()
+    now = utcnow()
+    received = []
+
+    def listener(sender, **_):
+        received.append(sender)
+
+    programme_completed.connect(listener)
+    stop = _competitor(session, {2: (ProgrammeCompletion.__table__, {
+        "programme_id": programme.id, "user_id": user.id, "completed_at": now, "hours": Decimal("3")})})
+    try:
+        events.check_in(session, event_id=event.id, actor_id=org.id, now=now, enrolment_id=enrolment.id)
+    finally:
+        stop()
+        programme_completed.disconnect(listener)
+    session.commit()
+    assert _done(session, user, module).source == "attendance"
+    assert session.scalar(sa.select(sa.func.count()).select_from(ProgrammeCompletion)) == 1
+    assert received == []  # the other request announced it
+    assert "programme_completed" not in set(session.scalars(sa.select(LearningAudit.action)))
+
+
+def test_a_clash_on_one_completion_keeps_the_others_and_completes_the_programme(session, org, programme):
+    event = make_event(session, organisers=[org])
+    first, second = make_module(session, programme), make_module(session, programme)
+    make_link(session, first, event=event)
+    make_link(session, second, event=event)
+    user = make_user(session)
+    join_programme(session, programme, user)
+    enrolment = events.enrol(session, event_id=event.id, user_id=user.id, now=utcnow())
+    session.commit()
+    now = utcnow()
+    stop = _competitor(session, {1: (ModuleCompletion.__table__, {
+        "module_id": first.id, "user_id": user.id, "source": "attendance", "event_id": event.id,
+        "completed_at": now, "note": "the other door"})})
+    try:
+        events.check_in(session, event_id=event.id, actor_id=org.id, now=now, enrolment_id=enrolment.id)
+    finally:
+        stop()
+    session.commit()
+    notes = dict(session.execute(sa.select(ModuleCompletion.module_id, ModuleCompletion.note)).all())
+    assert notes == {first.id: "the other door", second.id: ""}
+    assert services.programme_completion(session, user_id=user.id, programme_id=programme.id) is not None
+
+
+def test_joining_twice_at_once_returns_the_same_membership(session, org, programme):
+    from app.learning.models import ProgrammeParticipant
+
+    make_module(session, programme)
+    user = make_user(session)
+    session.commit()
+    make_user(session)  # this request already wrote something, as a check-in or an audit row would
+    stop = _competitor(session, {1: (ProgrammeParticipant.__table__, {
+        "programme_id": programme.id, "user_id": user.id, "joined_at": utcnow()})})
+    try:
+        member = services.join_programme(session, programme_id=programme.id, user_id=user.id, now=utcnow())
+    finally:
+        stop()
+    session.commit()
+    assert member.user_id == user.id
+    assert session.scalar(sa.select(sa.func.count()).select_from(ProgrammeParticipant)) == 1

@@ -301,3 +301,65 @@ def test_dashboard_index_and_reviews_run_a_constant_number_of_queries(client, se
     session.commit()
     after = [_count(count_queries, client, url) for url in ("/programmes/manage/reviews", "/programmes/manage")]
     assert before == after
+
+
+def test_editor_sets_co_organisers_and_refuses_bad_choices(client, session, auth, post_form_fixture, org):
+    from app.auth.models import User
+
+    programme = make_programme(session, organisers=[org], title="Mobility", status="draft")
+    colleague = make_organiser(session, email="co@example.org", name="Çağla <b>Co</b>")
+    participant = make_user(session, email="p@example.org", name="Pat")
+    session.commit()
+    auth.login("org@example.org")
+    edit_url = f"/programmes/manage/{programme.id}"
+    html = client.get(edit_url).get_data(as_text=True)
+    assert "Çağla &lt;b&gt;Co&lt;/b&gt;" in html and "Pat" not in html
+    saved = post_form_fixture(client, edit_url, {"title": "Mobility", "organisers": [str(org.id), str(colleague.id)]})
+    assert saved.status_code == 302 and saved.location.endswith(edit_url)
+    session.expire_all()
+    assert {u.id for u in session.get(Programme, programme.id).organisers} == {org.id, colleague.id}
+    for bad in ([], [str(participant.id)], ["x"]):
+        refused = post_form_fixture(client, edit_url, {"title": "Renamed", "organisers": bad})
+        assert refused.status_code == 200, bad
+        assert 'is-invalid" id="organisers"' in refused.get_data(as_text=True), bad
+    session.expire_all()
+    assert session.get(Programme, programme.id).title == "Mobility"
+    assert session.get(User, participant.id).role == "participant"
+    # the colleague sees the draft now; the creator steps back and lands on the manage page
+    left = post_form_fixture(client, edit_url, {"title": "Mobility", "organisers": [str(colleague.id)]},
+                             follow_redirects=True)
+    assert "You no longer organise" in left.get_data(as_text=True)
+    assert client.get(edit_url).status_code == 404
+    auth.logout()
+    auth.login("co@example.org")
+    assert client.get(edit_url).status_code == 200
+
+
+def test_matrix_page_withdraws_a_completion_with_a_note(client, session, auth, org):
+    programme, mods, users = _matrix_programme(session, org, participants=2, modules=2)
+    other = make_programme(session, organisers=[org])
+    foreign = make_module(session, other)
+    session.commit()
+    auth.login("org@example.org")
+    url = f"/programmes/manage/{programme.id}/progress"
+    html = client.get(url).get_data(as_text=True)
+    assert "Withdraw a completion" in html
+    token = csrf_from(html)
+    action = f"/programmes/manage/{programme.id}/unmark"
+    no_note = client.post(action, follow_redirects=True, data={
+        "csrf_token": token, "user_id": users[0].id, "module_id": mods[0].id, "note": " "})
+    assert "note is required" in no_note.get_data(as_text=True)
+    wrong_module = client.post(action, follow_redirects=True, data={
+        "csrf_token": token, "user_id": users[0].id, "module_id": foreign.id, "note": "x"})
+    assert "note is required" in wrong_module.get_data(as_text=True)
+    not_done = client.post(action, follow_redirects=True, data={
+        "csrf_token": token, "user_id": users[0].id, "module_id": mods[1].id, "note": "x"})
+    assert "not done for this person" in not_done.get_data(as_text=True)
+    done = client.post(action, follow_redirects=True, data={
+        "csrf_token": token, "user_id": users[0].id, "module_id": mods[0].id, "note": "Marked the wrong person"})
+    page = done.get_data(as_text=True)
+    assert "Completion withdrawn." in page and "unmarked" in page and "Marked the wrong person" in page
+    session.expire_all()
+    assert session.scalar(sa.select(ModuleCompletion).where(ModuleCompletion.user_id == users[0].id)) is None
+    assert session.scalar(sa.select(ModuleCompletion).where(ModuleCompletion.user_id == users[1].id)) is not None
+    assert client.post(f"/programmes/manage/{other.id + 999}/unmark", data={"csrf_token": token}).status_code == 404
