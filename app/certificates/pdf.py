@@ -36,7 +36,6 @@ PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
 GREEN = Color(0.08, 0.33, 0.18)
 INK = Color(0.13, 0.13, 0.13)
 MUTED = Color(0.38, 0.38, 0.38)
-MAX_MODULE_ROWS = 4  # per column; two columns keep the page to one
 
 
 @dataclass(frozen=True)
@@ -137,6 +136,38 @@ def _fit_size(value: str, font: str, size: float, minimum: float, width: float) 
     return size
 
 
+def _ellipsis(value: str, font: str, size: float, width: float) -> str:
+    """The value, cut at a word (else a character) and ended with '…' so that it fits the width."""
+    if pdfmetrics.stringWidth(value, font, size) <= width:
+        return value
+    words = value.split()
+    while len(words) > 1 and pdfmetrics.stringWidth(" ".join(words) + "…", font, size) > width:
+        words.pop()
+    cut = " ".join(words).rstrip(" ,;:–-")
+    while cut and pdfmetrics.stringWidth(cut + "…", font, size) > width:
+        cut = cut[:-1]
+    return cut.rstrip() + "…"
+
+
+def _wrap_to_fit(value: str, font: str, width: float, *, size: float, one_line_minimum: float, minimum: float,
+                 max_lines: int) -> tuple[float, list[str]]:
+    """(size, lines): one line as large as possible down to one_line_minimum, else wrapped onto at most
+    max_lines down to minimum; whatever still does not fit ends in '…' (nothing ever runs off the page)."""
+    single = _fit_size(value, font, size, one_line_minimum, width)
+    if pdfmetrics.stringWidth(value, font, single) <= width:
+        return single, [value]
+    current = min(size, one_line_minimum)
+    while True:
+        lines = simpleSplit(value, font, current, width)
+        fits = all(pdfmetrics.stringWidth(line, font, current) <= width for line in lines)
+        if (len(lines) <= max_lines and fits) or current <= minimum:
+            break
+        current -= 1
+    if len(lines) > max_lines:
+        lines = lines[:max_lines - 1] + [_ellipsis(" ".join(lines[max_lines - 1:]), font, current, width)]
+    return current, [_ellipsis(line, font, current, width) for line in lines]
+
+
 def _centred(canvas: Canvas, value: str, font: str, size: float, y: float, color=INK) -> None:
     canvas.setFont(font, size)
     canvas.setFillColor(color)
@@ -166,6 +197,45 @@ def place_line(snapshot: dict, lang: str) -> str:
     return ", ".join(p for p in (snapshot.get("city"), snapshot.get("country_name")) if p)
 
 
+# The body (from "This is to certify that" to the modules) sits between the heading and the footer.
+BODY_TOP = PAGE_HEIGHT - 164  # baseline of its first line when the body fills the space
+BODY_BOTTOM = 142  # just above the signature line, the code and the QR code
+TEXT_WIDTH = PAGE_WIDTH - 180
+
+
+@dataclass(frozen=True)
+class ModuleLayout:
+    columns: int
+    font_size: float
+    row_height: float
+    column_width: float
+    gutter: float
+
+
+# tried in order: the first that shows every module in the space left wins
+MODULE_LAYOUTS = (
+    ModuleLayout(1, 9.5, 13.5, 380, 0),
+    ModuleLayout(2, 9, 12.5, 320, 32),
+    ModuleLayout(2, 8.5, 11, 320, 32),
+    ModuleLayout(3, 8, 10.5, 222, 20),
+    ModuleLayout(3, 7.5, 9.5, 222, 20),
+)
+MODULES_HEADING = 22  # from the hours line's baseline to the "Modules completed" baseline
+MODULES_FIRST_ROW = 14  # from that heading to the first row
+
+
+def _module_layout(count: int, space: float) -> tuple[ModuleLayout, int]:
+    """The layout for `count` modules in `space` points, and how many rows it uses."""
+    for layout in MODULE_LAYOUTS:
+        if layout.columns == 1 and count > 6:
+            continue
+        rows = -(-count // layout.columns)
+        if rows * layout.row_height <= space:
+            return layout, rows
+    layout = MODULE_LAYOUTS[-1]
+    return layout, max(int(space // layout.row_height), 1)
+
+
 def draw_certificate(canvas: Canvas, snapshot: dict, fonts: CertificateFonts) -> None:
     """Draw the whole certificate page from the snapshot."""
     lang = snapshot.get("language") or "en"
@@ -183,67 +253,87 @@ def draw_certificate(canvas: Canvas, snapshot: dict, fonts: CertificateFonts) ->
     canvas.setFillColor(GREEN)
     canvas.drawCentredString(width / 2, height - 72, snapshot["network"].upper(), charSpace=2)
     _centred(canvas, text(lang, f"title.{kind}"), bold, 30, height - 122, GREEN)
-    _centred(canvas, text(lang, "certify"), regular, 13, height - 164, MUTED)
 
-    name = snapshot["holder_name"]
-    _centred(canvas, name, bold, _fit_size(name, bold, 30, 14, width - 180), height - 208)
-    _centred(canvas, text(lang, f"lead.{kind}"), regular, 13, height - 240, MUTED)
-
-    title_size = 19
-    lines = simpleSplit(snapshot["title"], bold, title_size, width - 200)
-    while len(lines) > 2 and title_size > 12:
-        title_size -= 1
-        lines = simpleSplit(snapshot["title"], bold, title_size, width - 200)
-    y = height - 274
-    for line in lines[:3]:
-        _centred(canvas, line, bold, title_size, y)
-        y -= title_size * 1.25
-    y -= 4
+    # the body as (text, font, size, colour, distance from the previous baseline), measured before drawing
+    name_size, name_lines = _wrap_to_fit(snapshot["holder_name"], bold, TEXT_WIDTH, size=30, one_line_minimum=22,
+                                         minimum=16, max_lines=2)
+    title_size, title_lines = _wrap_to_fit(snapshot["title"], bold, TEXT_WIDTH - 20, size=19, one_line_minimum=17,
+                                           minimum=12, max_lines=3)
+    if len(title_lines) > 2:  # three lines of a long title read better a little smaller
+        title_size, title_lines = _wrap_to_fit(snapshot["title"], bold, TEXT_WIDTH - 20, size=min(title_size, 15),
+                                               one_line_minimum=12, minimum=12, max_lines=3)
     what = _what_line(snapshot, lang)
-    _centred(canvas, what, regular, _fit_size(what, regular, 12, 8, width - 160), y)
-    y -= 20
-    _centred(canvas, text(lang, "total_hours", hours=format_hours(snapshot["hours"], lang)), bold, 12, y, GREEN)
+    body = [(text(lang, "certify"), regular, 13, MUTED, 0)]
+    for index, line in enumerate(name_lines):
+        body.append((line, bold, name_size, INK, 14 + name_size if index == 0 else name_size * 1.15))
+    body.append((text(lang, f"lead.{kind}"), regular, 13, MUTED, 0.25 * name_size + 24.5))
+    for index, line in enumerate(title_lines):
+        body.append((line, bold, title_size, INK, 15 + title_size if index == 0 else title_size * 1.25))
+    body.append((what, regular, _fit_size(what, regular, 12, 8, width - 160), INK, title_size * 1.25 + 4))
+    body.append((text(lang, "total_hours", hours=format_hours(snapshot["hours"], lang)), bold, 12, GREEN, 20))
+    text_height = sum(item[4] for item in body)
 
     modules = snapshot.get("modules") or []
+    modules_height = 0.0
     if modules:
-        _draw_modules(canvas, modules, lang, fonts, top=y - 24)
+        space = BODY_TOP - BODY_BOTTOM - text_height - MODULES_HEADING - MODULES_FIRST_ROW
+        layout, rows = _module_layout(len(modules), space)
+        modules_height = MODULES_HEADING + MODULES_FIRST_ROW + (rows - 1) * layout.row_height
+    # centre the body in the space it has (a little above the middle), never above BODY_TOP
+    free = max(BODY_TOP - BODY_BOTTOM - text_height - modules_height, 0)
+    y = BODY_TOP - free * 0.42
+    for value, font, size, color, advance in body:
+        y -= advance
+        _centred(canvas, value, font, size, y, color)
+    if modules:
+        _draw_modules(canvas, modules, lang, fonts, layout=layout, rows=rows, top=y - MODULES_HEADING)
 
     _draw_footer(canvas, snapshot, lang, fonts)
 
 
-def _draw_modules(canvas: Canvas, modules: list[dict], lang: str, fonts: CertificateFonts, *, top: float) -> None:
+def _draw_modules(canvas: Canvas, modules: list[dict], lang: str, fonts: CertificateFonts, *,
+                  layout: ModuleLayout, rows: int, top: float) -> None:
     width = PAGE_WIDTH
     canvas.setFont(fonts.bold, 9.5)
     canvas.setFillColor(MUTED)
     canvas.drawCentredString(width / 2, top, text(lang, "modules"))
-    shown = modules if len(modules) <= 2 * MAX_MODULE_ROWS else modules[: 2 * MAX_MODULE_ROWS - 1]
-    columns = 1 if len(shown) <= MAX_MODULE_ROWS else 2
-    col_width = 300 if columns == 2 else 420
-    left = (width - columns * col_width - (columns - 1) * 24) / 2
-    rows = (len(shown) + columns - 1) // columns
+    capacity = rows * layout.columns
+    shown = modules if len(modules) <= capacity else modules[: capacity - 1]
+    columns = min(layout.columns, -(-len(shown) // rows))
+    left = (width - columns * layout.column_width - (columns - 1) * layout.gutter) / 2
+    size = layout.font_size
+    canvas.setLineWidth(0.5)
+    canvas.setDash(0.5, 2.5)
+    canvas.setStrokeColor(MUTED)
     for index, module in enumerate(shown):
         col, row = divmod(index, rows)
-        x = left + col * (col_width + 24)
-        y = top - 15 - row * 12.5
+        x = left + col * (layout.column_width + layout.gutter)
+        y = top - MODULES_FIRST_ROW - row * layout.row_height
         hours = format_hours(module["hours"], lang)
-        canvas.setFont(fonts.regular, 9)
+        hours_width = pdfmetrics.stringWidth(hours, fonts.regular, size)
+        title = _ellipsis(module["title"], fonts.regular, size, layout.column_width - hours_width - 14)
+        title_width = pdfmetrics.stringWidth(title, fonts.regular, size)
+        canvas.setFont(fonts.regular, size)
         canvas.setFillColor(INK)
-        hours_width = pdfmetrics.stringWidth(hours, fonts.regular, 9)
-        title_lines = simpleSplit(module["title"], fonts.regular, 9, col_width - hours_width - 12)
-        title = title_lines[0] if title_lines else ""
-        if len(title_lines) > 1:
-            title = title.rstrip() + "…"
         canvas.drawString(x, y, title)
-        canvas.drawRightString(x + col_width, y, hours)
+        canvas.drawRightString(x + layout.column_width, y, hours)
+        leader_from, leader_to = x + title_width + 4, x + layout.column_width - hours_width - 4
+        if leader_to - leader_from > 6:  # dotted leaders tie each module to its hours
+            canvas.line(leader_from, y + 1, leader_to, y + 1)
+    canvas.setDash()
     if len(shown) < len(modules):
-        canvas.setFont(fonts.regular, 9)
-        canvas.drawCentredString(width / 2, top - 15 - rows * 12.5,
-                                 text(lang, "more_modules", count=len(modules) - len(shown)))
+        canvas.setFont(fonts.regular, size)
+        canvas.setFillColor(MUTED)
+        last_col, last_row = divmod(len(shown), rows)
+        x = left + last_col * (layout.column_width + layout.gutter)
+        canvas.drawString(x, top - MODULES_FIRST_ROW - last_row * layout.row_height,
+                          text(lang, "more_modules", count=len(modules) - len(shown)))
 
 
 def _draw_footer(canvas: Canvas, snapshot: dict, lang: str, fonts: CertificateFonts) -> None:
     width = PAGE_WIDTH
     left = 72
+    issuer_width = 290  # the code and URL, right-aligned next to the QR code, start beyond it
     canvas.setStrokeColor(INK)
     canvas.setLineWidth(0.6)
     canvas.line(left, 124, left + 230, 124)
@@ -252,11 +342,15 @@ def _draw_footer(canvas: Canvas, snapshot: dict, lang: str, fonts: CertificateFo
     canvas.drawString(left, 112, text(lang, "issuer"))
     canvas.setFillColor(INK)
     issuer = snapshot.get("issuer_name") or snapshot["network"]
-    canvas.setFont(fonts.bold, _fit_size(issuer, fonts.bold, 11, 7, 300))
-    canvas.drawString(left, 98, issuer)
+    size = _fit_size(issuer, fonts.bold, 11, 8, issuer_width)
+    canvas.setFont(fonts.bold, size)
+    canvas.drawString(left, 98, _ellipsis(issuer, fonts.bold, size, issuer_width))
+    organisation = snapshot.get("issuer_organisation")
+    if organisation:
+        size = _fit_size(organisation, fonts.regular, 9, 7, issuer_width)
+        canvas.setFont(fonts.regular, size)
+        canvas.drawString(left, 85, _ellipsis(organisation, fonts.regular, size, issuer_width))
     canvas.setFont(fonts.regular, 9)
-    if snapshot.get("issuer_organisation"):
-        canvas.drawString(left, 85, snapshot["issuer_organisation"])
     issued_on = format_date(date.fromisoformat(snapshot["issued_on"]), lang)
     canvas.drawString(left, 62, text(lang, "issued_on", date=issued_on))
 

@@ -502,16 +502,18 @@ def _completed_modules(session: Session, *, user_id: int, programme_id: int) -> 
             completed_modules(session, user_id=user_id, programme_id=programme_id)]
 
 
-def programme_candidates(session: Session, *, programme_id: int) -> tuple[object, list[Candidate]]:
-    """Everyone who completed the programme, and whether a certificate can be issued to them now."""
+def programme_candidates(session: Session, *, programme_id: int,
+                         user_ids: Iterable[int] | None = None) -> tuple[object, list[Candidate]]:
+    """Everyone who completed the programme (or those of user_ids), and whether a certificate can be issued now."""
     programme = _load_programme(session, programme_id)
-    completions = _completions(session, programme_id)
+    completions = _completions(session, programme_id, user_ids)
     users = {u.id: u for u in session.scalars(
         sa.select(User).where(User.id.in_([c.user_id for c in completions]))
     )} if completions else {}
-    existing = _certificates_by_holder(session.scalars(
-        sa.select(Certificate).where(Certificate.programme_id == programme_id)
-    ))
+    existing_query = sa.select(Certificate).where(Certificate.programme_id == programme_id)
+    if user_ids is not None:
+        existing_query = existing_query.where(Certificate.holder_id.in_([c.user_id for c in completions]))
+    existing = _certificates_by_holder(session.scalars(existing_query))
     candidates = []
     for completion in completions:
         certificate = existing.get(completion.user_id)
@@ -523,20 +525,52 @@ def programme_candidates(session: Session, *, programme_id: int) -> tuple[object
     return programme, candidates
 
 
+def unsettled_attendance(session: Session, *, programme_id: int, user_ids: Iterable[int],
+                         now: datetime) -> dict[int, str]:
+    """Per holder, why their completion is not final yet: it rests on attendance at an event that has not ended
+    an hour ago (the grace event certificates get too, so a mistaken check-in can still be undone)."""
+    from app.learning.models import Module, ModuleCompletion
+
+    user_ids = list(user_ids)
+    if not user_ids:
+        return {}
+    rows = session.execute(
+        sa.select(ModuleCompletion.user_id, Event.title, Event.ends_at)
+        .join(Module, Module.id == ModuleCompletion.module_id)
+        .join(Event, Event.id == ModuleCompletion.event_id)
+        .where(Module.programme_id == programme_id, ModuleCompletion.user_id.in_(user_ids),
+               ModuleCompletion.source == "attendance", Event.ends_at > now - AUTO_ISSUE_DELAY)
+        .order_by(Event.ends_at.desc())
+    )
+    out: dict[int, str] = {}
+    for user_id, title, ends_at in rows:
+        out.setdefault(user_id, f"completed through attendance at \"{title}\" (ends {ends_at:%Y-%m-%d %H:%M} UTC); "
+                                "the certificate follows automatically an hour after it ends")
+    return out
+
+
 def issue_programme_certificates(session: Session, *, programme_id: int, actor_id: int | None, now: datetime,
                                  settings: CertificateSettings | None = None,
-                                 progress: Callable[[Certificate], None] | None = None) -> IssueReport:
-    """Issue a completion certificate to everyone who completed the programme and has none yet."""
+                                 progress: Callable[[Certificate], None] | None = None,
+                                 user_ids: Iterable[int] | None = None,
+                                 settled_only: bool = False) -> IssueReport:
+    """Issue a completion certificate to everyone who completed the programme (or those of user_ids) and has none
+    yet; settled_only (the automatic paths) waits until the attendance a completion rests on is over."""
     settings = current_settings(settings)
     programme = _load_programme(session, programme_id)
     actor = _require_actor(session, actor_id, lambda user: can_manage_programme(programme, user))
-    _, candidates = programme_candidates(session, programme_id=programme_id)
+    _, candidates = programme_candidates(session, programme_id=programme_id, user_ids=user_ids)
+    unsettled = {}
+    if settled_only:
+        unsettled = unsettled_attendance(session, programme_id=programme_id, now=now,
+                                         user_ids=[c.user.id for c in candidates if c.eligible])
     issuer = _issuer(actor, _programme_organisers(programme), settings)
     report = IssueReport()
     try:
         for candidate in candidates:
-            if not candidate.eligible:
-                report.skipped.append((candidate.user.id, candidate.reason or "not eligible"))
+            if not candidate.eligible or candidate.user.id in unsettled:
+                report.skipped.append((candidate.user.id, candidate.reason or unsettled.get(candidate.user.id)
+                                       or "not eligible"))
                 continue
             certificate = _issue_programme_one(session, programme=programme, candidate=candidate, actor=actor,
                                                issuer=issuer, now=now, settings=settings)
@@ -566,7 +600,8 @@ def _issue_programme_one(session: Session, *, programme, candidate: Candidate, a
 
 def issue_due_certificates(session: Session, *, now: datetime,
                            settings: CertificateSettings | None = None) -> IssueReport:
-    """For the scheduler: events that ended at least an hour ago (auto_certificates on) and programme completions."""
+    """For the scheduler: events that ended at least an hour ago (auto_certificates on) and programme completions
+    the receiver had to defer (or missed), once the attendance they rest on is an hour over."""
     from app.learning.models import ProgrammeCompletion
 
     settings = current_settings(settings)
@@ -595,8 +630,22 @@ def issue_due_certificates(session: Session, *, now: datetime,
     ).all()
     for programme_id in programme_ids:
         report.extend(issue_programme_certificates(session, programme_id=programme_id, actor_id=None, now=now,
-                                                   settings=settings))
+                                                   settings=settings, settled_only=True))
     return report
+
+
+def issue_completion_certificate(session: Session, *, programme_id: int, user_id: int, now: datetime,
+                                 settings: CertificateSettings | None = None) -> Certificate | None:
+    """The certificate (and its email) for a completion just recorded, at once; None when the person already has
+    one (valid or revoked), when the attendance it rests on is not over yet (the scheduler issues it later), or
+    when a concurrent request issued it first. Runs in a savepoint, so the caller's transaction never breaks."""
+    try:
+        with session.begin_nested():
+            report = issue_programme_certificates(session, programme_id=programme_id, actor_id=None, now=now,
+                                                  settings=settings, user_ids=[user_id], settled_only=True)
+    except Conflict:
+        return None
+    return report.issued[0] if report.issued else None
 
 
 # Revoking and re-issuing -----------------------------------------------------------------------------

@@ -100,16 +100,62 @@ def test_german_holder_gets_german_strings():
     assert "Ausgestellt am 10. März 2025" in text
 
 
-def test_programme_lists_modules_with_hours_and_stays_one_page():
-    modules = [{"title": f"Module {i}", "hours": 2} for i in range(15)]
+def words_off_the_page(data: bytes) -> list[str]:
+    """Text drawn outside the inner frame (26 pt from each edge), from pypdf's positions of each text run."""
+    from reportlab.pdfbase import pdfmetrics
+
+    outside = []
+
+    def visit(text, cm, tm, font_dict, font_size):
+        if not text.strip():
+            return
+        x, y = tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5]
+        width = pdfmetrics.stringWidth(text, "CCSerif-Bold", font_size) * 1.01  # the wider face: an upper bound
+        if x < 26 or y < 26 or y > 595 - 26 or x + width > 842 - 26:
+            outside.append(text)
+
+    pypdf.PdfReader(io.BytesIO(data)).pages[0].extract_text(visitor_text=visit)
+    return outside
+
+
+def test_programme_lists_every_module_with_hours_on_one_page():
+    modules = [{"title": f"Module {i}: integrated water planning", "hours": 2} for i in range(30)]
     data = render_certificate_pdf(snapshot(kind="programme", format="programme", modules=modules,
-                                           completed_on="2025-03-05", hours=30))
+                                           completed_on="2025-03-05", hours=60))
     reader = pypdf.PdfReader(io.BytesIO(data))
     assert len(reader.pages) == 1
     text = reader.pages[0].extract_text()
-    assert "Certificate of completion" in text
-    assert "Module 0" in text and "2 hours" in text and "30 hours" in text
-    assert "… and 8 more modules" in text
+    assert "Certificate of completion" in text and "60 hours" in text
+    assert all(f"Module {i}:" in text for i in range(30)) and "more modules" not in text
+    assert words_off_the_page(data) == []
+
+
+def test_too_many_modules_end_with_how_many_more():
+    modules = [{"title": f"Module {i}", "hours": 1} for i in range(60)]
+    data = render_certificate_pdf(snapshot(kind="programme", format="programme", modules=modules,
+                                           completed_on="2025-03-05", hours=60))
+    text = pdf_text(data)
+    shown = sum(f"Module {i}\n" in text or f"Module {i} " in text for i in range(60))
+    assert f"… and {60 - shown} more modules" in text and shown >= 25
+    assert words_off_the_page(data) == []
+
+
+def test_a_very_long_name_wraps_large_and_a_very_long_title_never_runs_off_the_page():
+    name = "Maria Fernanda de los Ángeles Rodríguez-Villanueva y Montenegro-Łukasiewicz"
+    title = ("Integrated, participatory and climate-resilient urban development planning for intermediate cities "
+             "in the MENA region and Sub-Saharan Africa: from strategy to implementation and monitoring ") * 2
+    organisation = "Deutsche Gesellschaft für Internationale Zusammenarbeit (GIZ) GmbH, Bonn and Eschborn, Germany"
+    data = render_certificate_pdf(snapshot(holder_name=name, title=title, issuer_organisation=organisation))
+    text = pdf_text(data)
+    assert "Maria Fernanda de los Ángeles Rodríguez-Villanueva" in text and "Montenegro-Łukasiewicz" in text
+    assert "Integrated, participatory" in text and "…" in text  # cut at three lines, visibly
+    assert words_off_the_page(data) == []
+    sizes = {}
+    pypdf.PdfReader(io.BytesIO(data)).pages[0].extract_text(
+        visitor_text=lambda t, cm, tm, fd, size: sizes.setdefault(t.strip(), size))
+    assert sizes["y Montenegro-Łukasiewicz"] >= 20  # wrapped, the name stays the largest line of the body
+    one_word = render_certificate_pdf(snapshot(holder_name="W" * 120, title="X" * 220))
+    assert words_off_the_page(one_word) == []
 
 
 def test_online_event_says_online():

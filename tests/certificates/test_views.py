@@ -213,3 +213,16 @@ def test_programme_page_for_its_organisers(session, client, auth):
     page = client.get(f"/verify/{certificate.code}").get_data(as_text=True)
     assert "Certificate of completion" in page and "Green mobility (4.5 hours)" in page
     assert "Download the PDF" in page
+
+
+def test_pdf_upload_without_a_file_or_too_large_answers_with_a_form_error(session, client, issued, monkeypatch):
+    from app.certificates import views
+    from tests.conftest import csrf_from
+
+    token = csrf_from(client.get("/verify").get_data(as_text=True))
+    empty = client.post("/verify", data={"csrf_token": token}, content_type="multipart/form-data")
+    assert empty.status_code == 200 and "Choose the PDF file to check." in empty.get_data(as_text=True)
+    monkeypatch.setattr(views, "MAX_PDF_UPLOAD", 1000)
+    big = client.post("/verify", data={"csrf_token": token, "pdf": (io.BytesIO(b"%PDF" + b"x" * 2000), "c.pdf")},
+                      content_type="multipart/form-data").get_data(as_text=True)
+    assert "too large" in big and "No match." not in big
