@@ -1,9 +1,10 @@
 """The organiser digest: once per local day, from 08:00 in each organiser's own time zone.
 
-The job runs every 15 minutes; an organiser whose local clock is between 08:00 and noon and who
-has no digest_sent row for that local date gets one now (so a scheduler that was down at 08:00
-catches up later that morning; a day missed entirely is covered by the next morning's digest). The row is written either way, "sent" or "skipped" (nothing to say), and is
-unique per (user, local date): two runs or two processes never send two digests for one day.
+The job runs every quarter hour (so at 08:00 sharp in every zone); an organiser whose local clock
+is between 08:00 and noon and who has no digest_sent row for that local date gets one now (so a
+scheduler that was down at 08:00 catches up later that morning; a day missed entirely is covered by
+the next morning's digest). The row is written either way, "sent" or "skipped" (nothing to say),
+and is unique per (user, local date): two runs or two processes never send two digests for one day.
 
 Recipients: organisers of published events that have not ended, and of published programmes.
 Something to say: new enrolments since the previous digest, pending approvals, submissions to

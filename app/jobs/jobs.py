@@ -98,11 +98,17 @@ class JobSpec:
     exclusive: bool = True  # takes the job's lease; the heartbeat is per process and does not
 
     def next_run(self, last_started_at: datetime | None, now: datetime) -> datetime | None:
-        """When the trigger fires next after the last run (None: at the scheduler's next start)."""
+        """When the trigger fires next after the last run (None: at the scheduler's next start).
+
+        Counted from the last run, not from now, so a schedule missed while the scheduler was down
+        shows as late (the admin page flags it overdue).
+        """
+        if last_started_at is None:
+            return None  # every job runs as soon as a scheduler starts
         trigger = self.make_trigger()
         if isinstance(trigger, IntervalTrigger):
-            return last_started_at + trigger.interval if last_started_at else None
-        return trigger.get_next_fire_time(None, now)
+            return last_started_at + trigger.interval
+        return trigger.get_next_fire_time(last_started_at, max(now, last_started_at))
 
 
 def _every(**interval) -> Callable[[], BaseTrigger]:
@@ -120,8 +126,9 @@ JOBS: dict[str, JobSpec] = {
         JobSpec("reminders", reminders, _every(minutes=5), "every 5 minutes"),
         JobSpec("waiting-list-offers", expire_offers, _every(minutes=5), "every 5 minutes"),
         JobSpec("certificates", issue_certificates, _cron(minute=7), "hourly (at minute 7)", lease_seconds=1800),
-        JobSpec("organiser-digest", organiser_digest, _every(minutes=15),
-                "every 15 min (08:00 in each organiser's zone, once a day)"),
+        # on the quarter hours: every zone's offset is a multiple of 15 minutes, so 08:00 local is a firing
+        JobSpec("organiser-digest", organiser_digest, _cron(minute="*/15"),
+                "every quarter hour (08:00 in each organiser's zone, once a day)"),
         JobSpec("heartbeat", heartbeat, _every(seconds=30), "every 30 seconds", exclusive=False),
     )
 }

@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import logging
 import os
+import signal
 import threading
 from datetime import timedelta
 
@@ -64,9 +65,16 @@ def build_scheduler(app: Flask, scheduler_cls: type[BaseScheduler], *, first_run
     return scheduler
 
 
+def _exit_on_sigterm(signum, frame) -> None:
+    raise SystemExit(0)
+
+
 def run_blocking(app: Flask) -> None:
-    """`flask scheduler run`: run every job on its schedule until interrupted."""
+    """`flask scheduler run`: run every job on its schedule until Ctrl+C or SIGTERM."""
     scheduler = build_scheduler(app, BlockingScheduler)
+    # systemd, docker and supervisord stop with SIGTERM, which would otherwise kill the process on the
+    # spot; as SystemExit it stops like Ctrl+C: running jobs finish and give their leases back
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
     click.echo(f"Scheduler running {len(JOBS)} jobs ({', '.join(JOBS)}); Ctrl+C to stop.")
     try:
         scheduler.start()
@@ -74,7 +82,8 @@ def run_blocking(app: Flask) -> None:
         pass
     finally:
         if scheduler.running:
-            scheduler.shutdown(wait=False)
+            scheduler.shutdown(wait=True)
+        signal.signal(signal.SIGTERM, previous)
         click.echo("Scheduler stopped.")
 
 

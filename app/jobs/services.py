@@ -57,8 +57,9 @@ def run_job(session: Session, name: str, *, now: datetime, config, holder: str |
         session.commit()
         if not acquired:
             lease = current_lease(session, name, now=now)
-            session.rollback()
+            # read it before the rollback expires it: the holder may release it at any moment
             who = f"{lease.holder} until {lease.expires_at:%Y-%m-%d %H:%M:%S} UTC" if lease else "another process"
+            session.rollback()
             log.info("job %s skipped: the lease is held by %s", name, who)
             return RunOutcome(name, "skipped", f"already running in {who}")
     try:

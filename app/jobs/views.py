@@ -12,6 +12,9 @@ from app.jobs.jobs import JOBS
 from app.jobs.services import format_age, heartbeat_status, job_statuses, run_job
 from app.sqltypes import utcnow
 
+# the heartbeat says a scheduler process is alive: beating from a web request would hide the banner
+NOT_FROM_THE_PAGE = {"heartbeat"}
+
 
 class RunJobForm(FlaskForm):
     """Only the CSRF token: the job is named in the URL."""
@@ -24,6 +27,7 @@ def admin_jobs():
     return render_template(
         "jobs/admin_jobs.html", statuses=job_statuses(db.session, now=now),
         heartbeat=heartbeat_status(db.session, now=now), now=now, format_age=format_age, form=RunJobForm(),
+        not_from_the_page=NOT_FROM_THE_PAGE,
     )
 
 
@@ -35,6 +39,9 @@ def run_now(name: str):
     form = RunJobForm()
     if not form.validate_on_submit():
         flash("The form expired; please try again.", "danger")
+        return redirect(url_for("jobs.admin_jobs"))
+    if name in NOT_FROM_THE_PAGE:
+        flash("The heartbeat comes from a running scheduler process; it cannot be run from this page.", "warning")
         return redirect(url_for("jobs.admin_jobs"))
     outcome = run_job(db.session, name, now=utcnow(), config=current_app.config)
     category = {"ok": "success", "skipped": "warning", "error": "danger"}[outcome.status]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -9,6 +10,7 @@ import sqlalchemy as sa
 
 from app.jobs.jobs import JOBS
 from app.jobs.models import JobRun, SchedulerHeartbeat
+from app.jobs.services import job_statuses
 from app.sqltypes import utcnow
 from tests.conftest import post_form
 from tests.factories import make_admin, make_user
@@ -62,15 +64,52 @@ def test_shows_last_run_result_and_next_run(app, client, session, auth):
 
 def test_run_now_button(client, session, auth):
     _login_admin(session, auth)
-    response = post_form(client, "/admin/jobs", {}, action="/admin/jobs/heartbeat/run", follow_redirects=True)
+    response = post_form(client, "/admin/jobs", {}, action="/admin/jobs/waiting-list-offers/run",
+                         follow_redirects=True)
     page = response.get_data(as_text=True)
-    assert response.status_code == 200 and "heartbeat: alive" in page and BANNER not in page
+    assert response.status_code == 200 and "waiting-list-offers: 0 offer(s) expired" in page
     session.expire_all()
-    assert [r.name for r in session.scalars(sa.select(JobRun))] == ["heartbeat"]
+    assert [r.name for r in session.scalars(sa.select(JobRun))] == ["waiting-list-offers"]
     # without the CSRF token nothing runs
     assert client.post("/admin/jobs/reminders/run").status_code == 400
-    assert [r.name for r in session.scalars(sa.select(JobRun))] == ["heartbeat"]
+    assert [r.name for r in session.scalars(sa.select(JobRun))] == ["waiting-list-offers"]
     assert post_form(client, "/admin/jobs", {}, action="/admin/jobs/no-such-job/run").status_code == 404
+
+
+def test_the_heartbeat_cannot_be_faked_from_the_page(client, session, auth):
+    # a beat from the web process would hide "the scheduler is not running" while none runs
+    _login_admin(session, auth)
+    page = client.get("/admin/jobs").get_data(as_text=True)
+    assert "/admin/jobs/heartbeat/run" not in page and "/admin/jobs/reminders/run" in page
+    response = post_form(client, "/admin/jobs", {}, action="/admin/jobs/heartbeat/run", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "cannot be run from this page" in page and BANNER in page
+    session.expire_all()
+    assert session.scalar(sa.select(sa.func.count()).select_from(SchedulerHeartbeat)) == 0
+    assert session.scalar(sa.select(sa.func.count()).select_from(JobRun)) == 0
+
+
+def test_next_runs_count_from_the_last_run_and_show_when_late(app, client, session, auth):
+    _login_admin(session, auth)
+    now = utcnow()
+    # the scheduler stopped three hours ago, right after running the hourly and the interval jobs
+    stopped = now.replace(minute=20, second=0, microsecond=0) - timedelta(hours=3)
+    run(app, session, "certificates", stopped)
+    run(app, session, "reminders", stopped)
+    statuses = {s.name: s for s in job_statuses(session, now=now)}
+    assert statuses["certificates"].next_run == stopped.replace(minute=7) + timedelta(hours=1)
+    assert statuses["reminders"].next_run == stopped + timedelta(minutes=5)
+    assert statuses["certificates"].overdue and statuses["reminders"].overdue
+    assert statuses["deliver-mail"].next_run is None and not statuses["deliver-mail"].overdue
+    rows = {name: row for name, row in re.findall(r'<tr id="job-([\w-]+)">(.*?)</tr>',
+                                                  client.get("/admin/jobs").get_data(as_text=True), re.S)}
+    assert "overdue" in rows["certificates"] and "overdue" in rows["reminders"]
+    assert "overdue" not in rows["deliver-mail"] and "when the scheduler starts" in rows["deliver-mail"]
+    # running on time: the next hourly run is the coming minute 7, not overdue
+    run(app, session, "certificates", now)
+    status = {s.name: s for s in job_statuses(session, now=now)}["certificates"]
+    assert now < status.next_run <= now + timedelta(hours=1) and status.next_run.minute == 7
+    assert not status.overdue
 
 
 def test_admins_only(client, session, auth):

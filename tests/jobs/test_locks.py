@@ -97,3 +97,24 @@ def test_cli_unknown_job_names_the_jobs(runner):
     assert result.exit_code != 0
     assert "No job called 'remindres'" in result.output
     assert "reminders" in result.output and "deliver-mail" in result.output
+
+
+def test_a_lease_released_while_we_look_at_it_is_still_a_clean_skip(app, session, monkeypatch):
+    """The holder gives the lease back between our refusal and our reading who held it."""
+    from app.extensions import db
+    from app.jobs import services
+
+    now = utcnow()
+    acquire_lease(session, "reminders", holder="other-host:1:x", now=now, seconds=600)
+    session.commit()
+    real = services.current_lease
+
+    def released_meanwhile(session, name, *, now):
+        lease = real(session, name, now=now)
+        with db.engine.begin() as other:  # the other process, on its own connection
+            other.execute(sa.delete(JobLease).where(JobLease.name == name))
+        return lease
+
+    monkeypatch.setattr(services, "current_lease", released_meanwhile)
+    outcome = run(app, session, "reminders", now)
+    assert outcome.status == "skipped" and "other-host:1:x" in outcome.result

@@ -7,8 +7,11 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
+from datetime import time as clock
 from pathlib import Path
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import click
 import pytest
@@ -63,6 +66,17 @@ def test_scheduler_has_every_job_once_coalesced(app):
     assert isinstance(jobs["heartbeat"].trigger, IntervalTrigger)
 
 
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "America/New_York", "Asia/Kathmandu", "Australia/Adelaide",
+                                  "Pacific/Chatham"])
+def test_the_digest_fires_at_eight_sharp_in_every_zone(zone):
+    trigger = JOBS["organiser-digest"].make_trigger()
+    local = ZoneInfo(zone)
+    for day in (datetime(2030, 1, 15), datetime(2030, 7, 15)):  # winter and summer time
+        eight = datetime.combine(day.date(), clock(8, 0), local)
+        before = (eight - timedelta(minutes=14)).astimezone(UTC)
+        assert trigger.get_next_fire_time(None, before) == eight.astimezone(UTC)
+
+
 def test_background_scheduler_runs_the_jobs(app):
     scheduler = build_scheduler(app, BackgroundScheduler)
     scheduler.start()
@@ -89,7 +103,9 @@ def test_execute_survives_a_database_error(app, caplog):
     assert "could not run" in caplog.text
 
 
-def test_flask_scheduler_run_process_beats_and_stops(database_url, session):
+# Ctrl+C in a terminal; SIGTERM from systemd, docker or supervisord
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
+def test_flask_scheduler_run_process_beats_and_stops(database_url, session, stop_signal):
     env = {**os.environ, "APP_ENV": "testing", "TEST_DATABASE_URL": database_url}
     process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "scheduler", "run"], cwd=ROOT,
                                env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -103,6 +119,7 @@ def test_flask_scheduler_run_process_beats_and_stops(database_url, session):
         assert beat is not None, "the scheduler process recorded no heartbeat"
         assert beat.pid == process.pid
     finally:
-        process.send_signal(signal.SIGINT)
+        process.send_signal(stop_signal)
         output, _ = process.communicate(timeout=20)
+    assert process.returncode == 0, output
     assert "Scheduler running 6 jobs" in output and "Scheduler stopped." in output
