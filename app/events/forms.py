@@ -23,6 +23,20 @@ from app.events.models import EVENT_FORMAT_LABELS
 DT_FORMAT = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
+class HoursListField(StringField):
+    """A comma-separated list of hours, shown from and returned as a list (validated by the services)."""
+
+    def _value(self) -> str:
+        if isinstance(self.data, list | tuple):
+            return ", ".join(str(v) for v in self.data)
+        return super()._value()
+
+    def as_list(self) -> list[str]:
+        if isinstance(self.data, list | tuple):
+            return [str(v) for v in self.data]
+        return [part.strip() for part in (self.data or "").split(",") if part.strip()]
+
+
 class EventForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     format = SelectField("Format", choices=list(EVENT_FORMAT_LABELS.items()))
@@ -54,6 +68,10 @@ class EventForm(FlaskForm):
     min_attendance_percent = IntegerField("Minimum attendance for a certificate (%)", default=100,
                                           validators=[Optional()])
     auto_certificates = BooleanField("Issue certificates automatically after the event", default=True)
+    reminder_offsets_hours = HoursListField(
+        "Reminders to confirmed participants (hours before the start, comma-separated; 168 = 7 days)",
+        default=[168, 24], validators=[Optional(), Length(max=100)],
+    )
     submit = SubmitField("Save")
 
     def to_data(self) -> dict:
@@ -63,6 +81,7 @@ class EventForm(FlaskForm):
                  "registration_opens_at", "registration_closes_at", "requires_approval", "waitlist_mode",
                  "offer_hours", "hours", "min_attendance_percent", "auto_certificates")
         data = {name: getattr(self, name).data for name in names}
+        data["reminder_offsets_hours"] = self.reminder_offsets_hours.as_list()
         data["online_url"] = data["online_url"] or None
         data["country"] = data["country"] or None
         return data

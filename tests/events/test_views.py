@@ -289,3 +289,22 @@ def test_a_declined_person_sees_why_instead_of_an_enrol_button(client, session, 
     auth.login("declined@example.org")
     html = client.get(f"/events/{event.id}").get_data(as_text=True)
     assert "organisers declined your enrolment" in html and f"/events/{event.id}/enrol" not in html
+
+
+def test_reminder_offsets_are_set_from_the_event_form(client, session, auth):
+    make_organiser(session, email="o@example.org")
+    session.commit()
+    auth.login("o@example.org")
+    assert 'value="168, 24"' in client.get("/events/new").get_data(as_text=True)
+    data = {"title": "Reminder workshop", "format": "workshop", "summary": "", "description": "",
+            "languages": "en", "timezone": "Europe/Berlin", "starts_at": "2031-05-04T09:00",
+            "ends_at": "2031-05-04T17:00", "venue": "Rathaus", "city": "Leipzig", "country": "DE",
+            "capacity": "", "waitlist_mode": "auto", "offer_hours": "48", "min_attendance_percent": "100",
+            "reminder_offsets_hours": "soon"}
+    bad = post_form(client, "/events/new", data)
+    assert bad.status_code == 200 and "must be a whole number" in bad.get_data(as_text=True)
+    assert session.scalar(sa.select(sa.func.count()).select_from(Event)) == 0
+    assert post_form(client, "/events/new", {**data, "reminder_offsets_hours": "24, 72"}).status_code == 302
+    event = session.scalar(sa.select(Event))
+    assert event.reminder_offsets_hours == [72, 24]
+    assert 'value="72, 24"' in client.get(f"/events/{event.id}/edit").get_data(as_text=True)
