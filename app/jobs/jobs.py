@@ -132,3 +132,10 @@ JOBS: dict[str, JobSpec] = {
         JobSpec("heartbeat", heartbeat, _every(seconds=30), "every 30 seconds", exclusive=False),
     )
 }
+
+
+def sign_off(session: Session) -> None:
+    """This scheduler process stops on purpose: its heartbeat goes, so nobody reads it as alive."""
+    session.execute(sa.delete(SchedulerHeartbeat).where(SchedulerHeartbeat.instance == instance_id())
+                    .execution_options(synchronize_session=False))
+    session.flush()

@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 EMBEDDED_FIRST_RUN_DELAY = 5  # seconds
 _embedded: BackgroundScheduler | None = None
 _embedded_lock = threading.Lock()
+_embedded_app: Flask | None = None
 
 
 def execute(app: Flask, name: str) -> None:
@@ -83,6 +84,7 @@ def run_blocking(app: Flask) -> None:
     finally:
         if scheduler.running:
             scheduler.shutdown(wait=True)
+        _sign_off(app)
         signal.signal(signal.SIGTERM, previous)
         click.echo("Scheduler stopped.")
 
@@ -109,13 +111,14 @@ def should_start_embedded(app: Flask, *, environ=os.environ) -> bool:
 
 def start_embedded_scheduler(app: Flask) -> BackgroundScheduler | None:
     """Start the background scheduler in this process if it should run here (at most one per process)."""
-    global _embedded
+    global _embedded, _embedded_app
     if not should_start_embedded(app):
         return None
     with _embedded_lock:
         if _embedded is None:
             # create_app is still running: let it finish (templates, filters) before the first runs
             _embedded = build_scheduler(app, BackgroundScheduler, first_run_delay=EMBEDDED_FIRST_RUN_DELAY)
+            _embedded_app = app
             _embedded.start()
             atexit.register(_stop_embedded)
             log.info("scheduler started inside the development server (pid %s)", os.getpid())
@@ -123,7 +126,23 @@ def start_embedded_scheduler(app: Flask) -> BackgroundScheduler | None:
 
 
 def _stop_embedded() -> None:
-    global _embedded
+    global _embedded, _embedded_app
     if _embedded is not None and _embedded.running:
         _embedded.shutdown(wait=False)
+        _sign_off(_embedded_app)
     _embedded = None
+
+
+def _sign_off(app: Flask | None) -> None:
+    """Remove this process's heartbeat on a clean stop (best effort: the database may be gone)."""
+    if app is None:
+        return
+    from app.extensions import db
+    from app.jobs.jobs import sign_off
+
+    try:
+        with app.app_context():
+            sign_off(db.session)
+            db.session.commit()
+    except Exception:  # noqa: BLE001 - stopping must never fail; a stale heartbeat only ages out
+        log.warning("could not remove the scheduler heartbeat on stop", exc_info=True)
