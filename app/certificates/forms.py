@@ -16,12 +16,12 @@ class VerifyCodeForm(FlaskForm):
 
     code = StringField("Certificate code", validators=[DataRequired(), Length(max=40)],
                        render_kw={"placeholder": "CC-XXXX-XXXX-XXXX", "autocomplete": "off"})
-    submit = SubmitField("Verify")
+    submit = SubmitField("Verify", id="verify-code-submit")
 
 
 class VerifyPdfForm(FlaskForm):
     pdf = FileField("Certificate PDF", validators=[FileRequired("Choose the PDF file to check.")])
-    submit = SubmitField("Check the PDF")
+    submit = SubmitField("Check the PDF", id="verify-pdf-submit")
 
 
 class IssueForm(FlaskForm):

@@ -510,7 +510,7 @@ def checkin(event_id: int):
             unit_key = _unit_key(services.pick_unit(event, units, now=now, session_id=None, day=None))
         except DomainError:
             unit_key = _unit_key(units[0]) if units else ""
-    q = (request.args.get("q") or "").strip()[:200]
+    q = (request.values.get("q") or "").strip()[:200]  # kept across check-ins so the search stays
     if form.validate_on_submit():
         try:
             done = services.check_in(
