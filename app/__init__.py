@@ -104,6 +104,8 @@ def register_commands(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from app.security import init_security_headers
     from app.templating import init_templating
 
     init_templating(app)
+    init_security_headers(app)

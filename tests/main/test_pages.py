@@ -80,3 +80,11 @@ def test_a_constraint_race_answers_409_not_500(app):
         assert db.session.scalar(sa.text("SELECT count(*) FROM topic WHERE slug IN ('x', 'y')")) == 0
         db.session.remove()
         db.engine.dispose()
+
+
+def test_security_headers_on_pages_and_api(client):
+    for url in ("/", "/api/v1/topics", "/no/such/page"):
+        response = client.get(url)
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["X-Frame-Options"] == "DENY"
+        assert response.headers["Referrer-Policy"] == "same-origin"
