@@ -110,12 +110,9 @@ def detail(event_id: int):
         if enrolment is not None:
             position = services.waitlist_position(db.session, enrolment)
     is_open, closed_reason = services.registration_state(event, now=now)
-    try:
-        from app.learning.services import learning_modules_for_event
+    from app.learning.services import learning_modules_for_event  # learning builds on events
 
-        event_modules = learning_modules_for_event(db.session, event.id)
-    except ImportError:
-        event_modules = []
+    event_modules = learning_modules_for_event(db.session, event.id)
     viewer_zone = user.timezone if user is not None and user.timezone != event.timezone else None
     return render_template(
         "events/detail.html", event=event, counts=counts, enrolment=enrolment, position=position,

@@ -29,6 +29,7 @@ from app.auth.models import User
 from app.events.models import Enrolment, Event, event_organiser
 from app.jobs.mailtools import public_url
 from app.jobs.models import DigestSent
+from app.learning.models import Module, Programme, Submission, programme_organiser
 from app.mail.models import OutboxMessage
 from app.mail.services import queue_email
 
@@ -88,37 +89,22 @@ def _zone(name: str | None) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-def _learning():
-    """The learning package's tables, when it is installed."""
-    try:
-        from app.learning.models import Module, Programme, Submission, programme_organiser
-    except ImportError:
-        return None
-    return Module, Programme, Submission, programme_organiser
-
-
 def _programme_organisers():
     """Ids of organisers of published programmes (they review submissions)."""
-    learning = _learning()
-    if learning is None:
-        return None
-    _module, programme, _submission, programme_organiser = learning
     return (sa.select(programme_organiser.c.user_id)
-            .join(programme, programme.id == programme_organiser.c.programme_id)
-            .where(programme.status == "published"))
+            .join(Programme, Programme.id == programme_organiser.c.programme_id)
+            .where(Programme.status == "published"))
 
 
 def _fill_submissions(session: Session, digests: dict[int, Digest]) -> None:
     """Self-study submissions waiting for review in each organiser's programmes (one query)."""
-    learning = _learning()
-    if learning is None or not digests:
+    if not digests:
         return
-    module, _programme, submission, programme_organiser = learning
     rows = session.execute(
-        sa.select(programme_organiser.c.user_id, sa.func.count(submission.id))
-        .join(module, module.programme_id == programme_organiser.c.programme_id)
-        .join(submission, submission.module_id == module.id)
-        .where(programme_organiser.c.user_id.in_(digests), submission.status == "submitted")
+        sa.select(programme_organiser.c.user_id, sa.func.count(Submission.id))
+        .join(Module, Module.programme_id == programme_organiser.c.programme_id)
+        .join(Submission, Submission.module_id == Module.id)
+        .where(programme_organiser.c.user_id.in_(digests), Submission.status == "submitted")
         .group_by(programme_organiser.c.user_id)
     )
     for user_id, count in rows:
@@ -130,10 +116,7 @@ def due_digests(session: Session, *, now: datetime) -> list[Digest]:
     event_organisers = (sa.select(event_organiser.c.user_id)
                         .join(Event, Event.id == event_organiser.c.event_id)
                         .where(Event.status == "published", Event.ends_at > now))
-    programme_organisers = _programme_organisers()
-    who = User.id.in_(event_organisers)
-    if programme_organisers is not None:
-        who = sa.or_(who, User.id.in_(programme_organisers))
+    who = sa.or_(User.id.in_(event_organisers), User.id.in_(_programme_organisers()))
     organisers = list(session.scalars(
         sa.select(User).where(User.is_active_account.is_(True), who).order_by(User.id)
     ))

@@ -18,6 +18,8 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.orm import Session
 
+from app.certificates.services import issue_due_certificates
+from app.events.services import expire_offers as expire
 from app.jobs.digest import send_digests
 from app.jobs.locks import instance_id
 from app.jobs.models import JobRun, SchedulerHeartbeat
@@ -25,10 +27,6 @@ from app.jobs.reminders import send_reminders
 
 JOB_RUN_KEEP = timedelta(days=7)
 HEARTBEAT_KEEP = timedelta(days=1)
-
-
-class JobUnavailable(RuntimeError):
-    """A job's service (another package's contract) is not installed."""
 
 
 def deliver_mail(session: Session, *, now: datetime, config) -> str:
@@ -40,20 +38,12 @@ def deliver_mail(session: Session, *, now: datetime, config) -> str:
 
 def expire_offers(session: Session, *, now: datetime, config) -> str:
     """Offers past their deadline expire and the seat goes to the next person (job: waiting-list-offers)."""
-    try:
-        from app.events.services import expire_offers as expire
-    except ImportError as exc:
-        raise JobUnavailable("app.events.services.expire_offers is not available") from exc
     count = expire(session, now=now)
     return f"{count} offer(s) expired"
 
 
 def issue_certificates(session: Session, *, now: datetime, config) -> str:
     """Certificates for events ended an hour ago with automatic issuing on, and completions (job: certificates)."""
-    try:
-        from app.certificates.services import issue_due_certificates
-    except ImportError as exc:
-        raise JobUnavailable("app.certificates.services.issue_due_certificates is not available") from exc
     report = issue_due_certificates(session, now=now)
     return f"{len(report.issued)} certificate(s) issued, {len(report.skipped)} not eligible"
 

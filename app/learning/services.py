@@ -102,15 +102,10 @@ def _require_manager(session: Session, programme: Programme, actor_id: int | Non
 
 def _certificate_reason(session: Session, *, user_id: int, event_id: int | None = None,
                         programme_id: int | None = None) -> str | None:
-    """The certificates package's reason to keep a completion (None while that package is absent)."""
-    try:
-        from app.certificates import services as certificates
-    except ImportError:
-        return None
-    check = getattr(certificates, "active_certificate_reason", None)
-    if check is None:
-        return None
-    return check(session, user_id=user_id, event_id=event_id, programme_id=programme_id)
+    """The certificates package's reason to keep a completion (certificates build on learning)."""
+    from app.certificates.services import active_certificate_reason
+
+    return active_certificate_reason(session, user_id=user_id, event_id=event_id, programme_id=programme_id)
 
 
 def _flush_or_conflict(session: Session, message: str) -> None:

@@ -6,19 +6,14 @@ import sqlalchemy as sa
 from flask import jsonify, render_template
 
 from app.directory.services import list_topics
+from app.events.services import upcoming_events_for_home
 from app.extensions import db, limiter
 from app.main import bp
 
 
 @bp.get("/")
 def index():
-    upcoming = []
-    try:
-        from app.events.services import upcoming_events_for_home
-
-        upcoming = upcoming_events_for_home(db.session, limit=6)
-    except ImportError:
-        pass
+    upcoming = upcoming_events_for_home(db.session, limit=6)
     return render_template("main/index.html", topics=list_topics(db.session), upcoming=upcoming)
 
 
