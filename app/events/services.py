@@ -161,7 +161,14 @@ def parse_datetime(value, *, zone: str, field: str, allow_none: bool = False) ->
     if not isinstance(value, datetime):
         raise ValidationFailed(f"{field} must be a date and time.", field=field)
     if value.tzinfo is None:
-        value = value.replace(tzinfo=ZoneInfo(zone))
+        local = value.replace(tzinfo=ZoneInfo(zone))
+        # a wall-clock time skipped when the clocks go forward does not exist; refuse it rather than
+        # silently moving it by an hour (a time that occurs twice takes its first occurrence)
+        if local.astimezone(ZoneInfo("UTC")).astimezone(ZoneInfo(zone)).replace(tzinfo=None) != value:
+            raise ValidationFailed(
+                f"{value:%d %b %Y, %H:%M} does not exist in {zone}: the clocks go forward then. "
+                "Choose a time outside the change.", field=field)
+        value = local
     try:
         result = value.astimezone(ZoneInfo("UTC"))
     except (OverflowError, ValueError) as exc:

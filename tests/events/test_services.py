@@ -380,3 +380,17 @@ def test_a_slug_taken_at_the_same_moment_is_a_conflict(session, monkeypatch):
         services.create_event(session, data=_data(), created_by_id=organiser.id, now=utcnow())
     assert caught.value.fields == {"slug": caught.value.message}
     session.rollback()
+
+
+def test_a_local_time_skipped_by_daylight_saving_is_refused(session):
+    """02:30 on the last Sunday of March does not exist in Berlin: a clear error, not a silent shift."""
+    from app.errors import ValidationFailed
+    from app.events.services import parse_datetime
+
+    with pytest.raises(ValidationFailed, match="does not exist in Europe/Berlin") as caught:
+        parse_datetime("2027-03-28T02:30", zone="Europe/Berlin", field="starts_at")
+    assert caught.value.fields == {"starts_at": caught.value.message}
+    # the hour that occurs twice in October takes its first occurrence (summer time, UTC+2)
+    assert parse_datetime("2027-10-31T02:30", zone="Europe/Berlin", field="starts_at").hour == 0
+    # with an explicit offset nothing is guessed
+    assert parse_datetime("2027-03-28T02:30+01:00", zone="Europe/Berlin", field="starts_at").hour == 1
