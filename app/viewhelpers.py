@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, request
 from flask_wtf import FlaskForm
 
 from app.errors import DomainError
@@ -27,3 +29,21 @@ def show_domain_error(exc: DomainError, form: FlaskForm | None = None) -> None:
 
 def hash_method() -> str | None:
     return current_app.config.get("PASSWORD_HASH_METHOD")
+
+
+def local_path(target: str | None) -> str | None:
+    """The target when it is a path on this site; None for anything a browser could read as another host."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    # browsers read a backslash as a slash ("/" + backslash + "evil.example" is another host), skip tabs
+    if "\\" in target or any(ord(ch) < 32 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def redirect_back(default: str):
+    """Redirect to the form's or query's `next` when it is a local path, else to `default`."""
+    return redirect(local_path(request.values.get("next")) or default)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -23,7 +21,7 @@ from app.directory.services import country_choices, list_organisations
 from app.errors import DomainError
 from app.extensions import db, limiter
 from app.sqltypes import utcnow
-from app.viewhelpers import hash_method, show_domain_error
+from app.viewhelpers import hash_method, redirect_back, show_domain_error
 
 
 def _login_limit() -> str:
@@ -36,19 +34,6 @@ def _login_account_key() -> str:
 
 def _organisation_choices() -> list[tuple[int, str]]:
     return [(0, "— none —")] + [(o.id, o.name) for o in list_organisations(db.session)]
-
-
-def _safe_next(target: str | None) -> str | None:
-    """A local path to return to after login; anything that a browser could read as another host is dropped."""
-    if not target or not target.startswith("/") or target.startswith("//"):
-        return None
-    # browsers read a backslash as a slash ("/" + backslash + "evil.example" is another host), skip tabs
-    if "\\" in target or any(ord(ch) < 32 for ch in target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return None
-    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -69,7 +54,7 @@ def login():
         else:
             login_user(user, remember=form.remember.data)
             flash(f"Welcome, {user.name}.", "success")
-            return redirect(_safe_next(request.args.get("next")) or url_for("main.index"))
+            return redirect_back(url_for("main.index"))
     return render_template("auth/login.html", form=form)
 
 

@@ -20,7 +20,7 @@ from app.extensions import db
 from app.mail.models import OUTBOX_STATUSES, OutboxMessage
 from app.mail.services import retry_message
 from app.sqltypes import utcnow
-from app.viewhelpers import show_domain_error
+from app.viewhelpers import redirect_back, show_domain_error
 
 ICS_MIMETYPE = "text/calendar; charset=utf-8"
 
@@ -225,10 +225,7 @@ def admin_outbox_retry(message_id: int):
         show_domain_error(exc)
     else:
         flash(f"Message #{message.id} to {message.to_addr} is queued again.", "success")
-    back = request.form.get("next") or ""
-    if not back.startswith("/admin/outbox"):  # never an open redirect
-        back = url_for("calendar.admin_outbox", status="failed")
-    return redirect(back)
+    return redirect_back(url_for("calendar.admin_outbox", status="failed"))
 
 
 @bp.record_once

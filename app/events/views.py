@@ -31,7 +31,7 @@ from app.events.models import ENROLMENT_STATUSES, EVENT_FORMAT_LABELS, Checkin, 
 from app.extensions import db
 from app.spreadsheet import safe_cell
 from app.sqltypes import utcnow
-from app.viewhelpers import show_domain_error
+from app.viewhelpers import redirect_back, show_domain_error
 
 PER_PAGE = 20
 
@@ -59,13 +59,6 @@ def _event_with_everything(event_id: int) -> Event:
     if event is None or (event.status == "draft" and not services.can_manage(event, _user())):
         raise NotFound("No such event.")
     return event
-
-
-def _back(default: str):
-    target = request.form.get("next") or ""
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect(default)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -160,9 +153,9 @@ def cancel_enrolment(enrolment_id: int):
         db.session.commit()
     except DomainError as exc:
         show_domain_error(exc)
-        return _back(url_for("events.my_events"))
+        return redirect_back(url_for("events.my_events"))
     flash("The enrolment is cancelled.", "info")
-    return _back(url_for("events.detail", event_id=event_id))
+    return redirect_back(url_for("events.detail", event_id=event_id))
 
 
 @bp.post("/enrolments/<int:enrolment_id>/accept")
@@ -178,7 +171,7 @@ def accept_offer(enrolment_id: int):
         show_domain_error(exc)
     else:
         flash("The seat is yours: you are enrolled.", "success")
-    return _back(url_for("events.my_events"))
+    return redirect_back(url_for("events.my_events"))
 
 
 @bp.get("/mine")
@@ -469,7 +462,7 @@ def enrolment_action(enrolment_id: int, action: str):
         show_domain_error(exc)
     else:
         flash(message, "success")
-    return _back(url_for("events.participants", event_id=event_id))
+    return redirect_back(url_for("events.participants", event_id=event_id))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -552,7 +545,7 @@ def undo_checkin(checkin_id: int):
         show_domain_error(exc)
     else:
         flash("The check-in is undone.", "info")
-    return _back(url_for("events.checkin", event_id=event_id))
+    return redirect_back(url_for("events.checkin", event_id=event_id))
 
 
 @bp.get("/<int:event_id>/export.csv")

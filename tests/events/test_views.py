@@ -308,3 +308,19 @@ def test_reminder_offsets_are_set_from_the_event_form(client, session, auth):
     event = session.scalar(sa.select(Event))
     assert event.reminder_offsets_hours == [72, 24]
     assert 'value="72, 24"' in client.get(f"/events/{event.id}/edit").get_data(as_text=True)
+
+
+def test_action_buttons_only_return_to_local_pages(client, session, auth):
+    """The `next` of a cancel button is a path on this site; other hosts (backslash trick included) are ignored."""
+    from app.events import services as event_services
+    from app.sqltypes import utcnow
+    from tests.factories import make_event, make_user
+
+    event = make_event(session)
+    person = make_user(session, email="p@example.org")
+    enrolment = event_services.enrol(session, event_id=event.id, user_id=person.id, now=utcnow())
+    session.commit()
+    auth.login("p@example.org")
+    response = post_form(client, "/events/mine", {"next": "/\\evil.example/"},
+                         action=f"/events/enrolments/{enrolment.id}/cancel")
+    assert response.status_code == 302 and response.headers["Location"] == "/events/mine"
