@@ -323,4 +323,4 @@ def test_action_buttons_only_return_to_local_pages(client, session, auth):
     auth.login("p@example.org")
     response = post_form(client, "/events/mine", {"next": "/\\evil.example/"},
                          action=f"/events/enrolments/{enrolment.id}/cancel")
-    assert response.status_code == 302 and response.headers["Location"] == "/events/mine"
+    assert response.status_code == 302 and response.headers["Location"] == f"/events/{event.id}"
