@@ -18,6 +18,7 @@ from app.auth.models import LANGUAGES, ROLES, ApiToken, User
 from app.directory.services import get_organisation, normalise_country
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.sqltypes import utcnow
+from app.validation import clean_text
 
 MIN_PASSWORD_LENGTH = 10
 TIMEZONES = frozenset(available_timezones())
@@ -86,11 +87,7 @@ def hash_password(password: str, method: str | None = None) -> str:
 
 
 def _check_name(name: str | None) -> str:
-    value = (name or "").strip()
-    if not value:
-        raise ValidationFailed("Name is required.", field="name")
-    if len(value) > 200:
-        raise ValidationFailed("Name is at most 200 characters.", field="name")
+    value = clean_text(name, field="name", limit=200, required=True)
     if any(ord(ch) < 32 for ch in value):
         raise ValidationFailed("Name cannot contain control characters.", field="name")
     return value

@@ -37,6 +37,7 @@ from app.events.models import (
     event_topic,
 )
 from app.sqltypes import utcnow
+from app.validation import clean_text
 
 # statuses of people in the waiting list (an offered seat keeps its place until accepted)
 WAITING_STATUSES = ("waitlisted", "offered")
@@ -77,20 +78,7 @@ class AlreadyEnrolled(Conflict):
 
 
 def _text(data: dict, name: str, limit: int, *, required: bool = False, label: str | None = None) -> str:
-    value = data.get(name)
-    label = label or name.replace("_", " ").capitalize()
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise ValidationFailed(f"{label} must be text.", field=name)
-    value = value.strip()
-    if "\x00" in value:
-        raise ValidationFailed(f"{label} contains a NUL character.", field=name)
-    if required and not value:
-        raise ValidationFailed(f"{label} is required.", field=name)
-    if len(value) > limit:
-        raise ValidationFailed(f"{label} is at most {limit} characters (got {len(value)}).", field=name)
-    return value
+    return clean_text(data.get(name), field=name, limit=limit, label=label, required=required)
 
 
 def _int(value, name: str, *, minimum: int = 0, maximum: int = MAX_INT, allow_none: bool = False) -> int | None:

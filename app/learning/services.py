@@ -45,6 +45,7 @@ from app.learning.models import (
 )
 from app.learning.signals import programme_completed, programme_uncompleted
 from app.spreadsheet import safe_cell as csv_safe
+from app.validation import clean_text
 
 RESERVED_SLUGS = frozenset({"mine", "manage", "new"})
 MAX_HOURS = Decimal("9999.99")
@@ -168,21 +169,6 @@ def _audit(session: Session, *, programme_id: int, user_id: int, action: str, no
 
 # Input checks ---------------------------------------------------------------------------------------
 
-def _text(value, *, field: str, label: str, max_len: int, required: bool = False) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise ValidationFailed(f"{label} must be text.", field=field)
-    if "\x00" in value:  # PostgreSQL cannot store it; say so instead of failing
-        raise ValidationFailed(f"{label} contains a character that is not allowed (NUL).", field=field)
-    value = value.strip()
-    if required and not value:
-        raise ValidationFailed(f"{label} is required.", field=field)
-    if len(value) > max_len:
-        raise ValidationFailed(f"{label} is at most {max_len} characters.", field=field)
-    return value
-
-
 def parse_hours(value, *, field: str = "hours") -> Decimal:
     """Estimated hours: a number from 0 to 9999.99."""
     if value is None or value == "":
@@ -247,12 +233,12 @@ def _apply_programme_data(session: Session, programme: Programme, data: dict, *,
     if unknown:
         raise ValidationFailed(f"Unknown field(s): {', '.join(unknown)}.", field=unknown[0])
     if not partial or "title" in data:
-        programme.title = _text(data.get("title"), field="title", label="Title", max_len=200, required=True)
+        programme.title = clean_text(data.get("title"), field="title", label="Title", limit=200, required=True)
     if not partial or "summary" in data:
-        programme.summary = _text(data.get("summary"), field="summary", label="Summary", max_len=500)
+        programme.summary = clean_text(data.get("summary"), field="summary", label="Summary", limit=500)
     if not partial or "description" in data:
-        programme.description = _text(data.get("description"), field="description", label="Description",
-                                      max_len=MAX_TEXT)
+        programme.description = clean_text(data.get("description"), field="description", label="Description",
+                                      limit=MAX_TEXT)
     if "topics" in data:
         slugs = data.get("topics") or []
         if not isinstance(slugs, list | tuple) or not all(
@@ -415,12 +401,12 @@ def _apply_module_data(session: Session, module: Module, data: dict, *, partial:
     if unknown:
         raise ValidationFailed(f"Unknown field(s): {', '.join(unknown)}.", field=unknown[0])
     if not partial or "title" in data:
-        module.title = _text(data.get("title"), field="title", label="Title", max_len=200, required=True)
+        module.title = clean_text(data.get("title"), field="title", label="Title", limit=200, required=True)
     if "description" in data:
-        module.description = _text(data["description"], field="description", label="Description", max_len=MAX_TEXT)
+        module.description = clean_text(data["description"], field="description", label="Description", limit=MAX_TEXT)
     if "objectives" in data:
-        module.objectives = _text(data["objectives"], field="objectives", label="Learning objectives",
-                                  max_len=MAX_TEXT)
+        module.objectives = clean_text(data["objectives"], field="objectives", label="Learning objectives",
+                                  limit=MAX_TEXT)
     if "hours" in data:
         module.hours = parse_hours(data["hours"])
     if "required" in data:
@@ -845,7 +831,7 @@ def submit_work(session: Session, *, module_id: int, user_id: int, now: datetime
         raise ValidationFailed("This module is completed by attending an event, not by a submission.",
                                field="completion")
     _require_participant(session, programme, user_id)
-    text = _text(text, field="text", label="Text", max_len=MAX_SUBMISSION_TEXT)
+    text = clean_text(text, field="text", label="Text", limit=MAX_SUBMISSION_TEXT)
     if link is not None and (not isinstance(link, str) or "\x00" in link):
         raise ValidationFailed("The link must be text.", field="link")
     link = normalise_url(link, field="link")
@@ -891,7 +877,7 @@ def approve_submission(session: Session, *, submission_id: int, actor_id: int, n
                        comment: str = "") -> Submission:
     """Accept self-study evidence: the module is done for its author."""
     submission, actor = _reviewable(session, submission_id, actor_id)
-    comment = _text(comment, field="comment", label="Comment", max_len=MAX_SUBMISSION_TEXT)
+    comment = clean_text(comment, field="comment", label="Comment", limit=MAX_SUBMISSION_TEXT)
     submission.status, submission.reviewer_comment = "approved", comment
     submission.reviewed_by_id, submission.reviewed_at = actor.id, now
     module = submission.module
@@ -913,7 +899,7 @@ def return_submission(session: Session, *, submission_id: int, actor_id: int, co
                       now: datetime) -> Submission:
     """Send self-study evidence back with a comment saying what is missing."""
     submission, actor = _reviewable(session, submission_id, actor_id)
-    comment = _text(comment, field="comment", label="Comment", max_len=MAX_SUBMISSION_TEXT, required=True)
+    comment = clean_text(comment, field="comment", label="Comment", limit=MAX_SUBMISSION_TEXT, required=True)
     submission.status, submission.reviewer_comment = "returned", comment
     submission.reviewed_by_id, submission.reviewed_at = actor.id, now
     _audit(session, programme_id=submission.module.programme_id, module_id=submission.module_id,
@@ -932,7 +918,7 @@ def mark_module_done(session: Session, *, module_id: int, user_id: int, actor_id
         raise Forbidden("You cannot mark your own modules as done; another organiser must do it.")
     if module.archived_at is not None:
         raise Conflict("The module is archived.")
-    note = _text(note, field="note", label="Note", max_len=2000, required=True)
+    note = clean_text(note, field="note", label="Note", limit=2000, required=True)
     _require_participant(session, programme, user_id, who="The person")
     existing = session.scalar(sa.select(ModuleCompletion).where(
         ModuleCompletion.module_id == module.id, ModuleCompletion.user_id == user_id))
@@ -954,7 +940,7 @@ def unmark_module(session: Session, *, module_id: int, user_id: int, actor_id: i
     module = get_module(session, module_id)
     programme = module.programme
     actor = _require_manager(session, programme, actor_id)
-    note = _text(note, field="note", label="Note", max_len=2000, required=True)
+    note = clean_text(note, field="note", label="Note", limit=2000, required=True)
     completion = session.scalar(sa.select(ModuleCompletion).where(
         ModuleCompletion.module_id == module.id, ModuleCompletion.user_id == user_id))
     if completion is None:
