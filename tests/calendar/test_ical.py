@@ -222,3 +222,56 @@ def test_vtimezones_give_zoneinfo_offsets_and_use_rrule_where_outlook_needs_it(z
                                                              "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU")
     if zone in ("Asia/Kolkata", "America/Sao_Paulo", "Africa/Johannesburg"):
         assert len(observances) == 1 and "RRULE" not in observances[0]
+
+
+# Times in the repeated hour (end of summer time) ------------------------------------------------------
+
+def _in_repeated_hour(zone: str, wall: tuple, fold: int) -> datetime:
+    return datetime(*wall, tzinfo=ZoneInfo(zone), fold=fold).astimezone(UTC)
+
+
+REPEATED = [
+    # Europe/Berlin, 31 October 2027: 02:30 happens at 00:30Z (CEST) and again at 01:30Z (CET)
+    ("Europe/Berlin", (2027, 10, 31, 2, 30), 0, datetime(2027, 10, 31, 0, 30, tzinfo=UTC)),
+    ("Europe/Berlin", (2027, 10, 31, 2, 30), 1, datetime(2027, 10, 31, 1, 30, tzinfo=UTC)),
+    # Lord Howe Island shifts by 30 minutes: 01:45 on 4 April 2027 happens twice, 30 minutes apart
+    ("Australia/Lord_Howe", (2027, 4, 4, 1, 45), 0, datetime(2027, 4, 3, 14, 45, tzinfo=UTC)),
+    ("Australia/Lord_Howe", (2027, 4, 4, 1, 45), 1, datetime(2027, 4, 3, 15, 15, tzinfo=UTC)),
+]
+
+
+@pytest.mark.parametrize("zone, wall, fold, expected", REPEATED)
+def test_a_start_in_the_repeated_hour_is_one_instant_for_every_reader(zone, wall, fold, expected):
+    starts = _in_repeated_hour(zone, wall, fold)
+    assert starts == expected
+    item = SessionData(7, "Night walk", starts, starts + timedelta(minutes=20))
+    event = make_data(zone=zone, start=wall, hours=2, starts_at=starts, ends_at=starts + timedelta(hours=2),
+                      sessions=(item,))
+    files = {
+        "download": ical.event_ics_bytes(event, with_sessions=True),
+        "feed": ical.assemble_calendar([ical.vevent_bytes(event)], name="Feed",
+                                       timezones={zone: ical.year_span([starts], [starts])}),
+        "invitation": ical.itip_bytes(event, method="REQUEST", attendee_email="a@example.org", attendee_name="A",
+                                      organizer_email="noreply@cc.test", dtstamp=CREATED),
+    }
+    for name, data in files.items():
+        by_icalendar, by_vobject = utc_starts(data)
+        assert by_icalendar[0] == expected, name
+        assert by_vobject[0] == expected, name
+        # a wall-clock time with a TZID cannot say which occurrence is meant: UTC it is
+        assert f"DTSTART:{expected:%Y%m%dT%H%M%S}Z\r\n" in data.decode(), name
+    by_icalendar, by_vobject = utc_starts(files["download"])
+    assert by_icalendar[1] == by_vobject[1] == expected  # the session too
+
+
+def test_times_outside_the_repeated_hour_keep_their_tzid():
+    starts = _in_repeated_hour("Europe/Berlin", (2027, 10, 31, 3, 30), 0)
+    data = ical.event_ics_bytes(make_data(starts_at=starts, ends_at=starts + timedelta(hours=1)))
+    assert "DTSTART;TZID=Europe/Berlin:20271031T033000\r\n" in data.decode()
+
+
+def test_the_description_says_which_occurrence_of_a_repeated_time():
+    first = _in_repeated_hour("Europe/Berlin", (2027, 10, 31, 2, 30), 0)
+    second = _in_repeated_hour("Europe/Berlin", (2027, 10, 31, 2, 30), 1)
+    assert "02:30 CEST–" in ical.describe(make_data(starts_at=first, ends_at=first + timedelta(hours=3)))
+    assert "02:30 CET–" in ical.describe(make_data(starts_at=second, ends_at=second + timedelta(hours=3)))
