@@ -357,8 +357,9 @@ def _calendar_head(name: str, method: str | None, refresh: bool) -> bytes:
     calendar.add("calscale", "GREGORIAN")
     if method:
         calendar.add("method", method)
-    calendar.add("name", name)
-    calendar.add("x-wr-calname", name)
+    # TEXT values (RFC 7986): commas, semicolons, backslashes and newlines escaped, never raw
+    calendar["NAME"] = vText(name)
+    calendar["X-WR-CALNAME"] = vText(name)
     if refresh:
         calendar.add("refresh-interval", vDuration(REFRESH_INTERVAL), parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))

@@ -275,3 +275,27 @@ def test_the_description_says_which_occurrence_of_a_repeated_time():
     second = _in_repeated_hour("Europe/Berlin", (2027, 10, 31, 2, 30), 1)
     assert "02:30 CEST–" in ical.describe(make_data(starts_at=first, ends_at=first + timedelta(hours=3)))
     assert "02:30 CET–" in ical.describe(make_data(starts_at=second, ends_at=second + timedelta(hours=3)))
+
+
+NASTY_NAME = "Roads, rails; and \\ back\nagain"
+
+
+@pytest.mark.parametrize("build", ["download", "feed", "invitation"])
+def test_the_calendar_name_is_escaped_as_text(build):
+    event = make_data(title=NASTY_NAME)
+    if build == "download":
+        data = ical.event_ics_bytes(event)
+    elif build == "feed":
+        data = ical.assemble_calendar([ical.vevent_bytes(event)], name=NASTY_NAME, timezones={})
+    else:
+        data = ical.itip_bytes(event, method="REQUEST", attendee_email="a@example.org", attendee_name=None,
+                               organizer_email="noreply@cc.test", dtstamp=CREATED)
+    text = data.decode()
+    escaped = "Roads\\, rails\\; and \\\\ back\\nagain"
+    assert f"\r\nNAME:{escaped}\r\n" in text and f"\r\nX-WR-CALNAME:{escaped}\r\n" in text
+    cal, vcal = parse_both(data)
+    assert vcal.contents["name"][0].value == NASTY_NAME  # vobject reads NAME as TEXT (RFC 7986)
+    # icalendar keeps properties it does not know raw: read the same value as a TEXT property (SUMMARY)
+    for key in ("NAME", "X-WR-CALNAME"):
+        as_text = icalendar.Event.from_ical(f"BEGIN:VEVENT\r\nSUMMARY:{cal[key]}\r\nEND:VEVENT\r\n")
+        assert str(as_text["SUMMARY"]) == NASTY_NAME
