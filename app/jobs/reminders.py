@@ -1,4 +1,4 @@
-"""Reminders to confirmed participants before an event starts, each sent exactly once per enrolment and offset.
+"""Reminders to confirmed participants before an event starts, each queued exactly once per enrolment and offset.
 
 Rules (computed from the database every run, so runs missed during downtime are caught up):
 - offsets come from the event (hours before the start; 168 and 24 by default);

@@ -1,10 +1,11 @@
-"""Queue messages in the caller's transaction; deliver them over SMTP exactly once, with retries."""
+"""Queue messages in the caller's transaction; deliver them over SMTP with retries, one Message-ID per message."""
 
 from __future__ import annotations
 
 import logging
 import smtplib
 import ssl
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.errors import HeaderDefect, MessageError
@@ -93,7 +94,7 @@ def build_mime(message: OutboxMessage, *, sender: str, message_id_domain: str | 
     mime["From"] = sender
     mime["To"] = _mailbox(message.to_name, message.to_addr)
     mime["Subject"] = _one_line(message.subject)
-    domain = message_id_domain or (parseaddr(sender)[1].rpartition("@")[2] or "localhost")
+    domain = message_id_domain or _message_id_domain(sender)
     mime["Message-ID"] = message.message_id or make_msgid(idstring=f"outbox-{message.id}", domain=domain)
     mime["X-CC-Outbox-Id"] = str(message.id)
     mime.set_content(message.text_body)
@@ -212,9 +213,12 @@ def _open_smtp(settings: SmtpSettings) -> smtplib.SMTP:
 
 
 def deliver_pending(session: Session, settings: SmtpSettings, *, now: datetime, limit: int = 200) -> DeliveryReport:
-    """One delivery pass. Commits per message, so a crash never re-sends what was already sent.
+    """One delivery pass: each message is claimed, sent and marked sent in transactions of its own.
 
-    This is a job entrypoint (like a CLI command) and therefore owns its transactions.
+    SMTP and the database cannot commit together: a sender killed between the server's acceptance and the sent
+    mark leaves the message claimed, and a later pass sends it again once the claim lapses. That window is kept
+    to one UPDATE, and the retry carries the Message-ID stored with the first claim, so receiving servers and
+    clients can recognise the duplicate. This is a job entrypoint (like a CLI command) and owns its transactions.
     """
     report = DeliveryReport()
     if not settings.server:
@@ -227,13 +231,21 @@ def deliver_pending(session: Session, settings: SmtpSettings, *, now: datetime, 
         return report
     smtp: smtplib.SMTP | None = None
     envelope_sender = parseaddr(settings.sender)[1] or settings.sender
+    domain = _message_id_domain(settings.sender)
+    started = time.monotonic()
     try:
         for message_id in _due_ids(session, now, limit):
-            if not _claim(session, message_id, now):
+            # a claim counts from the moment it is taken, not from the start of a long pass: otherwise another
+            # sender could take over a message this one is about to send
+            claimed_at = now + timedelta(seconds=time.monotonic() - started)
+            if not _claim(session, message_id, claimed_at):
                 session.rollback()
                 continue
-            session.commit()
             message = session.get(OutboxMessage, message_id)
+            if message.message_id is None:
+                # chosen once, stored with the claim: a retry after a crash carries the same Message-ID
+                message.message_id = make_msgid(idstring=f"outbox-{message.id}", domain=domain)
+            session.commit()
             try:
                 mime = build_mime(message, sender=settings.sender)
             except (ValueError, TypeError, LookupError, MessageError) as exc:
@@ -252,18 +264,30 @@ def deliver_pending(session: Session, settings: SmtpSettings, *, now: datetime, 
                     _quit(smtp)
                     smtp = None
             else:
-                message.status = "sent"
-                message.sent_at = now
-                message.message_id = mime["Message-ID"]
-                message.attempts += 1
-                message.claimed_until = None
-                message.last_error = None
+                # the server has the message: record it at once, in a transaction of its own
+                _mark_sent(session, message_id, now)
                 report.sent += 1
+                continue
             session.commit()
     finally:
         if smtp is not None:
             _quit(smtp)
     return report
+
+
+def _mark_sent(session: Session, message_id: int, now: datetime) -> None:
+    session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(status="sent", sent_at=now, attempts=OutboxMessage.attempts + 1, claimed_until=None,
+                last_error=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+
+
+def _message_id_domain(sender: str) -> str:
+    return parseaddr(sender)[1].rpartition("@")[2] or "localhost"
 
 
 def _record_failure(message: OutboxMessage, exc: Exception, settings: SmtpSettings, now: datetime,

@@ -123,3 +123,75 @@ def test_a_message_that_cannot_be_built_fails_without_blocking_the_queue(session
     broken = session.scalar(sa.select(OutboxMessage).where(OutboxMessage.to_addr == "broken@example.org"))
     assert broken.status == "failed" and broken.attempts == 1 and "KeyError" in broken.last_error
     assert deliver_pending(session, smtp_settings, now=now + timedelta(days=1)).sent == 0
+
+
+# A sender killed after the SMTP server accepted a message ------------------------------------------------
+
+_DELIVER_ONCE = """
+import sys
+from config import TestingConfig
+from app import create_app
+from app.extensions import db
+from app.mail.services import SmtpSettings, deliver_pending
+from app.sqltypes import utcnow
+
+class Config(TestingConfig):
+    SQLALCHEMY_DATABASE_URI = sys.argv[1]
+
+with create_app(Config).app_context():
+    settings = SmtpSettings(server="127.0.0.1", port=int(sys.argv[2]), sender="Connective Cities <noreply@cc.test>")
+    deliver_pending(db.session, settings, now=utcnow())
+"""
+
+
+def test_a_message_resent_after_a_crash_keeps_its_message_id(session, database_url, smtp_server, smtp_settings):
+    """`flask mail deliver` is killed while the SMTP server accepts the message, before the sent mark: the next
+    pass sends it again (nothing is lost), with the same Message-ID, so receivers can drop the duplicate."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    _queue(session, 1)
+    session.close()
+    sender: list[subprocess.Popen] = []
+    accept = smtp_server.handle_DATA
+
+    async def accept_then_kill(server, smtp_session, envelope):
+        reply = await accept(server, smtp_session, envelope)
+        os.kill(sender[0].pid, signal.SIGKILL)  # the process dies before it hears the 250
+        sender[0].wait(timeout=10)
+        return reply
+
+    smtp_server.handle_DATA = accept_then_kill
+    root = Path(__file__).resolve().parents[2]
+    sender.append(subprocess.Popen([sys.executable, "-c", _DELIVER_ONCE, database_url, str(smtp_server.port)],
+                                   cwd=root))
+    assert sender[0].wait(timeout=60) == -signal.SIGKILL
+    smtp_server.handle_DATA = accept
+    [first] = smtp_server.wait_for(1)
+    message = session.scalar(sa.select(OutboxMessage))
+    assert message.status == "sending"  # the sent mark was lost with the process
+    # the next pass, once the dead sender's claim has lapsed, sends it again
+    later = utcnow() + timedelta(minutes=10)
+    assert deliver_pending(session, smtp_settings, now=later).sent == 1
+    first, second = smtp_server.wait_for(2)
+    assert first["Message-ID"] and second["Message-ID"] == first["Message-ID"]
+    session.expire_all()
+    message = session.scalar(sa.select(OutboxMessage))
+    assert message.status == "sent" and message.message_id == first["Message-ID"]
+
+
+def test_the_message_id_is_stored_when_the_message_is_claimed(session, smtp_server, smtp_settings):
+    _queue(session, 1)
+    smtp_server.stop()  # the attempt fails: the Message-ID chosen for it is kept for the next one
+    now = utcnow()
+    deliver_pending(session, smtp_settings, now=now)
+    message = session.scalar(sa.select(OutboxMessage))
+    assert message.status == "pending" and message.message_id and message.message_id.endswith("@cc.test>")
+    chosen = message.message_id
+    smtp_server.start()
+    assert deliver_pending(session, smtp_settings, now=now + timedelta(hours=1)).sent == 1
+    [received] = smtp_server.wait_for(1)
+    assert received["Message-ID"] == chosen
