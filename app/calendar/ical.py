@@ -7,7 +7,7 @@ the feeds can reuse the bytes of events that did not change (see services.py) an
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -405,17 +405,26 @@ def itip_bytes(
     attendee_email: str,
     attendee_name: str | None,
     organizer_email: str,
+    organizer_name: str,
     dtstamp: datetime,
+    sequence: int | None = None,
 ) -> bytes:
-    """An iTIP REQUEST or CANCEL (RFC 5546) for one attendee, who has already accepted by enrolling."""
+    """An iTIP REQUEST or CANCEL (RFC 5546) for one attendee, who has already accepted by enrolling.
+
+    A CANCEL of an event that goes on removes just this attendee: RFC 5546 (3.2.5) has STATUS:CANCELLED only when
+    the whole event is cancelled. sequence: the attendee's own SEQUENCE (the event's revision when None).
+    """
     if method not in ("REQUEST", "CANCEL"):
         raise ValueError(f"unsupported iTIP method {method!r}")
+    if sequence is not None:
+        event = replace(event, revision=sequence)
     vevent = build_vevent(event, dtstamp=dtstamp)
     if method == "CANCEL":
         vevent.pop("STATUS")
-        vevent.add("status", "CANCELLED")
+        if event.status == "cancelled":
+            vevent.add("status", "CANCELLED")
     organizer = vCalAddress(f"mailto:{organizer_email}")
-    organizer.params["CN"] = event.title
+    organizer.params["CN"] = organizer_name
     vevent.add("organizer", organizer)
     attendee = vCalAddress(f"mailto:{attendee_email}")
     if attendee_name:
