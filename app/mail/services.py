@@ -9,8 +9,10 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.errors import HeaderDefect, MessageError
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from email.utils import make_msgid, parseaddr
 
 import sqlalchemy as sa
@@ -88,9 +90,33 @@ def _mailbox(name: str | None, addr: str) -> Address | str:
         return addr
 
 
+class _MailPolicy(EmailPolicy):
+    """email.policy.default, except that a non-ASCII Subject is encoded by email.header.Header.
+
+    The default folder (email._header_value_parser._fold_as_ew) writes an empty encoded word (=?utf-8?q??=)
+    whenever a non-ASCII word starts where the line has no room left for one encoded character; Header splits
+    the whole text into encoded words that each fit, and reads back exactly.
+    """
+
+    def fold(self, name, value):
+        if name.lower() == "subject" and not str(value).isascii():
+            folded = Header(str(value), "utf-8", header_name=name).encode(
+                linesep=self.linesep, maxlinelen=self.max_line_length or 78)
+            return f"{name}: {folded}{self.linesep}"
+        return super().fold(name, value)
+
+    def fold_binary(self, name, value):
+        if name.lower() == "subject" and not str(value).isascii():
+            return self.fold(name, value).encode("ascii")
+        return super().fold_binary(name, value)
+
+
+MAIL_POLICY = _MailPolicy()
+
+
 def build_mime(message: OutboxMessage, *, sender: str, message_id_domain: str | None = None) -> EmailMessage:
     """The MIME message for an outbox row: text, optional HTML and iTIP part, attachments."""
-    mime = EmailMessage()
+    mime = EmailMessage(policy=MAIL_POLICY)
     mime["From"] = sender
     mime["To"] = _mailbox(message.to_name, message.to_addr)
     mime["Subject"] = _one_line(message.subject)

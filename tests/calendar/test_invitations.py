@@ -297,7 +297,7 @@ def test_no_invitation_for_an_event_that_is_already_over(session):
     from app.events import services as event_services
     from app.mail.models import OutboxMessage
     from app.sqltypes import utcnow
-    from tests.factories import make_event, make_session, make_user
+    from tests.factories import make_event, make_user
 
     now = utcnow()
     organiser = make_user(session, role="organiser")

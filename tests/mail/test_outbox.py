@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from app.mail.models import OutboxMessage
@@ -195,3 +196,27 @@ def test_the_message_id_is_stored_when_the_message_is_claimed(session, smtp_serv
     assert deliver_pending(session, smtp_settings, now=now + timedelta(hours=1)).sent == 1
     [received] = smtp_server.wait_for(1)
     assert received["Message-ID"] == chosen
+
+
+# Subjects: never an empty encoded word ------------------------------------------------------------------
+
+# Python's header folder writes an empty encoded word (=?utf-8?q??=) when a non-ASCII word starts where the
+# line has too little room left for one encoded character: these subjects hit exactly that.
+FOLDING_SUBJECTS = [
+    "a xxxxxxxxxxxxxxxxxxxx Jun xxxxxxxxxxxxxxxxxxxx new 🎉 time Ж 2026) – 🎉 Updated: xxxxxxxxxxxxxxxxxxxx",
+    "xxxxxxxxxxxxxxxxxxxx   Jun xxxxxxxxxxxxxxxxxxxx time Über (21  ",
+    "Updated: Klimaanpassung in Städten und Gemeinden, Erfahrungen aus Leipzig (21 Jun 2026) — new time",
+    "Invitation: " + "Ж" * 40 + " (21 Jun 2026)",
+]
+
+
+@pytest.mark.parametrize("subject", FOLDING_SUBJECTS)
+def test_subjects_have_no_empty_encoded_word_and_read_back_exactly(session, smtp_server, smtp_settings, subject):
+    queue_email(session, to="x@example.org", subject=subject, text="t", now=utcnow())
+    session.commit()
+    assert deliver_pending(session, smtp_settings, now=utcnow()).sent == 1
+    [message] = smtp_server.wait_for(1)
+    raw = dict(message.raw_items())["Subject"]  # as it crossed the wire, folded
+    assert "?q??=" not in raw.lower() and "?b??=" not in raw.lower(), raw
+    assert message["Subject"] == subject
+    assert all(len(line) <= 78 for line in message.as_bytes().split(b"\n"))
