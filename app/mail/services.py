@@ -137,6 +137,8 @@ def build_mime(message: OutboxMessage, *, sender: str, message_id_domain: str | 
         content = attachment["content"]
         data = content.encode("utf-8") if isinstance(content, str) else content
         params = {"method": attachment["method"]} if attachment.get("method") else {}
+        if maintype == "text":
+            params["charset"] = "utf-8"  # text content is stored as str and sent as UTF-8
         mime.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream",
                             filename=attachment.get("filename", "attachment"), params=params)
     if message.ics_body and not any(a.get("filename", "").endswith(".ics") for a in message.attachments or []):

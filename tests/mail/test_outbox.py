@@ -220,3 +220,17 @@ def test_subjects_have_no_empty_encoded_word_and_read_back_exactly(session, smtp
     assert "?q??=" not in raw.lower() and "?b??=" not in raw.lower(), raw
     assert message["Subject"] == subject
     assert all(len(line) <= 78 for line in message.as_bytes().split(b"\n"))
+
+
+def test_calendar_parts_name_their_method_and_charset(session, smtp_server, smtp_settings):
+    ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nX-WR-CALNAME:Zoë\r\nEND:VCALENDAR\r\n"
+    queue_email(session, to="x@example.org", subject="s", text="t", now=utcnow(), ics_method="REQUEST", ics=ics,
+                attachments=[{"filename": "a.ics", "content_type": "text/calendar", "method": "PUBLISH",
+                              "content": ics.replace("REQUEST", "PUBLISH")}])
+    session.commit()
+    assert deliver_pending(session, smtp_settings, now=utcnow()).sent == 1
+    [message] = smtp_server.wait_for(1)
+    parts = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+    assert [(p.get_param("method"), p.get_content_charset()) for p in parts] == [("REQUEST", "utf-8"),
+                                                                                 ("PUBLISH", "utf-8")]
+    assert all("Zoë" in p.get_content() for p in parts)
