@@ -7,7 +7,7 @@ the feeds can reuse the bytes of events that did not change (see services.py) an
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -29,7 +29,7 @@ from icalendar import Event as VEvent
 
 PRODID = "-//Connective Cities//Events calendar//EN"
 # bump when the shape of a VEVENT changes, so cached bytes are rebuilt
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "3"
 REFRESH_INTERVAL = timedelta(hours=6)
 
 FORMAT_LABELS = {
@@ -111,13 +111,31 @@ def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
+def _is_repeated(local: datetime) -> bool:
+    """Whether this wall-clock time happens twice (the repeated hour when clocks go back)."""
+    return local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
+
+
+def _when(instant: datetime, zone: ZoneInfo) -> vDDDTypes:
+    """A DATE-TIME in the zone's wall-clock time with its TZID, or in UTC when that wall-clock time happens twice:
+    a TZID cannot say which occurrence is meant (RFC 5545 readers take the first, Thunderbird and Evolution the
+    second), a UTC time can."""
+    local = instant.astimezone(zone)
+    return vDDDTypes(_utc(instant) if _is_repeated(local) else local)
+
+
 def local_range(event: EventData) -> str:
     """'Tue 14 Oct 2025, 09:00–17:00' or a multi-day range, in the event's zone."""
     start = event.starts_at.astimezone(event.zone)
     end = event.ends_at.astimezone(event.zone)
     if start.date() == end.date():
-        return f"{start:%a %d %b %Y}, {start:%H:%M}–{end:%H:%M}"
-    return f"{start:%a %d %b %Y}, {start:%H:%M} – {end:%a %d %b %Y}, {end:%H:%M}"
+        return f"{start:%a %d %b %Y}, {clock(start)}–{clock(end)}"
+    return f"{start:%a %d %b %Y}, {clock(start)} – {end:%a %d %b %Y}, {clock(end)}"
+
+
+def clock(local: datetime) -> str:
+    """'09:00'; with the zone's abbreviation when that time happens twice ('02:30 CET')."""
+    return f"{local:%H:%M} {local:%Z}" if _is_repeated(local) else f"{local:%H:%M}"
 
 
 def describe(event: EventData) -> str:
@@ -136,7 +154,7 @@ def describe(event: EventData) -> str:
         for item in event.sessions:
             start = item.starts_at.astimezone(zone)
             end = item.ends_at.astimezone(zone)
-            line = f"- {start:%a %d %b %H:%M}–{end:%H:%M} {item.title}"
+            line = f"- {start:%a %d %b} {clock(start)}–{clock(end)} {item.title}"
             if item.location:
                 line += f" ({item.location})"
             lines.append(line)
@@ -175,8 +193,8 @@ def build_vevent(event: EventData, *, variant: str = "public", dtstamp: datetime
     if event.updated_at:
         vevent["LAST-MODIFIED"] = vDDDTypes(_utc(event.updated_at))
     vevent["SEQUENCE"] = vInt(event.revision)
-    vevent["DTSTART"] = vDDDTypes(event.starts_at.astimezone(zone))
-    vevent["DTEND"] = vDDDTypes(event.ends_at.astimezone(zone))
+    vevent["DTSTART"] = _when(event.starts_at, zone)
+    vevent["DTEND"] = _when(event.ends_at, zone)
     vevent["SUMMARY"] = vText(title)
     vevent["DESCRIPTION"] = vText(describe(event))
     location = event.location
@@ -200,8 +218,8 @@ def build_session_vevent(event: EventData, item: SessionData, *, dtstamp: dateti
     if event.updated_at:
         vevent["LAST-MODIFIED"] = vDDDTypes(_utc(event.updated_at))
     vevent["SEQUENCE"] = vInt(event.revision)
-    vevent["DTSTART"] = vDDDTypes(item.starts_at.astimezone(zone))
-    vevent["DTEND"] = vDDDTypes(item.ends_at.astimezone(zone))
+    vevent["DTSTART"] = _when(item.starts_at, zone)
+    vevent["DTEND"] = _when(item.ends_at, zone)
     vevent["SUMMARY"] = vText(f"{item.title} — {event.title}")
     lines = [item.description.strip()] if item.description else []
     if item.speakers:
@@ -339,8 +357,9 @@ def _calendar_head(name: str, method: str | None, refresh: bool) -> bytes:
     calendar.add("calscale", "GREGORIAN")
     if method:
         calendar.add("method", method)
-    calendar.add("name", name)
-    calendar.add("x-wr-calname", name)
+    # TEXT values (RFC 7986): commas, semicolons, backslashes and newlines escaped, never raw
+    calendar["NAME"] = vText(name)
+    calendar["X-WR-CALNAME"] = vText(name)
     if refresh:
         calendar.add("refresh-interval", vDuration(REFRESH_INTERVAL), parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))
@@ -386,17 +405,26 @@ def itip_bytes(
     attendee_email: str,
     attendee_name: str | None,
     organizer_email: str,
+    organizer_name: str,
     dtstamp: datetime,
+    sequence: int | None = None,
 ) -> bytes:
-    """An iTIP REQUEST or CANCEL (RFC 5546) for one attendee, who has already accepted by enrolling."""
+    """An iTIP REQUEST or CANCEL (RFC 5546) for one attendee, who has already accepted by enrolling.
+
+    A CANCEL of an event that goes on removes just this attendee: RFC 5546 (3.2.5) has STATUS:CANCELLED only when
+    the whole event is cancelled. sequence: the attendee's own SEQUENCE (the event's revision when None).
+    """
     if method not in ("REQUEST", "CANCEL"):
         raise ValueError(f"unsupported iTIP method {method!r}")
+    if sequence is not None:
+        event = replace(event, revision=sequence)
     vevent = build_vevent(event, dtstamp=dtstamp)
     if method == "CANCEL":
         vevent.pop("STATUS")
-        vevent.add("status", "CANCELLED")
+        if event.status == "cancelled":
+            vevent.add("status", "CANCELLED")
     organizer = vCalAddress(f"mailto:{organizer_email}")
-    organizer.params["CN"] = event.title
+    organizer.params["CN"] = organizer_name
     vevent.add("organizer", organizer)
     attendee = vCalAddress(f"mailto:{attendee_email}")
     if attendee_name:

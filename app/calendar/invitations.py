@@ -111,11 +111,34 @@ def _queue(session: Session, *, user: User, notice: Notice, site: Site, now: dat
     )
 
 
-def _itip(event: EventData, user: User, method: str, *, site: Site, now: datetime) -> bytes:
+def _itip(event: EventData, user: User, method: str, *, site: Site, now: datetime, sequence: int) -> bytes:
     return ical.itip_bytes(
         event, method=method, attendee_email=user.email, attendee_name=user.name,
-        organizer_email=site.sender_email, dtstamp=now,
+        organizer_email=site.sender_email, organizer_name=site.sender_name, dtstamp=now, sequence=sequence,
     )
+
+
+def _removals(session: Session, event_id: int, user_ids: list[int]) -> dict[int, int]:
+    """How often each person's confirmed place at this event was withdrawn (cancelled or rejected), so far."""
+    if not user_ids:
+        return {}
+    counts: dict[int, int] = {}
+    for user_id, payload in session.execute(
+        sa.select(EventNotification.user_id, EventNotification.payload).where(
+            EventNotification.event_id == event_id, EventNotification.user_id.in_(user_ids),
+            EventNotification.kind.in_(("enrolment_cancelled", "enrolment_rejected")),
+        )
+    ):
+        if (payload or {}).get("old_status") == "confirmed":
+            counts[user_id] = counts.get(user_id, 0) + 1
+    return counts
+
+
+def _sequence(event: EventData, removals: int, *, uninvite: bool = False) -> int:
+    """A person's SEQUENCE: the event's revision plus two for every withdrawn place (its CANCEL takes one, the
+    invitation after re-enrolling the next), so each message to them outranks the one before, event changes
+    included."""
+    return event.revision + 2 * removals - (1 if uninvite else 0)
 
 
 def _key(notification: EventNotification | None, user_id: int) -> str | None:
@@ -163,15 +186,17 @@ def notify_enrolment(
                         "it moves if the event moves and disappears if it is cancelled."],
             facts=facts,
         )
+        sequence = _sequence(event, _removals(session, event.id, [user.id]).get(user.id, 0))
         _queue(session, user=user, notice=notice, site=site, now=now, kind="calendar_request", dedupe_key=key,
-               ics_method="REQUEST", ics=_itip(event, user, "REQUEST", site=site, now=now))
+               ics_method="REQUEST", ics=_itip(event, user, "REQUEST", site=site, now=now, sequence=sequence))
     elif status in ("cancelled", "rejected"):
         if status == "cancelled" and event.status == "cancelled" and old_status == "confirmed":
             pass  # the event's own cancellation mail (METHOD:CANCEL) covers it
         elif old_status == "confirmed":
             rejected = status == "rejected"
+            # the event goes on: the subject must not read as if the event were cancelled
             notice = Notice(
-                subject=f"{'Not accepted' if rejected else 'Cancelled'}: {title} ({_short_date(event)})",
+                subject=f"{'Not accepted' if rejected else 'Enrolment cancelled'}: {title} ({_short_date(event)})",
                 heading="Your enrolment was not accepted" if rejected else "Your place is cancelled",
                 paragraphs=[
                     f"Your enrolment in “{title}” was {'not accepted' if rejected else 'cancelled'}; "
@@ -180,8 +205,10 @@ def notify_enrolment(
                 ],
                 facts=facts, show_cancel_hint=False,
             )
+            sequence = _sequence(event, _removals(session, event.id, [user.id]).get(user.id, 0), uninvite=True)
             _queue(session, user=user, notice=notice, site=site, now=now, kind="calendar_cancel",
-                   dedupe_key=key, ics_method="CANCEL", ics=_itip(event, user, "CANCEL", site=site, now=now))
+                   dedupe_key=key, ics_method="CANCEL",
+                   ics=_itip(event, user, "CANCEL", site=site, now=now, sequence=sequence))
         elif old_status is not None:
             rejected = status == "rejected"
             notice = Notice(
@@ -273,13 +300,15 @@ def notify_event_change(
         return sent
     if "status" in changes and data.status == "cancelled":
         method, kind = "CANCEL", "calendar_cancel"
-    elif changes & {"time", "place"} and data.status == "published":
+    elif changes & {"time", "place", "agenda"} and data.status == "published":
         method, kind = "REQUEST", "calendar_request"
     else:
         _mark(notification, now)
         return sent
-    what = " and ".join(c for c in ("time", "place") if c in changes) or "details"
-    for user in _confirmed_attendees(session, event, now=now):
+    what = " and ".join(c for c in ("time", "place", "agenda") if c in changes) or "details"
+    attendees = _confirmed_attendees(session, event, now=now)
+    removals = _removals(session, event.id, [user.id for user in attendees])
+    for user in attendees:
         facts = _facts(data, user.timezone)
         if method == "CANCEL":
             notice = Notice(
@@ -300,7 +329,7 @@ def notify_event_change(
             )
         _queue(session, user=user, notice=notice, site=site, now=now, kind=kind,
                dedupe_key=_key(notification, user.id), ics_method=method,
-               ics=_itip(data, user, method, site=site, now=now))
+               ics=_itip(data, user, method, site=site, now=now, sequence=_sequence(data, removals.get(user.id, 0))))
         sent += 1
     if method == "CANCEL":
         # people still waiting or awaiting approval had no invitation: a plain notice is enough

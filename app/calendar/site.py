@@ -36,6 +36,11 @@ class Site:
         return parseaddr(self.sender)[1] or "no-reply@localhost"
 
     @property
+    def sender_name(self) -> str:
+        """Who sends (the iTIP organiser's CN): the sender's display name, else the network's name."""
+        return parseaddr(self.sender)[0] or self.network_name
+
+    @property
     def key(self) -> str:
         """Changes whenever cached calendar bytes built for this site would differ."""
         raw = f"{FORMAT_VERSION}|{self.base_url}|{self.event_path}"

@@ -141,8 +141,9 @@ def calendar_feed_urls(user) -> dict | None:
 
 @bp.app_template_global()
 def calendar_event_links(event) -> dict | None:
-    """Download, webcal://, Google Calendar and Outlook.com links for an event page."""
-    if event is None or getattr(event, "status", "draft") == "draft":
+    """Download, webcal://, Google Calendar and Outlook.com links for an event page (none once cancelled:
+    nobody should add an event that will not take place)."""
+    if event is None or getattr(event, "status", "draft") in ("draft", "cancelled"):
         return None
     ics = _absolute("calendar.event_ics", event_id=event.id)
     site = current_site()

@@ -1041,7 +1041,13 @@ def add_session(session: Session, *, event_id: int, data: dict, actor_id: int, n
     item.event = event
     session.add(item)
     _flush(session)
+    _agenda_changed(session, event, now=now, actor_id=actor_id)
     return item
+
+
+def _agenda_changed(session: Session, event: Event, *, now: datetime, actor_id: int) -> None:
+    """The agenda is part of the event: a session added, changed or removed is a revision (invitees updated)."""
+    _notify_event(session, event, changes={"agenda"}, now=now, kind="event_updated", actor_id=actor_id)
 
 
 def get_session(session: Session, session_id) -> EventSession:
@@ -1057,22 +1063,28 @@ def update_session(session: Session, *, session_id: int, data: dict, actor_id: i
     item = get_session(session, session_id)
     event = managed_event(session, item.event_id, actor_id)
     _refuse_if_cancelled(event)
+    fields = ("title", "starts_at", "ends_at", *SESSION_TEXT_LIMITS)
+    before = {name: getattr(item, name) for name in fields}
     with session.no_autoflush:
         _apply_session_data(item, event, data, creating=False)
+    if all(getattr(item, name) == value for name, value in before.items()):
+        return item  # saved unchanged: no revision, no mail
     item.updated_at = now
     _flush(session)
+    _agenda_changed(session, event, now=now, actor_id=actor_id)
     return item
 
 
 def delete_session(session: Session, *, session_id: int, actor_id: int, now: datetime) -> None:
     item = get_session(session, session_id)
-    managed_event(session, item.event_id, actor_id)
+    event = managed_event(session, item.event_id, actor_id)
     attended = session.scalar(sa.select(sa.func.count()).select_from(Checkin).where(Checkin.session_id == item.id))
     if attended:
         raise Conflict(f"{attended} check-in(s) are recorded for this session; undo them before deleting it.",
                        field="session_id")
     session.delete(item)
     _flush(session)
+    _agenda_changed(session, event, now=now, actor_id=actor_id)
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Reminders to confirmed participants before an event starts, each sent exactly once per enrolment and offset.
+"""Reminders to confirmed participants before an event starts, each queued exactly once per enrolment and offset.
 
 Rules (computed from the database every run, so runs missed during downtime are caught up):
 - offsets come from the event (hours before the start; 168 and 24 by default);
@@ -214,7 +214,7 @@ def send_reminders(session: Session, *, now: datetime, config) -> str:
                     session, to=enrolment.user.email, to_name=enrolment.user.name, now=now,
                     subject=parts["subject"], text=parts["text"], html=parts["html"],
                     attachments=[{"filename": f"{mail.event.slug}.ics", "content_type": "text/calendar",
-                                  "content": mail.ics.decode("utf-8")}],
+                                  "method": "PUBLISH", "content": mail.ics.decode("utf-8")}],
                     kind="reminder", user_id=enrolment.user_id,
                     dedupe_key=f"reminder:{item.enrolment_id}:{item.offset_hours}:"
                                f"{item.starts_at:%Y%m%dT%H%M%SZ}",

@@ -1,15 +1,18 @@
-"""Queue messages in the caller's transaction; deliver them over SMTP exactly once, with retries."""
+"""Queue messages in the caller's transaction; deliver them over SMTP with retries, one Message-ID per message."""
 
 from __future__ import annotations
 
 import logging
 import smtplib
 import ssl
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.errors import HeaderDefect, MessageError
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from email.utils import make_msgid, parseaddr
 
 import sqlalchemy as sa
@@ -87,13 +90,37 @@ def _mailbox(name: str | None, addr: str) -> Address | str:
         return addr
 
 
+class _MailPolicy(EmailPolicy):
+    """email.policy.default, except that a non-ASCII Subject is encoded by email.header.Header.
+
+    The default folder (email._header_value_parser._fold_as_ew) writes an empty encoded word (=?utf-8?q??=)
+    whenever a non-ASCII word starts where the line has no room left for one encoded character; Header splits
+    the whole text into encoded words that each fit, and reads back exactly.
+    """
+
+    def fold(self, name, value):
+        if name.lower() == "subject" and not str(value).isascii():
+            folded = Header(str(value), "utf-8", header_name=name).encode(
+                linesep=self.linesep, maxlinelen=self.max_line_length or 78)
+            return f"{name}: {folded}{self.linesep}"
+        return super().fold(name, value)
+
+    def fold_binary(self, name, value):
+        if name.lower() == "subject" and not str(value).isascii():
+            return self.fold(name, value).encode("ascii")
+        return super().fold_binary(name, value)
+
+
+MAIL_POLICY = _MailPolicy()
+
+
 def build_mime(message: OutboxMessage, *, sender: str, message_id_domain: str | None = None) -> EmailMessage:
     """The MIME message for an outbox row: text, optional HTML and iTIP part, attachments."""
-    mime = EmailMessage()
+    mime = EmailMessage(policy=MAIL_POLICY)
     mime["From"] = sender
     mime["To"] = _mailbox(message.to_name, message.to_addr)
     mime["Subject"] = _one_line(message.subject)
-    domain = message_id_domain or (parseaddr(sender)[1].rpartition("@")[2] or "localhost")
+    domain = message_id_domain or _message_id_domain(sender)
     mime["Message-ID"] = message.message_id or make_msgid(idstring=f"outbox-{message.id}", domain=domain)
     mime["X-CC-Outbox-Id"] = str(message.id)
     mime.set_content(message.text_body)
@@ -110,6 +137,8 @@ def build_mime(message: OutboxMessage, *, sender: str, message_id_domain: str | 
         content = attachment["content"]
         data = content.encode("utf-8") if isinstance(content, str) else content
         params = {"method": attachment["method"]} if attachment.get("method") else {}
+        if maintype == "text":
+            params["charset"] = "utf-8"  # text content is stored as str and sent as UTF-8
         mime.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream",
                             filename=attachment.get("filename", "attachment"), params=params)
     if message.ics_body and not any(a.get("filename", "").endswith(".ics") for a in message.attachments or []):
@@ -212,9 +241,12 @@ def _open_smtp(settings: SmtpSettings) -> smtplib.SMTP:
 
 
 def deliver_pending(session: Session, settings: SmtpSettings, *, now: datetime, limit: int = 200) -> DeliveryReport:
-    """One delivery pass. Commits per message, so a crash never re-sends what was already sent.
+    """One delivery pass: each message is claimed, sent and marked sent in transactions of its own.
 
-    This is a job entrypoint (like a CLI command) and therefore owns its transactions.
+    SMTP and the database cannot commit together: a sender killed between the server's acceptance and the sent
+    mark leaves the message claimed, and a later pass sends it again once the claim lapses. That window is kept
+    to one UPDATE, and the retry carries the Message-ID stored with the first claim, so receiving servers and
+    clients can recognise the duplicate. This is a job entrypoint (like a CLI command) and owns its transactions.
     """
     report = DeliveryReport()
     if not settings.server:
@@ -227,13 +259,21 @@ def deliver_pending(session: Session, settings: SmtpSettings, *, now: datetime, 
         return report
     smtp: smtplib.SMTP | None = None
     envelope_sender = parseaddr(settings.sender)[1] or settings.sender
+    domain = _message_id_domain(settings.sender)
+    started = time.monotonic()
     try:
         for message_id in _due_ids(session, now, limit):
-            if not _claim(session, message_id, now):
+            # a claim counts from the moment it is taken, not from the start of a long pass: otherwise another
+            # sender could take over a message this one is about to send
+            claimed_at = now + timedelta(seconds=time.monotonic() - started)
+            if not _claim(session, message_id, claimed_at):
                 session.rollback()
                 continue
-            session.commit()
             message = session.get(OutboxMessage, message_id)
+            if message.message_id is None:
+                # chosen once, stored with the claim: a retry after a crash carries the same Message-ID
+                message.message_id = make_msgid(idstring=f"outbox-{message.id}", domain=domain)
+            session.commit()
             try:
                 mime = build_mime(message, sender=settings.sender)
             except (ValueError, TypeError, LookupError, MessageError) as exc:
@@ -252,18 +292,30 @@ def deliver_pending(session: Session, settings: SmtpSettings, *, now: datetime, 
                     _quit(smtp)
                     smtp = None
             else:
-                message.status = "sent"
-                message.sent_at = now
-                message.message_id = mime["Message-ID"]
-                message.attempts += 1
-                message.claimed_until = None
-                message.last_error = None
+                # the server has the message: record it at once, in a transaction of its own
+                _mark_sent(session, message_id, now)
                 report.sent += 1
+                continue
             session.commit()
     finally:
         if smtp is not None:
             _quit(smtp)
     return report
+
+
+def _mark_sent(session: Session, message_id: int, now: datetime) -> None:
+    session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(status="sent", sent_at=now, attempts=OutboxMessage.attempts + 1, claimed_until=None,
+                last_error=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+
+
+def _message_id_domain(sender: str) -> str:
+    return parseaddr(sender)[1].rpartition("@")[2] or "localhost"
 
 
 def _record_failure(message: OutboxMessage, exc: Exception, settings: SmtpSettings, now: datetime,

@@ -161,17 +161,18 @@ def test_cancelled_and_tentative_variants():
 def test_itip_messages(method):
     event = make_data(revision=2)
     data = ical.itip_bytes(event, method=method, attendee_email="zoe@example.org", attendee_name="Zoë Müller",
-                           organizer_email="noreply@cc.test", dtstamp=datetime(2025, 2, 1, tzinfo=UTC))
+                           organizer_email="noreply@cc.test", organizer_name="Connective Cities", dtstamp=datetime(2025, 2, 1, tzinfo=UTC))
     cal, vcal = parse_both(data)
     assert cal["METHOD"] == method
     vevent = cal.walk("VEVENT")[0]
     assert str(vevent["UID"]) == "event-1@cc.test" and vevent["SEQUENCE"] == 2
-    assert str(vevent["ORGANIZER"]) == "mailto:noreply@cc.test" and vevent["ORGANIZER"].params["CN"] == "Workshop"
+    assert str(vevent["ORGANIZER"]) == "mailto:noreply@cc.test" and vevent["ORGANIZER"].params["CN"] == "Connective Cities"
     attendee = vevent["ATTENDEE"]
     assert str(attendee) == "mailto:zoe@example.org"
     assert attendee.params["PARTSTAT"] == "ACCEPTED" and attendee.params["RSVP"] == "FALSE"
     assert attendee.params["CN"] == "Zoë Müller"
-    assert str(vevent["STATUS"]) == ("CANCELLED" if method == "CANCEL" else "CONFIRMED")
+    # the event goes on: a CANCEL removes this attendee only, without STATUS:CANCELLED (RFC 5546 3.2.5)
+    assert vevent.get("STATUS") == (None if method == "CANCEL" else "CONFIRMED")
     assert vcal.vevent.attendee.params["PARTSTAT"] == ["ACCEPTED"]
     assert vcal.vevent.dtstart.value.astimezone(UTC) == datetime(2025, 3, 31, 7, 0, tzinfo=UTC)
 
@@ -222,3 +223,80 @@ def test_vtimezones_give_zoneinfo_offsets_and_use_rrule_where_outlook_needs_it(z
                                                              "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU")
     if zone in ("Asia/Kolkata", "America/Sao_Paulo", "Africa/Johannesburg"):
         assert len(observances) == 1 and "RRULE" not in observances[0]
+
+
+# Times in the repeated hour (end of summer time) ------------------------------------------------------
+
+def _in_repeated_hour(zone: str, wall: tuple, fold: int) -> datetime:
+    return datetime(*wall, tzinfo=ZoneInfo(zone), fold=fold).astimezone(UTC)
+
+
+REPEATED = [
+    # Europe/Berlin, 31 October 2027: 02:30 happens at 00:30Z (CEST) and again at 01:30Z (CET)
+    ("Europe/Berlin", (2027, 10, 31, 2, 30), 0, datetime(2027, 10, 31, 0, 30, tzinfo=UTC)),
+    ("Europe/Berlin", (2027, 10, 31, 2, 30), 1, datetime(2027, 10, 31, 1, 30, tzinfo=UTC)),
+    # Lord Howe Island shifts by 30 minutes: 01:45 on 4 April 2027 happens twice, 30 minutes apart
+    ("Australia/Lord_Howe", (2027, 4, 4, 1, 45), 0, datetime(2027, 4, 3, 14, 45, tzinfo=UTC)),
+    ("Australia/Lord_Howe", (2027, 4, 4, 1, 45), 1, datetime(2027, 4, 3, 15, 15, tzinfo=UTC)),
+]
+
+
+@pytest.mark.parametrize("zone, wall, fold, expected", REPEATED)
+def test_a_start_in_the_repeated_hour_is_one_instant_for_every_reader(zone, wall, fold, expected):
+    starts = _in_repeated_hour(zone, wall, fold)
+    assert starts == expected
+    item = SessionData(7, "Night walk", starts, starts + timedelta(minutes=20))
+    event = make_data(zone=zone, start=wall, hours=2, starts_at=starts, ends_at=starts + timedelta(hours=2),
+                      sessions=(item,))
+    files = {
+        "download": ical.event_ics_bytes(event, with_sessions=True),
+        "feed": ical.assemble_calendar([ical.vevent_bytes(event)], name="Feed",
+                                       timezones={zone: ical.year_span([starts], [starts])}),
+        "invitation": ical.itip_bytes(event, method="REQUEST", attendee_email="a@example.org", attendee_name="A",
+                                      organizer_email="noreply@cc.test", organizer_name="Connective Cities", dtstamp=CREATED),
+    }
+    for name, data in files.items():
+        by_icalendar, by_vobject = utc_starts(data)
+        assert by_icalendar[0] == expected, name
+        assert by_vobject[0] == expected, name
+        # a wall-clock time with a TZID cannot say which occurrence is meant: UTC it is
+        assert f"DTSTART:{expected:%Y%m%dT%H%M%S}Z\r\n" in data.decode(), name
+    by_icalendar, by_vobject = utc_starts(files["download"])
+    assert by_icalendar[1] == by_vobject[1] == expected  # the session too
+
+
+def test_times_outside_the_repeated_hour_keep_their_tzid():
+    starts = _in_repeated_hour("Europe/Berlin", (2027, 10, 31, 3, 30), 0)
+    data = ical.event_ics_bytes(make_data(starts_at=starts, ends_at=starts + timedelta(hours=1)))
+    assert "DTSTART;TZID=Europe/Berlin:20271031T033000\r\n" in data.decode()
+
+
+def test_the_description_says_which_occurrence_of_a_repeated_time():
+    first = _in_repeated_hour("Europe/Berlin", (2027, 10, 31, 2, 30), 0)
+    second = _in_repeated_hour("Europe/Berlin", (2027, 10, 31, 2, 30), 1)
+    assert "02:30 CEST–" in ical.describe(make_data(starts_at=first, ends_at=first + timedelta(hours=3)))
+    assert "02:30 CET–" in ical.describe(make_data(starts_at=second, ends_at=second + timedelta(hours=3)))
+
+
+NASTY_NAME = "Roads, rails; and \\ back\nagain"
+
+
+@pytest.mark.parametrize("build", ["download", "feed", "invitation"])
+def test_the_calendar_name_is_escaped_as_text(build):
+    event = make_data(title=NASTY_NAME)
+    if build == "download":
+        data = ical.event_ics_bytes(event)
+    elif build == "feed":
+        data = ical.assemble_calendar([ical.vevent_bytes(event)], name=NASTY_NAME, timezones={})
+    else:
+        data = ical.itip_bytes(event, method="REQUEST", attendee_email="a@example.org", attendee_name=None,
+                               organizer_email="noreply@cc.test", organizer_name="Connective Cities", dtstamp=CREATED)
+    text = data.decode()
+    escaped = "Roads\\, rails\\; and \\\\ back\\nagain"
+    assert f"\r\nNAME:{escaped}\r\n" in text and f"\r\nX-WR-CALNAME:{escaped}\r\n" in text
+    cal, vcal = parse_both(data)
+    assert vcal.contents["name"][0].value == NASTY_NAME  # vobject reads NAME as TEXT (RFC 7986)
+    # icalendar keeps properties it does not know raw: read the same value as a TEXT property (SUMMARY)
+    for key in ("NAME", "X-WR-CALNAME"):
+        as_text = icalendar.Event.from_ical(f"BEGIN:VEVENT\r\nSUMMARY:{cal[key]}\r\nEND:VEVENT\r\n")
+        assert str(as_text["SUMMARY"]) == NASTY_NAME

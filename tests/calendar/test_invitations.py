@@ -16,7 +16,7 @@ from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.mail.services import SmtpSettings, deliver_pending
 from app.sqltypes import utcnow
-from tests.factories import make_event, make_user
+from tests.factories import make_event, make_session, make_user
 
 
 def outbox(session) -> list[OutboxMessage]:
@@ -68,7 +68,8 @@ def test_confirmation_sends_a_request_over_smtp(session, smtp_server, smtp_setti
     assert str(vevent["UID"]) == f"event-{event.id}@cc.test"
     assert vevent["SEQUENCE"] == event.revision
     assert str(vevent["ORGANIZER"]) == "mailto:no-reply@connective-cities.test"  # MAIL_DEFAULT_SENDER
-    assert vevent["ORGANIZER"].params["CN"] == event.title
+    # CN names the organiser (MAIL_DEFAULT_SENDER's name), never the event
+    assert vevent["ORGANIZER"].params["CN"] == "Connective Cities"
     attendee = vevent["ATTENDEE"]
     assert str(attendee) == "mailto:zoe@example.org"
     assert attendee.params["PARTSTAT"] == "ACCEPTED" and attendee.params["RSVP"] == "FALSE"
@@ -308,3 +309,106 @@ def test_no_invitation_for_an_event_that_is_already_over(session):
     session.commit()
     assert enrolment.status == "confirmed"
     assert session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 0
+
+
+def _sent_ics(message: OutboxMessage):
+    return icalendar.Calendar.from_ical(message.ics_body).walk("VEVENT")[0], vobject.readOne(message.ics_body)
+
+
+def test_a_participants_own_cancellation_uninvites_only_them_and_sequences_keep_order(session):
+    """RFC 5546 3.2.5: a CANCEL without STATUS:CANCELLED removes one attendee (the event goes on); every message
+    to that person carries a higher SEQUENCE than the one before, so clients apply them in order."""
+    person = make_user(session, email="p@example.org")
+    event = make_event(session)
+    organiser_id = event.organisers[0].id
+    session.commit()
+    now = utcnow()
+    enrolment = events.enrol(session, event_id=event.id, user_id=person.id, now=now)
+    events.cancel_enrolment(session, enrolment_id=enrolment.id, actor_id=person.id, now=now)
+    events.enrol(session, event_id=event.id, user_id=person.id, now=now)
+    new_start = event.starts_at + timedelta(hours=1)
+    events.update_event(session, event_id=event.id, actor_id=organiser_id, now=now, data={
+        "starts_at": new_start.isoformat(), "ends_at": (new_start + timedelta(hours=6)).isoformat()})
+    enrolment = session.get(type(enrolment), enrolment.id)
+    events.reject_enrolment(session, enrolment_id=enrolment.id, actor_id=organiser_id, now=now)
+    session.commit()
+    messages = [m for m in outbox(session) if m.ics_method]
+    assert [m.ics_method for m in messages] == ["REQUEST", "CANCEL", "REQUEST", "REQUEST", "CANCEL"]
+    sequences = []
+    for message in messages:
+        vevent, vcal = _sent_ics(message)
+        sequences.append(vevent["SEQUENCE"])
+        assert int(vcal.vevent.sequence.value) == vevent["SEQUENCE"]
+        assert str(vevent["ATTENDEE"]) == "mailto:p@example.org"
+        if message.ics_method == "CANCEL":
+            # the event itself is not cancelled: no STATUS:CANCELLED, which would cancel it for everyone
+            assert "STATUS" not in vevent and "STATUS:CANCELLED" not in message.ics_body
+    assert sequences == sorted(set(sequences)), sequences  # strictly rising
+
+
+def test_a_cancelled_event_still_sends_status_cancelled(session):
+    person = make_user(session)
+    event = make_event(session)
+    session.commit()
+    now = utcnow()
+    events.enrol(session, event_id=event.id, user_id=person.id, now=now)
+    events.cancel_event(session, event_id=event.id, actor_id=event.organisers[0].id, reason="Storm", now=now)
+    session.commit()
+    request, cancel = [m for m in outbox(session) if m.ics_method]
+    vevent, _ = _sent_ics(cancel)
+    assert str(vevent["STATUS"]) == "CANCELLED" and vevent["SEQUENCE"] > _sent_ics(request)[0]["SEQUENCE"]
+
+
+def test_an_agenda_change_is_a_revision_and_updates_the_invitees(session, client):
+    person = make_user(session, email="a@example.org")
+    event = make_event(session)
+    organiser_id = event.organisers[0].id
+    session.commit()
+    events.enrol(session, event_id=event.id, user_id=person.id, now=utcnow())
+    session.commit()
+
+    def ics():
+        cal = icalendar.Calendar.from_ical(client.get(f"/calendar/events/{event.id}.ics").data)
+        vevent = cal.walk("VEVENT")[0]
+        return vevent["SEQUENCE"], vevent.decoded("dtstamp"), vevent.decoded("last-modified"), str(vevent["DESCRIPTION"])
+
+    def requests():
+        return [m for m in outbox(session) if m.ics_method == "REQUEST"]
+
+    steps = [
+        lambda at: events.add_session(session, event_id=event.id, actor_id=organiser_id, now=at, data={
+            "title": "Opening", "starts_at": event.starts_at.isoformat(),
+            "ends_at": (event.starts_at + timedelta(hours=1)).isoformat()}),
+        lambda at: events.update_session(session, session_id=item_id(), actor_id=organiser_id, now=at, data={
+            "starts_at": (event.starts_at + timedelta(hours=2)).isoformat(),
+            "ends_at": (event.starts_at + timedelta(hours=3)).isoformat()}),
+        lambda at: events.update_session(session, session_id=item_id(), actor_id=organiser_id, now=at,
+                                         data={"title": "Welcome"}),
+        lambda at: events.delete_session(session, session_id=item_id(), actor_id=organiser_id, now=at),
+    ]
+
+    def item_id():
+        from app.events.models import EventSession
+        return session.scalar(sa.select(EventSession.id).where(EventSession.event_id == event.id))
+
+    previous, sent = ics(), len(requests())
+    for number, step in enumerate(steps, start=1):
+        step(utcnow() + timedelta(minutes=number))
+        session.commit()
+        current = ics()
+        assert current[0] > previous[0], number  # SEQUENCE
+        assert current[1] > previous[1] and current[2] > previous[2], number  # DTSTAMP, LAST-MODIFIED
+        assert len(requests()) == sent + 1, number
+        update = requests()[-1]
+        assert update.to_addr == "a@example.org" and update.subject.startswith("Updated:")
+        assert _sent_ics(update)[0]["SEQUENCE"] >= current[0]
+        previous, sent = current, sent + 1
+    assert "Welcome" not in previous[3] and "Opening" not in previous[3]
+    # saving a session without changing it is no revision
+    make_session(session, event, title="Coffee")
+    session.commit()
+    before = ics()[0]
+    events.update_session(session, session_id=item_id(), actor_id=organiser_id, now=utcnow(),
+                          data={"title": "Coffee"})
+    session.commit()
+    assert ics()[0] == before

@@ -58,3 +58,11 @@ def test_warm_command_fills_the_cache(session, runner):
     assert result.exit_code == 0 and "2 event(s)" in result.output
     session.expire_all()
     assert session.scalar(sa.select(sa.func.count()).select_from(CalendarVeventCache)) == 2
+
+
+def test_a_cancelled_event_offers_no_add_to_calendar(session, client):
+    event = make_event(session, status="cancelled", cancel_reason="Storm")
+    session.commit()
+    html = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert "calendar.google.com" not in html and "outlook.live.com" not in html
+    assert "Add to calendar" not in html and f"/calendar/events/{event.id}.ics" not in html

@@ -193,3 +193,27 @@ def test_plan_is_computed_in_a_constant_number_of_queries(app, session, count_qu
     with count_queries() as large:
         assert len(plan_reminders(session, now=START - timedelta(hours=2))) == 30
     assert small.count == large.count
+
+
+def test_the_reminders_ics_is_a_utf8_publish_calendar_even_in_the_repeated_hour(app, session, smtp_server):
+    """Content-Type: text/calendar; method=PUBLISH; charset=utf-8; and a start at 02:30 on the night the clocks
+    go back (the second 02:30, CET) is the same instant for both parsers."""
+    from zoneinfo import ZoneInfo
+
+    starts = datetime(2027, 10, 31, 2, 30, tzinfo=ZoneInfo("Europe/Berlin"), fold=1).astimezone(UTC)
+    event = _event(session, title="Night, walk; Ж", starts_at=starts, ends_at=starts + timedelta(hours=2))
+    confirmed(session, event)
+    session.commit()
+    when = starts - timedelta(hours=20)
+    assert run(app, session, "reminders", when).result == "1 reminder(s) queued"
+    run(app, session, "deliver-mail", when, **smtp_config(smtp_server))
+    [message] = smtp_server.wait_for(1)
+    [part] = [p for p in message.iter_attachments() if (p.get_filename() or "").endswith(".ics")]
+    assert part.get_content_type() == "text/calendar"
+    assert part.get_param("method") == "PUBLISH" and part.get_content_charset() == "utf-8"
+    ics = part.get_content()
+    ics = ics.decode() if isinstance(ics, bytes) else ics
+    vevent = icalendar.Calendar.from_ical(ics).walk("VEVENT")[0]
+    assert vevent.decoded("DTSTART").astimezone(UTC) == starts
+    assert vobject.readOne(ics).vevent.dtstart.value.astimezone(UTC) == starts
+    assert "Night, walk; Ж" in ics.replace("\\,", ",").replace("\\;", ";")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from app.mail.models import OutboxMessage
@@ -123,3 +124,113 @@ def test_a_message_that_cannot_be_built_fails_without_blocking_the_queue(session
     broken = session.scalar(sa.select(OutboxMessage).where(OutboxMessage.to_addr == "broken@example.org"))
     assert broken.status == "failed" and broken.attempts == 1 and "KeyError" in broken.last_error
     assert deliver_pending(session, smtp_settings, now=now + timedelta(days=1)).sent == 0
+
+
+# A sender killed after the SMTP server accepted a message ------------------------------------------------
+
+_DELIVER_ONCE = """
+import sys
+from config import TestingConfig
+from app import create_app
+from app.extensions import db
+from app.mail.services import SmtpSettings, deliver_pending
+from app.sqltypes import utcnow
+
+class Config(TestingConfig):
+    SQLALCHEMY_DATABASE_URI = sys.argv[1]
+
+with create_app(Config).app_context():
+    settings = SmtpSettings(server="127.0.0.1", port=int(sys.argv[2]), sender="Connective Cities <noreply@cc.test>")
+    deliver_pending(db.session, settings, now=utcnow())
+"""
+
+
+def test_a_message_resent_after_a_crash_keeps_its_message_id(session, database_url, smtp_server, smtp_settings):
+    """`flask mail deliver` is killed while the SMTP server accepts the message, before the sent mark: the next
+    pass sends it again (nothing is lost), with the same Message-ID, so receivers can drop the duplicate."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    _queue(session, 1)
+    session.close()
+    sender: list[subprocess.Popen] = []
+    accept = smtp_server.handle_DATA
+
+    async def accept_then_kill(server, smtp_session, envelope):
+        reply = await accept(server, smtp_session, envelope)
+        os.kill(sender[0].pid, signal.SIGKILL)  # the process dies before it hears the 250
+        sender[0].wait(timeout=10)
+        return reply
+
+    smtp_server.handle_DATA = accept_then_kill
+    root = Path(__file__).resolve().parents[2]
+    sender.append(subprocess.Popen([sys.executable, "-c", _DELIVER_ONCE, database_url, str(smtp_server.port)],
+                                   cwd=root))
+    assert sender[0].wait(timeout=60) == -signal.SIGKILL
+    smtp_server.handle_DATA = accept
+    [first] = smtp_server.wait_for(1)
+    message = session.scalar(sa.select(OutboxMessage))
+    assert message.status == "sending"  # the sent mark was lost with the process
+    # the next pass, once the dead sender's claim has lapsed, sends it again
+    later = utcnow() + timedelta(minutes=10)
+    assert deliver_pending(session, smtp_settings, now=later).sent == 1
+    first, second = smtp_server.wait_for(2)
+    assert first["Message-ID"] and second["Message-ID"] == first["Message-ID"]
+    session.expire_all()
+    message = session.scalar(sa.select(OutboxMessage))
+    assert message.status == "sent" and message.message_id == first["Message-ID"]
+
+
+def test_the_message_id_is_stored_when_the_message_is_claimed(session, smtp_server, smtp_settings):
+    _queue(session, 1)
+    smtp_server.stop()  # the attempt fails: the Message-ID chosen for it is kept for the next one
+    now = utcnow()
+    deliver_pending(session, smtp_settings, now=now)
+    message = session.scalar(sa.select(OutboxMessage))
+    assert message.status == "pending" and message.message_id and message.message_id.endswith("@cc.test>")
+    chosen = message.message_id
+    smtp_server.start()
+    assert deliver_pending(session, smtp_settings, now=now + timedelta(hours=1)).sent == 1
+    [received] = smtp_server.wait_for(1)
+    assert received["Message-ID"] == chosen
+
+
+# Subjects: never an empty encoded word ------------------------------------------------------------------
+
+# Python's header folder writes an empty encoded word (=?utf-8?q??=) when a non-ASCII word starts where the
+# line has too little room left for one encoded character: these subjects hit exactly that.
+FOLDING_SUBJECTS = [
+    "a xxxxxxxxxxxxxxxxxxxx Jun xxxxxxxxxxxxxxxxxxxx new 🎉 time Ж 2026) – 🎉 Updated: xxxxxxxxxxxxxxxxxxxx",
+    "xxxxxxxxxxxxxxxxxxxx   Jun xxxxxxxxxxxxxxxxxxxx time Über (21  ",
+    "Updated: Klimaanpassung in Städten und Gemeinden, Erfahrungen aus Leipzig (21 Jun 2026) — new time",
+    "Invitation: " + "Ж" * 40 + " (21 Jun 2026)",
+]
+
+
+@pytest.mark.parametrize("subject", FOLDING_SUBJECTS)
+def test_subjects_have_no_empty_encoded_word_and_read_back_exactly(session, smtp_server, smtp_settings, subject):
+    queue_email(session, to="x@example.org", subject=subject, text="t", now=utcnow())
+    session.commit()
+    assert deliver_pending(session, smtp_settings, now=utcnow()).sent == 1
+    [message] = smtp_server.wait_for(1)
+    raw = dict(message.raw_items())["Subject"]  # as it crossed the wire, folded
+    assert "?q??=" not in raw.lower() and "?b??=" not in raw.lower(), raw
+    assert message["Subject"] == subject
+    assert all(len(line) <= 78 for line in message.as_bytes().split(b"\n"))
+
+
+def test_calendar_parts_name_their_method_and_charset(session, smtp_server, smtp_settings):
+    ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nX-WR-CALNAME:Zoë\r\nEND:VCALENDAR\r\n"
+    queue_email(session, to="x@example.org", subject="s", text="t", now=utcnow(), ics_method="REQUEST", ics=ics,
+                attachments=[{"filename": "a.ics", "content_type": "text/calendar", "method": "PUBLISH",
+                              "content": ics.replace("REQUEST", "PUBLISH")}])
+    session.commit()
+    assert deliver_pending(session, smtp_settings, now=utcnow()).sent == 1
+    [message] = smtp_server.wait_for(1)
+    parts = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+    assert [(p.get_param("method"), p.get_content_charset()) for p in parts] == [("REQUEST", "utf-8"),
+                                                                                 ("PUBLISH", "utf-8")]
+    assert all("Zoë" in p.get_content() for p in parts)
