@@ -26,12 +26,19 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
+    register_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
     register_template_helpers(app)
     return app
+
+
+def register_converters(app: Flask) -> None:
+    from app.converters import init_converters
+
+    init_converters(app)
 
 
 def register_extensions(app: Flask) -> None:
