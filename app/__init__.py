@@ -32,6 +32,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     register_template_helpers(app)
+    register_host_check(app)
     return app
 
 
@@ -108,6 +109,12 @@ def register_commands(app: Flask) -> None:
     register_calendar(app)
     register_certificates(app)
     register_jobs(app)
+
+
+def register_host_check(app: Flask) -> None:
+    from app.hosts import init_host_check
+
+    init_host_check(app)
 
 
 def register_template_helpers(app: Flask) -> None:

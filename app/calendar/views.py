@@ -175,7 +175,8 @@ def calendar_subscribe_links(filters: dict | None = None) -> dict:
     """The public feed's URL (https and webcal://) keeping the list's current filters."""
     kept = {k: v for k, v in (filters or {}).items() if k in ("format", "topic", "country", "city") and v}
     url = _absolute("calendar.public_feed", **kept)
-    return {"feed_url": url, "webcal_url": _webcal(url)}
+    # the page links relatively (it works on whatever host serves it); calendar apps need the absolute URL
+    return {"feed_url": url, "feed_path": url_for("calendar.public_feed", **kept), "webcal_url": _webcal(url)}
 
 
 # Admin: the outbox -----------------------------------------------------------------------------------
