@@ -128,6 +128,11 @@ def as_id(value) -> int | None:
     return value if 0 < value <= MAX_ID else None
 
 
+def page_number(value, *, maximum: int = 100_000) -> int:
+    """A list page number from a query string: whole, at least 1, at most `maximum` (beyond is an empty page)."""
+    return min(max(value, 1), maximum) if isinstance(value, int) and not isinstance(value, bool) else 1
+
+
 def check_year(value: date, *, field: str, label: str | None = None, minimum: int = MIN_YEAR,
                maximum: int = MAX_YEAR) -> date:
     """The date (or datetime) if its year lies within minimum..maximum; a clear error naming the field otherwise."""

@@ -84,6 +84,30 @@ def test_event_form_with_year_one_shows_the_error(client, session, auth):
     assert session.scalar(sa.select(sa.func.count()).select_from(Event)) == 0
 
 
+def test_duplicating_to_the_ends_of_the_calendar_is_refused(client, session, auth):
+    organiser = make_organiser(session, email="o@example.org")
+    event = make_event(session, organisers=[organiser])
+    make_session(session, event)
+    session.commit()
+    auth.login("o@example.org")
+    for start in ("0001-01-01T00:00", "9999-12-31T23:00", "2201-01-01T00:30"):
+        response = post_form(client, f"/events/{event.id}/duplicate", {"title": "Again", "starts_at": start})
+        assert response.status_code == 200, (start, response.status_code)
+        assert "between the years 1900 and 2200" in response.get_data(as_text=True), start
+    assert session.scalar(sa.select(sa.func.count()).select_from(Event)) == 1
+
+
+def test_check_in_days_at_the_ends_of_the_calendar(client, session):
+    organiser = make_organiser(session, email="o@example.org")
+    headers = bearer(make_token(session, organiser))
+    event = make_event(session, organisers=[organiser])
+    session.commit()
+    for day in ("9999-12-31", "0001-01-01"):
+        response = client.post(f"/api/v1/events/{event.id}/checkins", json={"day": day, "enrolment_id": 1},
+                               headers=headers)
+        assert 400 <= response.status_code < 500, (day, response.status_code)
+
+
 # Lone surrogates -------------------------------------------------------------------------------------
 
 def _surrogate_requests(session):
