@@ -20,16 +20,15 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 # Directional overrides, embeddings and isolates: they let a name or title display as something else
 # ("\u202egnp.exe" shows as "exe.png"); the page isolates user text with dir="auto" and <bdi> instead.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-# Letters that render as nothing (Hangul fillers, the braille blank) besides format and space characters.
+# Spaces, controls, format characters (zero-width space, joiners, BOM) and marks with nothing to sit on
+_INVISIBLE_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf", "Mn"})
+# Letters that render as nothing (Hangul fillers, the braille blank)
 _BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 
 def has_visible_text(value: str) -> bool:
     """Whether some character of the text would show: not only spaces, format or control characters."""
-    return any(
-        ch not in _BLANK_LETTERS and unicodedata.category(ch)[0] not in ("Z", "C")
-        for ch in value
-    )
+    return any(ch not in _BLANK_LETTERS and unicodedata.category(ch) not in _INVISIBLE_CATEGORIES for ch in value)
 
 
 def _refuse_unstorable(value: str, *, field: str, label: str) -> None:

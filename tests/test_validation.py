@@ -21,12 +21,15 @@ def test_lone_surrogates_are_refused_naming_the_field():
 
 
 def test_invisible_only_text_is_refused_when_required_and_empty_otherwise():
-    invisible = "\u200b\u200c\u200d\u2060\ufeff\u3164 \u00a0"
+    invisible = "\u200b\u200c\u200d\u2060\ufeff\u3164 \u00a0\u034f\ufe0f\u2800"
     with pytest.raises(ValidationFailed) as caught:
         validation.clean_text(invisible, field="title", limit=200, label="Title", required=True)
     assert caught.value.message == "Title must contain visible text."
     assert validation.clean_text(invisible, field="summary", limit=200) == ""
     assert validation.clean_text("a\u200bb", field="title", limit=200, required=True) == "a\u200bb"
+    # a single visible character is enough, whatever the script (or an emoji, or a private-use icon)
+    for visible in ("\u0e01", "\u05d0", "\U0001f389", "\ue000", "e\u0301"):
+        assert validation.clean_text(visible, field="title", limit=200, required=True) == visible
 
 
 def test_bidi_controls_are_stripped_from_names_and_titles():
