@@ -26,12 +26,20 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
+    register_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
     register_template_helpers(app)
+    register_host_check(app)
     return app
+
+
+def register_converters(app: Flask) -> None:
+    from app.converters import init_converters
+
+    init_converters(app)
 
 
 def register_extensions(app: Flask) -> None:
@@ -101,6 +109,12 @@ def register_commands(app: Flask) -> None:
     register_calendar(app)
     register_certificates(app)
     register_jobs(app)
+
+
+def register_host_check(app: Flask) -> None:
+    from app.hosts import init_host_check
+
+    init_host_check(app)
 
 
 def register_template_helpers(app: Flask) -> None:

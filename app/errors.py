@@ -54,6 +54,11 @@ class TryAgain(DomainError):
     code = "try_again"
 
 
+# how long a client should wait before retrying a 503 (a lock wait ran out, or the database is away)
+RETRY_AFTER_SECONDS = 30
+UNAVAILABLE_MESSAGE = "The service is temporarily unavailable; please try again in a moment."
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/") or request.path == "/healthz"
 
@@ -83,6 +88,13 @@ HTTP_CODES = {
 def register_errorhandlers(app: Flask) -> None:
     """Answer errors as JSON under /api and as HTML pages elsewhere."""
 
+    @app.after_request
+    def add_retry_after(response):
+        # every 503 (a lock wait, the database away, a proxy's HTTPException) says when to come back
+        if response.status_code == 503 and "Retry-After" not in response.headers:
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
     @app.errorhandler(DomainError)
     def handle_domain_error(exc: DomainError):
         db.session.rollback()
@@ -108,7 +120,7 @@ def register_errorhandlers(app: Flask) -> None:
     def handle_db_unavailable(exc: OperationalError):
         db.session.rollback()
         log.warning("database operational error: %s", exc)
-        message = "The database is busy; please try again in a moment."
+        message = UNAVAILABLE_MESSAGE
         if wants_json():
             return json_error(503, "try_again", message)
         return render_template("errors/error.html", status=503, message=message), 503
@@ -128,6 +140,18 @@ def register_errorhandlers(app: Flask) -> None:
         # a value the database refuses (a NUL character, a number out of range) is bad input, not a crash
         db.session.rollback()
         log.warning("database refused a value on %s %s: %s", request.method, request.path, exc.orig)
+        message = "A value could not be stored: it contains characters or numbers the database does not accept."
+        if wants_json():
+            return json_error(422, "validation_failed", message)
+        return render_template("errors/error.html", status=422, message=message), 422
+
+    @app.errorhandler(UnicodeEncodeError)
+    @app.errorhandler(OverflowError)
+    def handle_unstorable_input(exc: Exception):
+        # backstop: input checks (app.validation, the URL converters) refuse these first, naming the field;
+        # text that cannot be encoded (a lone surrogate) or a number too large to bind is still bad input
+        db.session.rollback()
+        log.warning("unstorable value on %s %s: %r", request.method, request.path, exc, exc_info=exc)
         message = "A value could not be stored: it contains characters or numbers the database does not accept."
         if wants_json():
             return json_error(422, "validation_failed", message)

@@ -15,6 +15,7 @@ from app.directory.models import Organisation, Topic
 from app.errors import DomainError
 from app.extensions import db
 from app.sqltypes import utcnow
+from app.validation import page_number
 from app.viewhelpers import show_domain_error
 
 
@@ -28,12 +29,12 @@ def index():
 @admin_required
 def users():
     q = (request.args.get("q") or "").strip()
-    page = request.args.get("page", 1, type=int) or 1
+    page = page_number(request.args.get("page", 1, type=int))
     stmt = sa.select(User).order_by(User.name)
     if q:
         like = f"%{q.lower()}%"
         stmt = stmt.where(sa.or_(sa.func.lower(User.name).like(like), User.email.like(like)))
-    pagination = db.paginate(stmt, page=max(page, 1), per_page=50, error_out=False)
+    pagination = db.paginate(stmt, page=page, per_page=50, error_out=False)
     return render_template("admin/users.html", pagination=pagination, q=q, role_form=RoleForm())
 
 

@@ -18,7 +18,7 @@ from app.auth.models import LANGUAGES, ROLES, ApiToken, User
 from app.directory.services import get_organisation, normalise_country
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.sqltypes import utcnow
-from app.validation import clean_text
+from app.validation import clean_name
 
 MIN_PASSWORD_LENGTH = 10
 TIMEZONES = frozenset(available_timezones())
@@ -87,7 +87,7 @@ def hash_password(password: str, method: str | None = None) -> str:
 
 
 def _check_name(name: str | None) -> str:
-    value = clean_text(name, field="name", limit=200, required=True)
+    value = clean_name(name, field="name", limit=200, required=True)
     if any(ord(ch) < 32 for ch in value):
         raise ValidationFailed("Name cannot contain control characters.", field="name")
     return value

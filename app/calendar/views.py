@@ -20,6 +20,7 @@ from app.extensions import db
 from app.mail.models import OUTBOX_STATUSES, OutboxMessage
 from app.mail.services import retry_message
 from app.sqltypes import utcnow
+from app.validation import page_number
 from app.viewhelpers import redirect_back, show_domain_error
 
 ICS_MIMETYPE = "text/calendar; charset=utf-8"
@@ -176,7 +177,8 @@ def calendar_subscribe_links(filters: dict | None = None) -> dict:
     """The public feed's URL (https and webcal://) keeping the list's current filters."""
     kept = {k: v for k, v in (filters or {}).items() if k in ("format", "topic", "country", "city") and v}
     url = _absolute("calendar.public_feed", **kept)
-    return {"feed_url": url, "webcal_url": _webcal(url)}
+    # the page links relatively (it works on whatever host serves it); calendar apps need the absolute URL
+    return {"feed_url": url, "feed_path": url_for("calendar.public_feed", **kept), "webcal_url": _webcal(url)}
 
 
 # Admin: the outbox -----------------------------------------------------------------------------------
@@ -191,11 +193,11 @@ def admin_outbox():
     status = request.args.get("status") or ""
     if status and status not in OUTBOX_STATUSES:
         abort(404)
-    page = request.args.get("page", 1, type=int) or 1
+    page = page_number(request.args.get("page", 1, type=int))
     stmt = sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())
     if status:
         stmt = stmt.where(OutboxMessage.status == status)
-    pagination = db.paginate(stmt, page=max(page, 1), per_page=PER_PAGE, error_out=False)
+    pagination = db.paginate(stmt, page=page, per_page=PER_PAGE, error_out=False)
     counts = dict(db.session.execute(
         sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status)
     ).all())

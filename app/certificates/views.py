@@ -23,10 +23,16 @@ def verify_rate_limit() -> str:
     return current_app.config.get("CERTIFICATE_VERIFY_RATE_LIMIT", "30 per minute")
 
 
-# one budget per IP for every way of verifying (pages and JSON)
+def _looks_nothing_up() -> bool:
+    """GET /verify only shows the form or redirects a typed code to its page, which then counts."""
+    return request.endpoint == "certificates.verify" and request.method == "GET"
+
+
+# one budget per IP for every way of verifying (pages and JSON); only look-ups spend it
 verify_limit = limiter.shared_limit(
     verify_rate_limit, scope="certificate-verify",
     error_message="Too many verifications from your address; wait a minute.",
+    exempt_when=_looks_nothing_up,
 )
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.directory.models import ORGANISATION_KINDS, Organisation, Topic
 from app.errors import Conflict, NotFound, ValidationFailed
+from app.validation import clean_name
 
 # The network's themes; the data migration inserts the same list into every database.
 DEFAULT_TOPICS = [
@@ -109,11 +110,7 @@ def save_organisation(
     organisation_id: int | None = None,
 ) -> Organisation:
     """Create or update an organisation after validating every field."""
-    name = (name or "").strip()
-    if not name:
-        raise ValidationFailed("Name is required.", field="name")
-    if len(name) > 200:
-        raise ValidationFailed("Name is at most 200 characters.", field="name")
+    name = clean_name(name, field="name", limit=200, required=True)
     if kind not in ORGANISATION_KINDS:
         raise ValidationFailed(f"Kind must be one of {', '.join(ORGANISATION_KINDS)}.", field="kind")
     city = (city or "").strip()
@@ -167,9 +164,7 @@ def save_topic(
             "The slug is 1-80 lower-case letters, digits and single hyphens (e.g. energy-efficiency).",
             field="slug",
         )
-    name = (name or "").strip()
-    if not name or len(name) > 200:
-        raise ValidationFailed("Name is required, at most 200 characters.", field="name")
+    name = clean_name(name, field="name", limit=200, required=True)
     description = (description or "").strip()
     if len(description) > 2000:
         raise ValidationFailed("Description is at most 2000 characters.", field="description")

@@ -37,7 +37,7 @@ from app.events.models import (
     event_topic,
 )
 from app.sqltypes import utcnow
-from app.validation import clean_text
+from app.validation import MAX_YEAR, check_year, clean_text
 
 # statuses of people in the waiting list (an offered seat keeps its place until accepted)
 WAITING_STATUSES = ("waitlisted", "offered")
@@ -78,7 +78,8 @@ class AlreadyEnrolled(Conflict):
 
 
 def _text(data: dict, name: str, limit: int, *, required: bool = False, label: str | None = None) -> str:
-    return clean_text(data.get(name), field=name, limit=limit, label=label, required=required)
+    return clean_text(data.get(name), field=name, limit=limit, label=label, required=required,
+                      strip_bidi=(name == "title"))
 
 
 def _int(value, name: str, *, minimum: int = 0, maximum: int = MAX_INT, allow_none: bool = False) -> int | None:
@@ -130,7 +131,7 @@ def check_zone(zone, *, field: str = "timezone") -> str:
     return zone
 
 
-def parse_datetime(value, *, zone: str, field: str, allow_none: bool = False) -> datetime | None:
+def parse_datetime(value, *, zone: str, field: str, allow_none: bool = False, maximum: int = 2200) -> datetime | None:
     """An aware UTC datetime from ISO 8601 text or a datetime; without an offset it means local time in `zone`."""
     if value is None or value == "":
         if allow_none:
@@ -148,6 +149,8 @@ def parse_datetime(value, *, zone: str, field: str, allow_none: bool = False) ->
         value = datetime.combine(value, time.min)
     if not isinstance(value, datetime):
         raise ValidationFailed(f"{field} must be a date and time.", field=field)
+    # before any time zone arithmetic, which overflows at the ends of the calendar (year 1, year 9999)
+    check_year(value, field=field, maximum=maximum)
     if value.tzinfo is None:
         local = value.replace(tzinfo=ZoneInfo(zone))
         # a wall-clock time skipped when the clocks go forward does not exist; refuse it rather than
@@ -161,9 +164,7 @@ def parse_datetime(value, *, zone: str, field: str, allow_none: bool = False) ->
         result = value.astimezone(ZoneInfo("UTC"))
     except (OverflowError, ValueError) as exc:
         raise ValidationFailed(f"{field} is out of range.", field=field) from exc
-    if not 1900 <= result.year <= 2200:
-        raise ValidationFailed(f"{field} must be between the years 1900 and 2200.", field=field)
-    return result
+    return check_year(result, field=field, maximum=maximum)
 
 
 def _decimal(value, name: str, *, maximum: Decimal) -> Decimal | None:
@@ -1360,10 +1361,11 @@ def parse_filters(args) -> EventFilters:
             except ValueError as exc:
                 raise ValidationFailed(f"{name} must be a date (YYYY-MM-DD) or an ISO 8601 date-time.",
                                        field=name) from exc
+            check_year(day, field=name)
             value = datetime.combine(day if name == "from" else day + timedelta(days=1), time.min,
                                      ZoneInfo("UTC"))
         else:
-            value = parse_datetime(raw, zone="UTC", field=name)
+            value = parse_datetime(raw, zone="UTC", field=name, maximum=MAX_YEAR)
         setattr(result, attr, value)
     if result.language and not _LANG_RE.match(result.language):
         raise ValidationFailed("language must be a two-letter code.", field="language")

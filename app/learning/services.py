@@ -45,7 +45,7 @@ from app.learning.models import (
 )
 from app.learning.signals import programme_completed, programme_uncompleted
 from app.spreadsheet import safe_cell as csv_safe
-from app.validation import clean_text
+from app.validation import as_id, clean_name, clean_text
 
 RESERVED_SLUGS = frozenset({"mine", "manage", "new"})
 MAX_HOURS = Decimal("9999.99")
@@ -61,7 +61,7 @@ def can_manage(programme: Programme, user: User | None) -> bool:
 
 
 def get_programme(session: Session, programme_id: int) -> Programme:
-    programme = session.get(Programme, programme_id)
+    programme = session.get(Programme, programme_id) if as_id(programme_id) else None
     if programme is None:
         raise NotFound("No such programme.")
     return programme
@@ -77,7 +77,7 @@ def get_programme_by_slug(session: Session, slug: str) -> Programme:
 
 
 def get_module(session: Session, module_id: int) -> Module:
-    module = session.get(Module, module_id)
+    module = session.get(Module, module_id) if as_id(module_id) else None
     if module is None:
         raise NotFound("No such module.")
     return module
@@ -89,7 +89,7 @@ def can_view(programme: Programme, user: User | None) -> bool:
 
 
 def _user(session: Session, user_id: int | None) -> User | None:
-    return session.get(User, user_id) if user_id is not None else None
+    return session.get(User, user_id) if as_id(user_id) else None
 
 
 def _require_manager(session: Session, programme: Programme, actor_id: int | None) -> User:
@@ -233,7 +233,7 @@ def _apply_programme_data(session: Session, programme: Programme, data: dict, *,
     if unknown:
         raise ValidationFailed(f"Unknown field(s): {', '.join(unknown)}.", field=unknown[0])
     if not partial or "title" in data:
-        programme.title = clean_text(data.get("title"), field="title", label="Title", limit=200, required=True)
+        programme.title = clean_name(data.get("title"), field="title", label="Title", limit=200, required=True)
     if not partial or "summary" in data:
         programme.summary = clean_text(data.get("summary"), field="summary", label="Summary", limit=500)
     if not partial or "description" in data:
@@ -401,7 +401,7 @@ def _apply_module_data(session: Session, module: Module, data: dict, *, partial:
     if unknown:
         raise ValidationFailed(f"Unknown field(s): {', '.join(unknown)}.", field=unknown[0])
     if not partial or "title" in data:
-        module.title = clean_text(data.get("title"), field="title", label="Title", limit=200, required=True)
+        module.title = clean_name(data.get("title"), field="title", label="Title", limit=200, required=True)
     if "description" in data:
         module.description = clean_text(data["description"], field="description", label="Description", limit=MAX_TEXT)
     if "objectives" in data:
@@ -552,13 +552,13 @@ def link_module(session: Session, *, module_id: int, actor_id: int, now: datetim
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
             raise ValidationFailed(f"{name} must be a whole number.", field=name)
     if session_id is not None:
-        agenda_item = session.get(EventSession, session_id)
+        agenda_item = session.get(EventSession, session_id) if as_id(session_id) else None
         if agenda_item is None:
             raise NotFound("No such session.", field="session_id")
         event = agenda_item.event
         field_name = "session_id"
     else:
-        event = session.get(Event, event_id)
+        event = session.get(Event, event_id) if as_id(event_id) else None
         if event is None:
             raise NotFound("No such event.", field="event_id")
         field_name = "event_id"
@@ -581,7 +581,7 @@ def link_module(session: Session, *, module_id: int, actor_id: int, now: datetim
 
 def unlink_module(session: Session, *, link_id: int, actor_id: int, now: datetime) -> None:
     """Remove a link; completions already recorded through it stay (they happened)."""
-    link = session.get(ModuleLink, link_id)
+    link = session.get(ModuleLink, link_id) if as_id(link_id) else None
     if link is None:
         raise NotFound("No such link.")
     _require_manager(session, link.module.programme, actor_id)
@@ -857,7 +857,7 @@ def submit_work(session: Session, *, module_id: int, user_id: int, now: datetime
 
 
 def _reviewable(session: Session, submission_id: int, actor_id: int) -> tuple[Submission, User]:
-    submission = session.get(Submission, submission_id)
+    submission = session.get(Submission, submission_id) if as_id(submission_id) else None
     if submission is None:
         raise NotFound("No such submission.")
     actor = _user(session, actor_id)
@@ -1086,6 +1086,8 @@ def programme_progress(session: Session, *, programme_id: int, user_id: int, vie
     viewer = _user(session, viewer_id)
     if viewer is None or not can_view(programme, viewer):
         raise NotFound("No such programme.")
+    if as_id(user_id) is None:
+        raise NotFound("No such participant.", field="user_id")
     if user_id != viewer.id:
         if not can_manage(programme, viewer):
             raise NotFound("No such participant.")

@@ -226,3 +226,20 @@ def test_pdf_upload_without_a_file_or_too_large_answers_with_a_form_error(sessio
     big = client.post("/verify", data={"csrf_token": token, "pdf": (io.BytesIO(b"%PDF" + b"x" * 2000), "c.pdf")},
                       content_type="multipart/form-data").get_data(as_text=True)
     assert "too large" in big and "No match." not in big
+
+
+def test_the_empty_verify_form_does_not_count_against_the_limit(app, session, client, issued):
+    _, (_, anna) = issued
+    app.config["CERTIFICATE_VERIFY_RATE_LIMIT"] = "2 per minute"
+    try:
+        forms = [client.get("/verify").status_code for _ in range(5)]
+        # typing a code on the form: the redirect is free, the look-up it leads to counts once
+        typed = client.get("/verify", query_string={"code": anna.code.lower()}, follow_redirects=True)
+        again = client.get(f"/verify/{anna.code}").status_code
+        over = client.get(f"/verify/{anna.code}").status_code
+        still_free = client.get("/verify").status_code
+    finally:
+        app.config.pop("CERTIFICATE_VERIFY_RATE_LIMIT")
+    assert forms == [200] * 5
+    assert typed.status_code == 200 and again == 200 and over == 429
+    assert still_free == 200
