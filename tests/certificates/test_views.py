@@ -226,3 +226,23 @@ def test_pdf_upload_without_a_file_or_too_large_answers_with_a_form_error(sessio
     big = client.post("/verify", data={"csrf_token": token, "pdf": (io.BytesIO(b"%PDF" + b"x" * 2000), "c.pdf")},
                       content_type="multipart/form-data").get_data(as_text=True)
     assert "too large" in big and "No match." not in big
+
+
+def test_page_and_rule_agree_before_the_event_starts(session, client, auth):
+    """Attendance recorded early makes nobody eligible before the start: the page says why, no button."""
+    from datetime import timedelta
+
+    start = utcnow() + timedelta(days=10)
+    event = past_event(session, ended_at=start + timedelta(hours=8))
+    organiser = event.organisers[0]
+    attendee(session, event, name="Early Bird")
+    enrol(session, event, make_user(session, name="Not Checked In"))
+    session.commit()
+    _, candidates = svc.event_candidates(session, event_id=event.id, now=utcnow())
+    assert not any(c.eligible for c in candidates)
+    assert svc.event_issuable_reason(event, utcnow()) is not None
+    auth.login(organiser.email)
+    page = client.get(f"/certificates/event/{event.id}").get_data(as_text=True)
+    assert "can receive a certificate now" not in page
+    assert "has not started yet" in page
+    assert "Issue certificates to everyone eligible" not in page
