@@ -456,13 +456,26 @@ def enrolment_action(enrolment_id: int, action: str):
     function, message = ENROLMENT_ACTIONS[action]
     kwargs = {"reason": form.reason.data or None} if action in ("reject", "cancel") else {}
     try:
-        function(db.session, enrolment_id=enrolment_id, actor_id=current_user.id, now=utcnow(), **kwargs)
+        changed = function(db.session, enrolment_id=enrolment_id, actor_id=current_user.id, now=utcnow(),
+                           **kwargs)
+        if action == "approve":
+            message = _approval_message(changed)
         db.session.commit()
     except DomainError as exc:
         show_domain_error(exc)
     else:
         flash(message, "success")
     return redirect_back(url_for("events.participants", event_id=event_id))
+
+
+def _approval_message(enrolment: Enrolment) -> str:
+    """What approving did: a confirmed seat, or (the event being full) a place on the waiting list."""
+    name = enrolment.user.name
+    if enrolment.status == "waitlisted":
+        position = services.waitlist_position(db.session, enrolment)
+        return (f"Approved. The event is full, so {name} is now on the waiting list at position {position}."
+                if position else f"Approved. The event is full, so {name} is now on the waiting list.")
+    return f"Approved: {name} is confirmed."
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -324,3 +324,21 @@ def test_action_buttons_only_return_to_local_pages(client, session, auth):
     response = post_form(client, "/events/mine", {"next": "/\\evil.example/"},
                          action=f"/events/enrolments/{enrolment.id}/cancel")
     assert response.status_code == 302 and response.headers["Location"] == f"/events/{event.id}"
+
+
+def test_approving_when_full_says_the_person_is_on_the_waiting_list(client, session, auth):
+    organiser = make_organiser(session, email="org@example.org")
+    event = make_event(session, organisers=[organiser], capacity=1, requires_approval=True)
+    first, second = make_user(session, name="First Person"), make_user(session, name="Second Person")
+    now = utcnow()
+    ids = [services.enrol(session, event_id=event.id, user_id=u.id, now=now).id for u in (first, second)]
+    session.commit()
+    auth.login("org@example.org")
+    page = f"/events/{event.id}/participants"
+    html = post_form(client, page, {}, action=f"/events/enrolments/{ids[0]}/approve",
+                     follow_redirects=True).get_data(as_text=True)
+    assert "Approved: First Person is confirmed." in html
+    html = post_form(client, page, {}, action=f"/events/enrolments/{ids[1]}/approve",
+                     follow_redirects=True).get_data(as_text=True)
+    assert "Approved. The event is full, so Second Person is now on the waiting list at position 1." in html
+    assert "Approved.</" not in html
