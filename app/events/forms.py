@@ -49,7 +49,11 @@ class EventForm(FlaskForm):
     timezone = StringField("Time zone of the venue (IANA)", default="Europe/Berlin",
                            validators=[DataRequired(), Length(max=64)])
     starts_at = DateTimeLocalField("Starts (local time at the venue)", format=DT_FORMAT, validators=[DataRequired()])
-    ends_at = DateTimeLocalField("Ends (local time at the venue)", format=DT_FORMAT, validators=[DataRequired()])
+    ends_at = DateTimeLocalField(
+        "Ends (local time at the venue)", format=DT_FORMAT, validators=[DataRequired()],
+        description="Moving the event (start and end by the same amount, for example to another day) moves its "
+                    "agenda with it; each session keeps its local time. Changing only the start or the end "
+                    "leaves the agenda where it is.")
     venue = StringField("Venue", validators=[Optional(), Length(max=200)])
     address = StringField("Address", validators=[Optional(), Length(max=300)])
     city = StringField("City", validators=[Optional(), Length(max=120)])

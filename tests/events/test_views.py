@@ -342,3 +342,26 @@ def test_approving_when_full_says_the_person_is_on_the_waiting_list(client, sess
                      follow_redirects=True).get_data(as_text=True)
     assert "Approved. The event is full, so Second Person is now on the waiting list at position 1." in html
     assert "Approved.</" not in html
+
+
+def test_moving_an_event_with_an_agenda_in_one_edit(client, session, auth):
+    from zoneinfo import ZoneInfo
+
+    make_organiser(session, email="o@example.org")
+    session.commit()
+    auth.login("o@example.org")
+    data = {"title": "Leipzig water day", "format": "workshop", "languages": "en", "timezone": "Europe/Berlin",
+            "starts_at": "2031-03-28T09:00", "ends_at": "2031-03-28T17:00", "venue": "Rathaus", "city": "Leipzig",
+            "country": "DE", "waitlist_mode": "auto", "offer_hours": "48", "min_attendance_percent": "100"}
+    assert post_form(client, "/events/new", data).status_code == 302
+    event = session.scalar(sa.select(Event))
+    post_form(client, f"/events/{event.id}/agenda", {
+        "title": "Opening", "starts_at": "2031-03-28T09:30", "ends_at": "2031-03-28T10:30"})
+    page = client.get(f"/events/{event.id}/edit").get_data(as_text=True)
+    assert "moves its agenda with it" in page
+    response = post_form(client, f"/events/{event.id}/edit", {
+        **data, "starts_at": "2031-03-31T09:00", "ends_at": "2031-03-31T17:00"})
+    assert response.status_code == 302
+    session.expire_all()
+    (item,) = session.get(Event, event.id).sessions
+    assert item.starts_at.astimezone(ZoneInfo("Europe/Berlin")).strftime("%Y-%m-%d %H:%M") == "2031-03-31 09:30"
