@@ -989,6 +989,20 @@ def cancel_event(session: Session, *, event_id: int, actor_id: int, reason: str,
     return event
 
 
+def delete_event(session: Session, *, event_id: int, actor_id: int, now: datetime) -> str:
+    """Delete a draft (with its agenda); returns its title. A published event may be in people's calendars and
+    have enrolments, attendance and certificates: it is cancelled instead, so everyone hears of it."""
+    managed_event(session, event_id, actor_id)
+    event = lock_event(session, event_id)
+    if event.status != "draft":
+        raise Conflict(f"Only drafts can be deleted; this event is {event.status}. "
+                       "Cancel it instead, so that everyone enrolled is told.", field="status")
+    title = event.title
+    session.delete(event)
+    _flush(session)
+    return title
+
+
 def duplicate_event(session: Session, *, event_id: int, actor_id: int, starts_at, now: datetime,
                     title: str | None = None) -> Event:
     """Plan it again: a draft copy with new dates (agenda and registration window shifted), no participants."""

@@ -216,11 +216,22 @@ def ticket_qr(enrolment_id: int):
 # Organiser pages
 
 
-def _event_form(form: EventForm) -> EventForm:
+def _event_form(form: EventForm, event: Event | None = None) -> EventForm:
     form.topics.choices = [(t.slug, t.name) for t in list_topics(db.session)]
     form.hosts.choices = [(o.id, f"{o.name} ({o.city})" if o.city else o.name) for o in list_organisations(db.session)]
     form.country.choices = [("", "— none (online) —")] + country_choices()
+    form.organisers.choices = _organiser_choices(event)
     return form
+
+
+def _organiser_choices(event: Event | None) -> list[tuple[int, str]]:
+    """Every organiser and admin account (the event's current organisers too, whatever their role now), as the
+    programme form offers them."""
+    people = {u.id: u for u in db.session.scalars(
+        sa.select(User).where(User.role.in_(("organiser", "admin"))).order_by(User.name, User.id))}
+    for user in event.organisers if event is not None else []:
+        people.setdefault(user.id, user)
+    return [(u.id, f"{u.name} <{u.email}>") for u in sorted(people.values(), key=lambda u: (u.name, u.id))]
 
 
 @bp.get("/manage")
@@ -236,6 +247,8 @@ def manage():
 @organiser_required
 def create():
     form = _event_form(EventForm())
+    if request.method == "GET":
+        form.organisers.data = [current_user.id]
     if form.validate_on_submit():
         try:
             event = services.create_event(db.session, data=form.to_data(), created_by_id=current_user.id,
@@ -254,8 +267,9 @@ def create():
 def edit(event_id: int):
     event = services.managed_event(db.session, event_id, current_user.id)
     form = EventForm(obj=event) if request.method == "GET" else EventForm()
-    _event_form(form)
+    _event_form(form, event)
     if request.method == "GET":
+        form.organisers.data = [u.id for u in event.organisers]
         for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
             getattr(form, name).data = _local(getattr(event, name), event.timezone)
         form.topics.data = [t.slug for t in event.topics]
@@ -271,8 +285,27 @@ def edit(event_id: int):
             show_domain_error(exc, form)
         else:
             flash("The event is updated.", "success")
+            if not services.can_manage(db.session.get(Event, event_id), current_user):
+                flash(f"You no longer organise “{event.title}”.", "info")
+                return redirect(url_for("events.manage"))
             return redirect(url_for("events.detail", event_id=event_id))
     return render_template("events/form.html", form=form, event=event)
+
+
+@bp.post("/<int:event_id>/delete")
+@organiser_required
+def delete(event_id: int):
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400, "The form expired; please try again.")
+    try:
+        title = services.delete_event(db.session, event_id=event_id, actor_id=current_user.id, now=utcnow())
+        db.session.commit()
+    except DomainError as exc:
+        show_domain_error(exc)
+        return redirect(url_for("events.detail", event_id=event_id))
+    flash(f"The draft “{title}” is deleted.", "info")
+    return redirect(url_for("events.manage"))
 
 
 @bp.post("/<int:event_id>/publish")

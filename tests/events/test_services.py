@@ -456,3 +456,23 @@ def test_a_move_that_puts_a_session_into_the_skipped_hour_is_refused(session):
         services.update_event(session, event_id=event.id, actor_id=organiser.id, now=utcnow(),
                               data={"starts_at": "2031-03-30T00:00", "ends_at": "2031-03-30T06:00"})
     assert "Session 0" in info.value.message and "does not exist" in info.value.message
+
+
+def test_only_drafts_can_be_deleted_and_only_by_their_organisers(session):
+    organiser, other = make_organiser(session), make_organiser(session)
+    draft = services.create_event(session, data=_data(), created_by_id=organiser.id, now=utcnow())
+    services.add_session(session, event_id=draft.id, actor_id=organiser.id, now=utcnow(), data={
+        "title": "Opening", "starts_at": "2031-05-04T09:00", "ends_at": "2031-05-04T10:00"})
+    with pytest.raises((Forbidden, NotFound)):
+        services.delete_event(session, event_id=draft.id, actor_id=other.id, now=utcnow())
+    published = make_event(session, organisers=[organiser])
+    with pytest.raises(Conflict) as info:
+        services.delete_event(session, event_id=published.id, actor_id=organiser.id, now=utcnow())
+    assert "cancel" in info.value.message.lower()
+    draft_id = draft.id
+    services.delete_event(session, event_id=draft_id, actor_id=organiser.id, now=utcnow())
+    session.expire_all()
+    from app.events.models import Event, EventSession
+
+    assert session.get(Event, draft_id) is None
+    assert session.scalar(sa.select(sa.func.count()).select_from(EventSession)) == 0

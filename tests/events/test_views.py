@@ -347,10 +347,10 @@ def test_approving_when_full_says_the_person_is_on_the_waiting_list(client, sess
 def test_moving_an_event_with_an_agenda_in_one_edit(client, session, auth):
     from zoneinfo import ZoneInfo
 
-    make_organiser(session, email="o@example.org")
+    organiser = make_organiser(session, email="o@example.org")
     session.commit()
     auth.login("o@example.org")
-    data = {"title": "Leipzig water day", "format": "workshop", "languages": "en", "timezone": "Europe/Berlin",
+    data = {"organisers": [str(organiser.id)], "title": "Leipzig water day", "format": "workshop", "languages": "en", "timezone": "Europe/Berlin",
             "starts_at": "2031-03-28T09:00", "ends_at": "2031-03-28T17:00", "venue": "Rathaus", "city": "Leipzig",
             "country": "DE", "waitlist_mode": "auto", "offer_hours": "48", "min_attendance_percent": "100"}
     assert post_form(client, "/events/new", data).status_code == 302
@@ -365,3 +365,45 @@ def test_moving_an_event_with_an_agenda_in_one_edit(client, session, auth):
     session.expire_all()
     (item,) = session.get(Event, event.id).sessions
     assert item.starts_at.astimezone(ZoneInfo("Europe/Berlin")).strftime("%Y-%m-%d %H:%M") == "2031-03-31 09:30"
+
+
+def test_event_form_has_checkbox_lists_and_co_organisers_and_drafts_can_be_deleted(client, session, auth):
+    make_organiser(session, email="o@example.org", name="Olu Organiser")
+    colleague = make_organiser(session, email="c@example.org", name="Chen Colleague")
+    make_organisation(session, name="Pune Municipal Corporation", city="Pune", country="IN")
+    session.commit()
+    auth.login("o@example.org")
+    page = client.get("/events/new").get_data(as_text=True)
+    assert "<select multiple" not in page and "Hold Ctrl" not in page
+    for name in ("topics", "hosts", "organisers"):
+        assert f'type="checkbox" name="{name}"' in page or f'name="{name}" type="checkbox"' in page
+    assert "Chen Colleague" in page
+    data = {"title": "Shared workshop", "format": "workshop", "languages": "en", "timezone": "Europe/Berlin",
+            "starts_at": "2031-05-04T09:00", "ends_at": "2031-05-04T17:00", "venue": "Rathaus", "city": "Leipzig",
+            "country": "DE", "waitlist_mode": "auto", "offer_hours": "48", "min_attendance_percent": "100",
+            "organisers": [str(colleague.id)]}
+    assert post_form(client, "/events/new", data).status_code == 302
+    event = session.scalar(sa.select(Event))
+    assert {u.email for u in event.organisers} == {"o@example.org", "c@example.org"}
+    edit_page = client.get(f"/events/{event.id}/edit").get_data(as_text=True)
+    assert f'<input checked class="form-check-input" id="organisers-1" name="organisers" type="checkbox" ' \
+           f'value="{colleague.id}">' in edit_page
+    detail = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert f"/events/{event.id}/delete" in detail and "data-confirm" in detail
+    response = post_form(client, f"/events/{event.id}", {}, action=f"/events/{event.id}/delete",
+                         follow_redirects=True)
+    assert "The draft “Shared workshop” is deleted." in response.get_data(as_text=True)
+    session.expire_all()
+    assert session.scalar(sa.select(Event)) is None
+
+
+def test_a_published_event_cannot_be_deleted_from_its_page(client, session, auth):
+    organiser = make_organiser(session, email="o@example.org")
+    event = make_event(session, organisers=[organiser])
+    session.commit()
+    auth.login("o@example.org")
+    assert f"/events/{event.id}/delete" not in client.get(f"/events/{event.id}").get_data(as_text=True)
+    response = post_form(client, f"/events/{event.id}", {}, action=f"/events/{event.id}/delete",
+                         follow_redirects=True)
+    assert "Only drafts can be deleted" in response.get_data(as_text=True)
+    assert session.get(Event, event.id) is not None
