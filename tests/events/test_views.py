@@ -386,7 +386,7 @@ def test_event_form_has_checkbox_lists_and_co_organisers_and_drafts_can_be_delet
     event = session.scalar(sa.select(Event))
     assert {u.email for u in event.organisers} == {"o@example.org", "c@example.org"}
     edit_page = client.get(f"/events/{event.id}/edit").get_data(as_text=True)
-    assert f'<input checked class="form-check-input" id="organisers-1" name="organisers" type="checkbox" ' \
+    assert f'<input checked class="form-check-input" id="organisers-0" name="organisers" type="checkbox" ' \
            f'value="{colleague.id}">' in edit_page
     detail = client.get(f"/events/{event.id}").get_data(as_text=True)
     assert f"/events/{event.id}/delete" in detail and "data-confirm" in detail
