@@ -803,8 +803,13 @@ def _apply_event_data(session: Session, event: Event, data: dict, *, creating: b
     if "languages" in data:
         put("languages", _languages(data["languages"]))
     if "reminder_offsets_hours" in data:
-        offsets = [_int(v, "reminder_offsets_hours", minimum=1, maximum=24 * 90)
-                   for v in _list(data["reminder_offsets_hours"], "reminder_offsets_hours")]
+        try:
+            offsets = [_int(v, "reminder_offsets_hours", minimum=1, maximum=24 * 90)
+                       for v in _list(data["reminder_offsets_hours"], "reminder_offsets_hours")]
+        except ValidationFailed as exc:
+            raise ValidationFailed(
+                "Give each reminder as a whole number of hours before the start, between 1 and 2160 "
+                "(90 days), separated by commas, such as 168, 24.", field="reminder_offsets_hours") from exc
         put("reminder_offsets_hours", sorted(set(offsets), reverse=True)[:5])
     if "topics" in data:
         slugs = _list(data["topics"], "topics")

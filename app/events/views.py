@@ -65,11 +65,31 @@ def _event_with_everything(event_id: int) -> Event:
 # Browsing
 
 
+FILTER_LABELS = {"q": "Search", "format": "Format", "topic": "Topic", "country": "Country", "city": "City",
+                 "language": "Language (ISO code)", "from": "From", "to": "To"}
+
+
+def _filter_message(exc: DomainError) -> str:
+    """The listing's filter error in the words of the filter form (the API keeps the service's wording)."""
+    name = next(iter(exc.fields), "")
+    label = FILTER_LABELS.get(name)
+    if label is None:
+        return exc.message
+    if name in ("from", "to"):
+        return f"“{label}” must be a date such as 2031-05-04; the filter was ignored."
+    if name == "language":
+        return f"“{label}” must be a two-letter code such as en or de; the filter was ignored."
+    value = request.args.get(name) or ""
+    if len(value.strip()) > 200:
+        return f"“{label}” is too long (at most 200 characters); the filter was ignored."
+    return f"“{label}” is not valid; the filter was ignored."
+
+
 def _listing(past: bool):
     try:
         filters = services.parse_filters(request.args)
     except DomainError as exc:
-        flash(exc.message, "warning")
+        flash(_filter_message(exc), "warning")
         filters = services.EventFilters()
     page = services.list_events(db.session, now=utcnow(), filters=filters, past=past, page=_page(),
                                 per_page=PER_PAGE)

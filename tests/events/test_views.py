@@ -302,7 +302,7 @@ def test_reminder_offsets_are_set_from_the_event_form(client, session, auth):
             "capacity": "", "waitlist_mode": "auto", "offer_hours": "48", "min_attendance_percent": "100",
             "reminder_offsets_hours": "soon"}
     bad = post_form(client, "/events/new", data)
-    assert bad.status_code == 200 and "must be a whole number" in bad.get_data(as_text=True)
+    assert bad.status_code == 200 and "whole number of hours" in bad.get_data(as_text=True)
     assert session.scalar(sa.select(sa.func.count()).select_from(Event)) == 0
     assert post_form(client, "/events/new", {**data, "reminder_offsets_hours": "24, 72"}).status_code == 302
     event = session.scalar(sa.select(Event))
@@ -407,3 +407,44 @@ def test_a_published_event_cannot_be_deleted_from_its_page(client, session, auth
                          follow_redirects=True)
     assert "Only drafts can be deleted" in response.get_data(as_text=True)
     assert session.get(Event, event.id) is not None
+
+
+def test_a_form_with_errors_starts_with_a_summary_linking_to_the_fields(client, session, auth):
+    make_organiser(session, email="o@example.org")
+    session.commit()
+    auth.login("o@example.org")
+    html = post_form(client, "/events/new", {"title": "", "timezone": "Europe/Berlin",
+                                             "starts_at": "2031-05-04T09:00", "ends_at": "2031-05-04T08:00",
+                                             "waitlist_mode": "auto", "format": "workshop"}).get_data(as_text=True)
+    summary = html[html.index('class="alert alert-danger error-summary"'):]
+    summary = summary[:summary.index("</div>")]
+    assert 'role="alert"' in html[html.index("error-summary") - 200:html.index("error-summary") + 200]
+    assert '<a href="#title">Title: This field is required.</a>' in summary
+    assert html.index("error-summary") < html.index('id="title"')
+
+
+def test_every_form_page_gets_the_summary(client, session):
+    html = post_form(client, "/auth/register", {"email": "not an email", "name": ""}).get_data(as_text=True)
+    assert "error-summary" in html and '<a href="#email">' in html
+
+
+def test_messages_on_pages_speak_the_users_language(client, session, auth):
+    make_organiser(session, email="o@example.org")
+    session.commit()
+    html = client.get("/events/?from=31.12.2031", follow_redirects=True).get_data(as_text=True)
+    assert "“From” must be a date such as 2031-05-04" in html and "ISO 8601" not in html
+    html = client.get("/events/?q=" + "x" * 201).get_data(as_text=True)
+    assert "q is not valid" not in html and "“Search” is too long" in html
+    auth.login("o@example.org")
+    data = {"title": "Workshop", "format": "workshop", "languages": "en", "timezone": "Europe/Berlin",
+            "starts_at": "2031-05-04T09:00", "ends_at": "2031-05-04T17:00", "venue": "Rathaus", "city": "Leipzig",
+            "waitlist_mode": "auto", "offer_hours": "48", "min_attendance_percent": "100",
+            "reminder_offsets_hours": "168, soon"}
+    html = post_form(client, "/events/new", data).get_data(as_text=True)
+    assert "reminder_offsets_hours" not in html.replace('id="reminder_offsets_hours"', "").replace(
+        'name="reminder_offsets_hours"', "").replace('href="#reminder_offsets_hours"', "").replace(
+        'for="reminder_offsets_hours"', "")
+    assert "Give each reminder as a whole number of hours" in html
+    html = post_form(client, "/events/new", {**data, "reminder_offsets_hours": "", "hours": "",
+                                             "offer_hours": "0"}).get_data(as_text=True)
+    assert "Hours to accept an offered seat must be at least 1." in html
