@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 import nh3
 from flask import Flask
+from flask_wtf import FlaskForm
+from jinja2 import pass_context
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
@@ -40,6 +42,13 @@ def format_in_zone(value: datetime | None, zone: str | None = None, fmt: str = "
     return value.astimezone(tz).strftime(fmt)
 
 
+@pass_context
+def forms_with_errors(context) -> list[FlaskForm]:
+    """The forms handed to the page that carry errors, for the one error summary at the top (base.html)."""
+    forms = [value for value in context.get_all().values() if isinstance(value, FlaskForm)]
+    return [form for form in forms if form.errors or getattr(form, "form_errors", None)]
+
+
 # Navigation entries by audience; an entry shows once its endpoint exists.
 NAV = {
     "public": [("events.index", "Events"), ("learning.index", "Programmes"), ("certificates.verify", "Verify")],
@@ -55,6 +64,7 @@ NAV = {
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["in_zone"] = format_in_zone
+    app.jinja_env.globals["forms_with_errors"] = forms_with_errors
 
     @app.context_processor
     def inject_globals():

@@ -11,8 +11,17 @@ from app.errors import DomainError
 from app.extensions import db
 
 
+def name_field_as_labelled(message: str, name: str, label: str) -> str:
+    """A service message that starts with the field's data name ("offer_hours must be…", "Offer hours is…")
+    names the field as the form labels it instead."""
+    for variant in (name, name.replace("_", " ").capitalize(), name.replace("_", " ")):
+        if message.startswith(variant + " "):
+            return label + message[len(variant):]
+    return message
+
+
 def show_domain_error(exc: DomainError, form: FlaskForm | None = None) -> None:
-    """Roll back and attach the error to the named form field, or flash it."""
+    """Roll back and attach the error to the named form field (named as the form labels it), or flash it."""
     db.session.rollback()
     attached = False
     if form is not None:
@@ -20,7 +29,8 @@ def show_domain_error(exc: DomainError, form: FlaskForm | None = None) -> None:
             field = getattr(form, name, None)
             if field is not None and hasattr(field, "errors"):
                 errors = list(field.errors) if not isinstance(field.errors, dict) else []
-                errors.append(message)
+                label = getattr(getattr(field, "label", None), "text", None)
+                errors.append(name_field_as_labelled(message, name, label) if label else message)
                 field.errors = errors
                 attached = True
     if not attached:

@@ -383,6 +383,7 @@ def event_candidates(session: Session, *, event_id: int, now: datetime) -> tuple
     existing = _certificates_by_holder(session.scalars(
         sa.select(Certificate).where(Certificate.event_id == event_id)
     ))
+    blocked = event_issuable_reason(event, now)
     candidates = []
     for enrolment in enrolments:
         certificate = existing.get(enrolment.user_id)
@@ -399,6 +400,8 @@ def event_candidates(session: Session, *, event_id: int, now: datetime) -> tuple
                 share = round(100 * (attendance.share if attendance is not None else 0))
                 candidate.reason = (f"attended {attended} of {total} ({share}%); "
                                     f"the minimum is {event.min_attendance_percent}%")
+            elif blocked is not None:
+                candidate.reason = blocked
             else:
                 candidate.eligible = True
         if attendance is not None:
@@ -408,11 +411,20 @@ def event_candidates(session: Session, *, event_id: int, now: datetime) -> tuple
     return event, candidates
 
 
-def _check_event_issuable(event: Event, now: datetime) -> None:
+def event_issuable_reason(event: Event, now: datetime) -> str | None:
+    """Why no certificate can be issued for the event at all now (None when they can): the one rule that the
+    issuing service, the organisers' page and the CLI share."""
     if event.status != "published":
-        raise ValidationFailed(f"Certificates are only issued for published events (this one is {event.status}).")
+        return f"Certificates are only issued for published events (this one is {event.status})."
     if event.starts_at > now:
-        raise ValidationFailed("The event has not started yet; certificates come after attendance.")
+        return "The event has not started yet; certificates come after attendance."
+    return None
+
+
+def _check_event_issuable(event: Event, now: datetime) -> None:
+    reason = event_issuable_reason(event, now)
+    if reason is not None:
+        raise ValidationFailed(reason)
 
 
 def _queue_issued_mail(session: Session, certificate: Certificate, holder: User, now: datetime,

@@ -90,9 +90,11 @@ def event_certificates(event_id: int):
         except DomainError as exc:
             show_domain_error(exc)
         return redirect(url_for(".event_certificates", event_id=event_id))
-    _, candidates = svc.event_candidates(db.session, event_id=event.id, now=utcnow())
+    now = utcnow()
+    _, candidates = svc.event_candidates(db.session, event_id=event.id, now=now)
     return render_template(
         "certificates/manage.html", target=event, target_kind="event", candidates=candidates,
+        blocked_reason=svc.event_issuable_reason(event, now),
         certificates=svc.list_target_certificates(db.session, event_id=event.id),
         form=form, revoke_form=RevokeForm(), reissue_form=ReissueForm(),
     )

@@ -17,6 +17,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.events.models import EVENT_FORMAT_LABELS
 
@@ -37,19 +38,33 @@ class HoursListField(StringField):
         return [part.strip() for part in (self.data or "").split(",") if part.strip()]
 
 
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes: usable by keyboard, screen reader and on phones, unlike a ctrl-click multi-select."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
 class EventForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     format = SelectField("Format", choices=list(EVENT_FORMAT_LABELS.items()))
     summary = TextAreaField("Summary (one or two sentences)", validators=[Optional(), Length(max=500)])
     description = TextAreaField("Description (Markdown)", validators=[Optional(), Length(max=20000)])
-    topics = SelectMultipleField("Topics", validators=[Optional()])
-    hosts = SelectMultipleField("Host organisations / cities", coerce=int, validators=[Optional()])
+    topics = MultiCheckboxField("Topics", validators=[Optional()])
+    hosts = MultiCheckboxField("Host organisations / cities", coerce=int, validators=[Optional()])
+    organisers = MultiCheckboxField(
+        "Organisers (they edit the event, manage participants and check people in)", coerce=int,
+        validators=[Optional()], description="You stay an organiser of an event you create.")
     languages = StringField("Languages (ISO codes, comma-separated)", default="en",
                             validators=[Optional(), Length(max=60)])
     timezone = StringField("Time zone of the venue (IANA)", default="Europe/Berlin",
                            validators=[DataRequired(), Length(max=64)])
     starts_at = DateTimeLocalField("Starts (local time at the venue)", format=DT_FORMAT, validators=[DataRequired()])
-    ends_at = DateTimeLocalField("Ends (local time at the venue)", format=DT_FORMAT, validators=[DataRequired()])
+    ends_at = DateTimeLocalField(
+        "Ends (local time at the venue)", format=DT_FORMAT, validators=[DataRequired()],
+        description="Moving the event (start and end by the same amount, for example to another day) moves its "
+                    "agenda with it; each session keeps its local time. Changing only the start or the end "
+                    "leaves the agenda where it is.")
     venue = StringField("Venue", validators=[Optional(), Length(max=200)])
     address = StringField("Address", validators=[Optional(), Length(max=300)])
     city = StringField("City", validators=[Optional(), Length(max=120)])
@@ -82,6 +97,7 @@ class EventForm(FlaskForm):
                  "offer_hours", "hours", "min_attendance_percent", "auto_certificates")
         data = {name: getattr(self, name).data for name in names}
         data["reminder_offsets_hours"] = self.reminder_offsets_hours.as_list()
+        data["organisers"] = list(self.organisers.data or [])
         data["online_url"] = data["online_url"] or None
         data["country"] = data["country"] or None
         return data

@@ -804,8 +804,13 @@ def _apply_event_data(session: Session, event: Event, data: dict, *, creating: b
     if "languages" in data:
         put("languages", _languages(data["languages"]))
     if "reminder_offsets_hours" in data:
-        offsets = [_int(v, "reminder_offsets_hours", minimum=1, maximum=24 * 90)
-                   for v in _list(data["reminder_offsets_hours"], "reminder_offsets_hours")]
+        try:
+            offsets = [_int(v, "reminder_offsets_hours", minimum=1, maximum=24 * 90)
+                       for v in _list(data["reminder_offsets_hours"], "reminder_offsets_hours")]
+        except ValidationFailed as exc:
+            raise ValidationFailed(
+                "Give each reminder as a whole number of hours before the start, between 1 and 2160 "
+                "(90 days), separated by commas, such as 168, 24.", field="reminder_offsets_hours") from exc
         put("reminder_offsets_hours", sorted(set(offsets), reverse=True)[:5])
     if "topics" in data:
         slugs = _list(data["topics"], "topics")
@@ -903,18 +908,45 @@ def create_event(session: Session, *, data: dict, created_by_id: int, now: datet
     return event
 
 
+def _wall_clock(moment: datetime, zone: str) -> datetime:
+    return moment.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+
+
+def _move_agenda(event: Event, *, old_start: datetime, old_end: datetime, old_zone: str, now: datetime) -> None:
+    """When start and end move by the same wall-clock offset (the event moves, it is not resized), move every
+    agenda session by that offset too, keeping its local time in the event's zone (across a clock change)."""
+    if event.timezone != old_zone or not event.sessions:
+        return
+    offset = _wall_clock(event.starts_at, old_zone) - _wall_clock(old_start, old_zone)
+    if not offset or _wall_clock(event.ends_at, old_zone) - _wall_clock(old_end, old_zone) != offset:
+        return
+    for item in event.sessions:
+        for name in ("starts_at", "ends_at"):
+            try:
+                moved = parse_datetime(_wall_clock(getattr(item, name), old_zone) + offset, zone=old_zone,
+                                       field=name)
+            except ValidationFailed as exc:
+                raise ValidationFailed(f"The agenda item {item.title!r} cannot move with the event: {exc.message}",
+                                       field=name) from exc
+            setattr(item, name, moved)
+        item.updated_at = now
+
+
 def update_event(session: Session, *, event_id: int, data: dict, actor_id: int, now: datetime) -> Event:
-    """Change an event; time, place or status changes bump the revision and send event_changed."""
+    """Change an event; time, place or status changes bump the revision and send event_changed. Moving the event
+    (start and end by the same offset) moves its agenda with it."""
     managed_event(session, event_id, actor_id)
     event = lock_event(session, event_id)
     old = {"starts_at": event.starts_at.isoformat(), "ends_at": event.ends_at.isoformat(),
            "timezone": event.timezone, "venue": event.venue, "address": event.address, "city": event.city,
            "country": event.country, "online_url": event.online_url}
+    old_start, old_end, old_zone = event.starts_at, event.ends_at, event.timezone
     old_capacity = event.capacity
     with session.no_autoflush:
         changed = _apply_event_data(session, event, data, creating=False)
         if event.status == "cancelled" and changed - {"description", "summary"}:
             raise Conflict("A cancelled event can no longer be changed.", field="status")
+        _move_agenda(event, old_start=old_start, old_end=old_end, old_zone=old_zone, now=now)
         _check_sessions_inside(event)
     if "capacity" in changed and event.capacity is not None:
         taken = _taken(session, event.id)
@@ -961,6 +993,20 @@ def cancel_event(session: Session, *, event_id: int, actor_id: int, reason: str,
     _notify_event(session, event, changes={"status"}, now=now, kind="event_cancelled", actor_id=actor_id,
                   extra={"reason": reason})
     return event
+
+
+def delete_event(session: Session, *, event_id: int, actor_id: int, now: datetime) -> str:
+    """Delete a draft (with its agenda); returns its title. A published event may be in people's calendars and
+    have enrolments, attendance and certificates: it is cancelled instead, so everyone hears of it."""
+    managed_event(session, event_id, actor_id)
+    event = lock_event(session, event_id)
+    if event.status != "draft":
+        raise Conflict(f"Only drafts can be deleted; this event is {event.status}. "
+                       "Cancel it instead, so that everyone enrolled is told.", field="status")
+    title = event.title
+    session.delete(event)
+    _flush(session)
+    return title
 
 
 def duplicate_event(session: Session, *, event_id: int, actor_id: int, starts_at, now: datetime,

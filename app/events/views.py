@@ -65,11 +65,31 @@ def _event_with_everything(event_id: int) -> Event:
 # Browsing
 
 
+FILTER_LABELS = {"q": "Search", "format": "Format", "topic": "Topic", "country": "Country", "city": "City",
+                 "language": "Language (ISO code)", "from": "From", "to": "To"}
+
+
+def _filter_message(exc: DomainError) -> str:
+    """The listing's filter error in the words of the filter form (the API keeps the service's wording)."""
+    name = next(iter(exc.fields), "")
+    label = FILTER_LABELS.get(name)
+    if label is None:
+        return exc.message
+    if name in ("from", "to"):
+        return f"“{label}” must be a date such as 2031-05-04; the filter was ignored."
+    if name == "language":
+        return f"“{label}” must be a two-letter code such as en or de; the filter was ignored."
+    value = request.args.get(name) or ""
+    if len(value.strip()) > 200:
+        return f"“{label}” is too long (at most 200 characters); the filter was ignored."
+    return f"“{label}” is not valid; the filter was ignored."
+
+
 def _listing(past: bool):
     try:
         filters = services.parse_filters(request.args)
     except DomainError as exc:
-        flash(exc.message, "warning")
+        flash(_filter_message(exc), "warning")
         filters = services.EventFilters()
     page = services.list_events(db.session, now=utcnow(), filters=filters, past=past, page=_page(),
                                 per_page=PER_PAGE)
@@ -216,11 +236,22 @@ def ticket_qr(enrolment_id: int):
 # Organiser pages
 
 
-def _event_form(form: EventForm) -> EventForm:
+def _event_form(form: EventForm, event: Event | None = None) -> EventForm:
     form.topics.choices = [(t.slug, t.name) for t in list_topics(db.session)]
     form.hosts.choices = [(o.id, f"{o.name} ({o.city})" if o.city else o.name) for o in list_organisations(db.session)]
     form.country.choices = [("", "— none (online) —")] + country_choices()
+    form.organisers.choices = _organiser_choices(event)
     return form
+
+
+def _organiser_choices(event: Event | None) -> list[tuple[int, str]]:
+    """Every organiser and admin account (the event's current organisers too, whatever their role now), as the
+    programme form offers them."""
+    people = {u.id: u for u in db.session.scalars(
+        sa.select(User).where(User.role.in_(("organiser", "admin"))).order_by(User.name, User.id))}
+    for user in event.organisers if event is not None else []:
+        people.setdefault(user.id, user)
+    return [(u.id, f"{u.name} <{u.email}>") for u in sorted(people.values(), key=lambda u: (u.name, u.id))]
 
 
 @bp.get("/manage")
@@ -236,6 +267,8 @@ def manage():
 @organiser_required
 def create():
     form = _event_form(EventForm())
+    if request.method == "GET":
+        form.organisers.data = [current_user.id]
     if form.validate_on_submit():
         try:
             event = services.create_event(db.session, data=form.to_data(), created_by_id=current_user.id,
@@ -254,8 +287,9 @@ def create():
 def edit(event_id: int):
     event = services.managed_event(db.session, event_id, current_user.id)
     form = EventForm(obj=event) if request.method == "GET" else EventForm()
-    _event_form(form)
+    _event_form(form, event)
     if request.method == "GET":
+        form.organisers.data = [u.id for u in event.organisers]
         for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
             getattr(form, name).data = _local(getattr(event, name), event.timezone)
         form.topics.data = [t.slug for t in event.topics]
@@ -271,8 +305,27 @@ def edit(event_id: int):
             show_domain_error(exc, form)
         else:
             flash("The event is updated.", "success")
+            if not services.can_manage(db.session.get(Event, event_id), current_user):
+                flash(f"You no longer organise “{event.title}”.", "info")
+                return redirect(url_for("events.manage"))
             return redirect(url_for("events.detail", event_id=event_id))
     return render_template("events/form.html", form=form, event=event)
+
+
+@bp.post("/<int:event_id>/delete")
+@organiser_required
+def delete(event_id: int):
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400, "The form expired; please try again.")
+    try:
+        title = services.delete_event(db.session, event_id=event_id, actor_id=current_user.id, now=utcnow())
+        db.session.commit()
+    except DomainError as exc:
+        show_domain_error(exc)
+        return redirect(url_for("events.detail", event_id=event_id))
+    flash(f"The draft “{title}” is deleted.", "info")
+    return redirect(url_for("events.manage"))
 
 
 @bp.post("/<int:event_id>/publish")
@@ -456,13 +509,26 @@ def enrolment_action(enrolment_id: int, action: str):
     function, message = ENROLMENT_ACTIONS[action]
     kwargs = {"reason": form.reason.data or None} if action in ("reject", "cancel") else {}
     try:
-        function(db.session, enrolment_id=enrolment_id, actor_id=current_user.id, now=utcnow(), **kwargs)
+        changed = function(db.session, enrolment_id=enrolment_id, actor_id=current_user.id, now=utcnow(),
+                           **kwargs)
+        if action == "approve":
+            message = _approval_message(changed)
         db.session.commit()
     except DomainError as exc:
         show_domain_error(exc)
     else:
         flash(message, "success")
     return redirect_back(url_for("events.participants", event_id=event_id))
+
+
+def _approval_message(enrolment: Enrolment) -> str:
+    """What approving did: a confirmed seat, or (the event being full) a place on the waiting list."""
+    name = enrolment.user.name
+    if enrolment.status == "waitlisted":
+        position = services.waitlist_position(db.session, enrolment)
+        return (f"Approved. The event is full, so {name} is now on the waiting list at position {position}."
+                if position else f"Approved. The event is full, so {name} is now on the waiting list.")
+    return f"Approved: {name} is confirmed."
 
 
 # ---------------------------------------------------------------------------------------------------

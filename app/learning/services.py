@@ -658,9 +658,24 @@ def _qualifying(session: Session, *, module_ids: list[int], user_ids: list[int] 
     return found
 
 
+def missing_prerequisites(module: Module, done_ids: set[int]) -> list[Module]:
+    """The one prerequisite rule: a module can be completed (by attendance, review or an organiser) only once
+    each of its active prerequisites is completed."""
+    return [p for p in module.prerequisites if p.archived_at is None and p.id not in done_ids]
+
+
+def _refuse_before_prerequisites(session: Session, module: Module, user_id: int, message: str) -> None:
+    prereq_ids = [p.id for p in module.prerequisites if p.archived_at is None]
+    missing = missing_prerequisites(module, _done_module_ids(session, user_id=user_id, module_ids=prereq_ids))
+    if missing:
+        raise Conflict(message + ", ".join(f"“{p.title}”" for p in missing) + ".", field="prerequisites")
+
+
 def _sync_attendance(session: Session, *, modules: Iterable[Module], user_ids: list[int] | None, now: datetime,
-                     remove: bool = True, exclude: tuple | None = None) -> list[str]:
-    """Record (and, with remove, retract) attendance completions; returns reasons for kept completions."""
+                     remove: bool = True, exclude: tuple | None = None, cascade: bool = True) -> list[str]:
+    """Record (and, with remove, retract) attendance completions; returns reasons for kept completions.
+    Attendance on a module whose prerequisites are not done yet waits: it completes the module once they are
+    (the completions gained here are followed through the programme's other attended modules)."""
     modules = [m for m in modules if m.completion == "event" and m.archived_at is None]
     if not modules:
         return []
@@ -680,18 +695,25 @@ def _sync_attendance(session: Session, *, modules: Iterable[Module], user_ids: l
     qualifying = _qualifying(session, module_ids=module_ids, user_ids=all_users, exclude=exclude)
     existing = {(c.module_id, c.user_id): c for c in session.scalars(sa.select(ModuleCompletion).where(
         ModuleCompletion.module_id.in_(module_ids), ModuleCompletion.user_id.in_(all_users)))}
+    prereq_ids = sorted({p.id for m in modules for p in m.prerequisites})
+    done: dict[int, set[int]] = defaultdict(set)
+    if prereq_ids:
+        for module_id, user_id in session.execute(sa.select(ModuleCompletion.module_id, ModuleCompletion.user_id)
+                                                  .where(ModuleCompletion.module_id.in_(prereq_ids),
+                                                         ModuleCompletion.user_id.in_(all_users))):
+            done[user_id].add(module_id)
     gained: dict[int, set[int]] = defaultdict(set)
     lost: dict[int, set[int]] = defaultdict(set)
     kept: list[str] = []
     new_rows: list[dict] = []
+    waiting: list[tuple[Module, int, int]] = []
     programme_of = {m.id: m.programme_id for m in modules}
     for module in modules:
         for user_id in members.get(module.programme_id, []):
             key = (module.id, user_id)
             event_id, completion = qualifying.get(key), existing.get(key)
             if event_id is not None and completion is None:
-                new_rows.append({"module_id": module.id, "user_id": user_id, "completed_at": now,
-                                 "source": "attendance", "event_id": event_id})
+                waiting.append((module, user_id, event_id))
             elif event_id is not None and completion.retained_reason:
                 completion.retained_reason = None
             elif (event_id is None and completion is not None and remove and completion.source == "attendance"
@@ -705,9 +727,23 @@ def _sync_attendance(session: Session, *, modules: Iterable[Module], user_ids: l
                            action="kept", now=now, note=reason)
                 else:
                     session.delete(completion)
+                    done[user_id].discard(module.id)
                     _audit(session, programme_id=module.programme_id, module_id=module.id, user_id=user_id,
                            action="uncompleted", now=now, note="The check-in was undone.")
                     lost[module.programme_id].add(user_id)
+    # attended modules complete in prerequisite order; those whose prerequisites stay undone keep waiting
+    progress = True
+    while waiting and progress:
+        progress = False
+        for item in list(waiting):
+            module, user_id, event_id = item
+            if missing_prerequisites(module, done[user_id]):
+                continue
+            new_rows.append({"module_id": module.id, "user_id": user_id, "completed_at": now,
+                             "source": "attendance", "event_id": event_id})
+            done[user_id].add(module.id)
+            waiting.remove(item)
+            progress = True
     session.flush()
     # two check-ins of the same person at once (two doors, two sessions) may both complete the module
     for completion in _insert_new(session, ModuleCompletion, new_rows):
@@ -719,7 +755,17 @@ def _sync_attendance(session: Session, *, modules: Iterable[Module], user_ids: l
     for programme_id, users in lost.items():
         _refresh_completions(session, programme=programmes[programme_id], user_ids=sorted(users), now=now,
                              allow_removal=True)
+    if cascade:
+        for programme_id, users in gained.items():
+            _complete_waiting(session, programme=programmes[programme_id], user_ids=sorted(users), now=now)
     return kept
+
+
+def _complete_waiting(session: Session, *, programme: Programme, user_ids: list[int], now: datetime) -> None:
+    """After a module is completed: attended modules that were waiting for it as a prerequisite complete now."""
+    dependents = [m for m in programme.active_modules if m.completion == "event" and m.prerequisites]
+    if dependents:
+        _sync_attendance(session, modules=dependents, user_ids=user_ids, now=now, remove=False, cascade=False)
 
 
 def modules_linked_to_event(session: Session, event_id: int) -> list[Module]:
@@ -837,14 +883,9 @@ def submit_work(session: Session, *, module_id: int, user_id: int, now: datetime
     link = normalise_url(link, field="link")
     if not text and not link:
         raise ValidationFailed("Write a short reflection or give a link to your evidence.", field="text")
-    prereq_ids = [p.id for p in module.prerequisites if p.archived_at is None]
-    done = _done_module_ids(session, user_id=user_id, module_ids=prereq_ids + [module.id])
-    if module.id in done:
+    if _done_module_ids(session, user_id=user_id, module_ids=[module.id]):
         raise Conflict("You have already completed this module.")
-    missing = [p.title for p in module.prerequisites if p.archived_at is None and p.id not in done]
-    if missing:
-        raise Conflict("Complete the prerequisites first: " + ", ".join(f"“{t}”" for t in missing) + ".",
-                       field="prerequisites")
+    _refuse_before_prerequisites(session, module, user_id, "Complete the prerequisites first: ")
     pending = session.scalar(sa.select(Submission.id).where(
         Submission.module_id == module.id, Submission.user_id == user_id, Submission.status == "submitted"))
     if pending is not None:
@@ -884,6 +925,8 @@ def approve_submission(session: Session, *, submission_id: int, actor_id: int, n
     existing = session.scalar(sa.select(ModuleCompletion).where(
         ModuleCompletion.module_id == module.id, ModuleCompletion.user_id == submission.user_id))
     if existing is None:
+        _refuse_before_prerequisites(session, module, submission.user_id,
+                                     "This module can be approved once its prerequisites are completed: ")
         session.add(ModuleCompletion(module_id=module.id, user_id=submission.user_id, completed_at=now,
                                      source="submission", submission_id=submission.id, recorded_by_id=actor.id,
                                      note=comment))
@@ -892,6 +935,7 @@ def approve_submission(session: Session, *, submission_id: int, actor_id: int, n
     session.flush()
     _refresh_completions(session, programme=module.programme, user_ids=[submission.user_id], now=now,
                          allow_removal=False)
+    _complete_waiting(session, programme=module.programme, user_ids=[submission.user_id], now=now)
     return submission
 
 
@@ -924,6 +968,8 @@ def mark_module_done(session: Session, *, module_id: int, user_id: int, actor_id
         ModuleCompletion.module_id == module.id, ModuleCompletion.user_id == user_id))
     if existing is not None:
         raise Conflict("The module is already done for this person.")
+    _refuse_before_prerequisites(session, module, user_id,
+                                 "Mark the prerequisites done first (a module is completed only after them): ")
     completion = ModuleCompletion(module_id=module.id, user_id=user_id, completed_at=now, source="manual",
                                   note=note, recorded_by_id=actor.id)
     session.add(completion)
@@ -931,6 +977,7 @@ def mark_module_done(session: Session, *, module_id: int, user_id: int, actor_id
            action="marked_done", now=now, note=note)
     _flush_or_conflict(session, "The module was completed for this person at the same moment; reload the page.")
     _refresh_completions(session, programme=programme, user_ids=[user_id], now=now, allow_removal=False)
+    _complete_waiting(session, programme=programme, user_ids=[user_id], now=now)
     return completion
 
 

@@ -243,3 +243,23 @@ def test_the_empty_verify_form_does_not_count_against_the_limit(app, session, cl
     assert forms == [200] * 5
     assert typed.status_code == 200 and again == 200 and over == 429
     assert still_free == 200
+
+
+def test_page_and_rule_agree_before_the_event_starts(session, client, auth):
+    """Attendance recorded early makes nobody eligible before the start: the page says why, no button."""
+    from datetime import timedelta
+
+    start = utcnow() + timedelta(days=10)
+    event = past_event(session, ended_at=start + timedelta(hours=8))
+    organiser = event.organisers[0]
+    attendee(session, event, name="Early Bird")
+    enrol(session, event, make_user(session, name="Not Checked In"))
+    session.commit()
+    _, candidates = svc.event_candidates(session, event_id=event.id, now=utcnow())
+    assert not any(c.eligible for c in candidates)
+    assert svc.event_issuable_reason(event, utcnow()) is not None
+    auth.login(organiser.email)
+    page = client.get(f"/certificates/event/{event.id}").get_data(as_text=True)
+    assert "can receive a certificate now" not in page
+    assert "has not started yet" in page
+    assert "Issue certificates to everyone eligible" not in page

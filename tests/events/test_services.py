@@ -394,3 +394,85 @@ def test_a_local_time_skipped_by_daylight_saving_is_refused(session):
     assert parse_datetime("2027-10-31T02:30", zone="Europe/Berlin", field="starts_at").hour == 0
     # with an explicit offset nothing is guessed
     assert parse_datetime("2027-03-28T02:30+01:00", zone="Europe/Berlin", field="starts_at").hour == 1
+
+
+def _moved_event(session, start: str, end: str, sessions: list[tuple[str, str]]):
+    organiser = make_organiser(session)
+    event = services.create_event(session, data=_data(starts_at=start, ends_at=end), created_by_id=organiser.id,
+                                  now=utcnow())
+    for n, (s, e) in enumerate(sessions):
+        services.add_session(session, event_id=event.id, actor_id=organiser.id, now=utcnow(),
+                             data={"title": f"Session {n}", "starts_at": s, "ends_at": e})
+    return organiser, event
+
+
+def _local_sessions(event):
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(event.timezone)
+    return [(s.starts_at.astimezone(zone).strftime("%Y-%m-%dT%H:%M"), s.ends_at.astimezone(zone).strftime("%H:%M"))
+            for s in sorted(event.sessions, key=lambda s: s.starts_at)]
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    # a day later, and three days earlier
+    (("2031-05-06T09:00", "2031-05-07T17:00"), ("2031-05-07T09:00", "2031-05-08T17:00"),
+     [("2031-05-07T10:00", "11:00"), ("2031-05-08T14:00", "15:30")]),
+    (("2031-05-06T09:00", "2031-05-07T17:00"), ("2031-05-03T09:00", "2031-05-04T17:00"),
+     [("2031-05-03T10:00", "11:00"), ("2031-05-04T14:00", "15:30")]),
+    # across the spring change (30 March 2031 in Berlin) and back across the autumn one (26 October 2031)
+    (("2031-03-28T09:00", "2031-03-29T17:00"), ("2031-03-31T09:00", "2031-04-01T17:00"),
+     [("2031-03-31T10:00", "11:00"), ("2031-04-01T14:00", "15:30")]),
+    (("2031-10-27T09:00", "2031-10-28T17:00"), ("2031-10-24T09:00", "2031-10-25T17:00"),
+     [("2031-10-24T10:00", "11:00"), ("2031-10-25T14:00", "15:30")]),
+])
+def test_moving_the_event_moves_its_agenda_keeping_local_times(session, old, new, expected):
+    day1, day2 = old[0][:10], old[1][:10]
+    organiser, event = _moved_event(session, *old, [(f"{day1}T10:00", f"{day1}T11:00"),
+                                                     (f"{day2}T14:00", f"{day2}T15:30")])
+    services.update_event(session, event_id=event.id, actor_id=organiser.id, now=utcnow(),
+                          data={"starts_at": new[0], "ends_at": new[1]})
+    session.flush()
+    session.expire_all()
+    assert _local_sessions(event) == expected
+
+
+def test_resizing_the_event_keeps_the_agenda_where_it_is(session):
+    organiser, event = _moved_event(session, "2031-05-06T09:00", "2031-05-06T17:00",
+                                    [("2031-05-06T10:00", "2031-05-06T11:00")])
+    services.update_event(session, event_id=event.id, actor_id=organiser.id, now=utcnow(),
+                          data={"starts_at": "2031-05-06T08:00", "ends_at": "2031-05-06T18:00"})
+    assert _local_sessions(event) == [("2031-05-06T10:00", "11:00")]
+    with pytest.raises(ValidationFailed) as info:
+        services.update_event(session, event_id=event.id, actor_id=organiser.id, now=utcnow(),
+                              data={"starts_at": "2031-05-06T10:30", "ends_at": "2031-05-06T18:00"})
+    assert "Session 0" in info.value.message
+
+
+def test_a_move_that_puts_a_session_into_the_skipped_hour_is_refused(session):
+    organiser, event = _moved_event(session, "2031-03-29T00:00", "2031-03-29T06:00",
+                                    [("2031-03-29T02:15", "2031-03-29T02:45")])
+    with pytest.raises(ValidationFailed) as info:
+        services.update_event(session, event_id=event.id, actor_id=organiser.id, now=utcnow(),
+                              data={"starts_at": "2031-03-30T00:00", "ends_at": "2031-03-30T06:00"})
+    assert "Session 0" in info.value.message and "does not exist" in info.value.message
+
+
+def test_only_drafts_can_be_deleted_and_only_by_their_organisers(session):
+    organiser, other = make_organiser(session), make_organiser(session)
+    draft = services.create_event(session, data=_data(), created_by_id=organiser.id, now=utcnow())
+    services.add_session(session, event_id=draft.id, actor_id=organiser.id, now=utcnow(), data={
+        "title": "Opening", "starts_at": "2031-05-04T09:00", "ends_at": "2031-05-04T10:00"})
+    with pytest.raises((Forbidden, NotFound)):
+        services.delete_event(session, event_id=draft.id, actor_id=other.id, now=utcnow())
+    published = make_event(session, organisers=[organiser])
+    with pytest.raises(Conflict) as info:
+        services.delete_event(session, event_id=published.id, actor_id=organiser.id, now=utcnow())
+    assert "cancel" in info.value.message.lower()
+    draft_id = draft.id
+    services.delete_event(session, event_id=draft_id, actor_id=organiser.id, now=utcnow())
+    session.expire_all()
+    from app.events.models import Event, EventSession
+
+    assert session.get(Event, draft_id) is None
+    assert session.scalar(sa.select(sa.func.count()).select_from(EventSession)) == 0

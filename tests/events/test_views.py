@@ -302,7 +302,7 @@ def test_reminder_offsets_are_set_from_the_event_form(client, session, auth):
             "capacity": "", "waitlist_mode": "auto", "offer_hours": "48", "min_attendance_percent": "100",
             "reminder_offsets_hours": "soon"}
     bad = post_form(client, "/events/new", data)
-    assert bad.status_code == 200 and "must be a whole number" in bad.get_data(as_text=True)
+    assert bad.status_code == 200 and "whole number of hours" in bad.get_data(as_text=True)
     assert session.scalar(sa.select(sa.func.count()).select_from(Event)) == 0
     assert post_form(client, "/events/new", {**data, "reminder_offsets_hours": "24, 72"}).status_code == 302
     event = session.scalar(sa.select(Event))
@@ -324,3 +324,127 @@ def test_action_buttons_only_return_to_local_pages(client, session, auth):
     response = post_form(client, "/events/mine", {"next": "/\\evil.example/"},
                          action=f"/events/enrolments/{enrolment.id}/cancel")
     assert response.status_code == 302 and response.headers["Location"] == f"/events/{event.id}"
+
+
+def test_approving_when_full_says_the_person_is_on_the_waiting_list(client, session, auth):
+    organiser = make_organiser(session, email="org@example.org")
+    event = make_event(session, organisers=[organiser], capacity=1, requires_approval=True)
+    first, second = make_user(session, name="First Person"), make_user(session, name="Second Person")
+    now = utcnow()
+    ids = [services.enrol(session, event_id=event.id, user_id=u.id, now=now).id for u in (first, second)]
+    session.commit()
+    auth.login("org@example.org")
+    page = f"/events/{event.id}/participants"
+    html = post_form(client, page, {}, action=f"/events/enrolments/{ids[0]}/approve",
+                     follow_redirects=True).get_data(as_text=True)
+    assert "Approved: First Person is confirmed." in html
+    html = post_form(client, page, {}, action=f"/events/enrolments/{ids[1]}/approve",
+                     follow_redirects=True).get_data(as_text=True)
+    assert "Approved. The event is full, so Second Person is now on the waiting list at position 1." in html
+    assert "Approved.</" not in html
+
+
+def test_moving_an_event_with_an_agenda_in_one_edit(client, session, auth):
+    from zoneinfo import ZoneInfo
+
+    organiser = make_organiser(session, email="o@example.org")
+    session.commit()
+    auth.login("o@example.org")
+    data = {"organisers": [str(organiser.id)], "title": "Leipzig water day", "format": "workshop", "languages": "en", "timezone": "Europe/Berlin",
+            "starts_at": "2031-03-28T09:00", "ends_at": "2031-03-28T17:00", "venue": "Rathaus", "city": "Leipzig",
+            "country": "DE", "waitlist_mode": "auto", "offer_hours": "48", "min_attendance_percent": "100"}
+    assert post_form(client, "/events/new", data).status_code == 302
+    event = session.scalar(sa.select(Event))
+    post_form(client, f"/events/{event.id}/agenda", {
+        "title": "Opening", "starts_at": "2031-03-28T09:30", "ends_at": "2031-03-28T10:30"})
+    page = client.get(f"/events/{event.id}/edit").get_data(as_text=True)
+    assert "moves its agenda with it" in page
+    response = post_form(client, f"/events/{event.id}/edit", {
+        **data, "starts_at": "2031-03-31T09:00", "ends_at": "2031-03-31T17:00"})
+    assert response.status_code == 302
+    session.expire_all()
+    (item,) = session.get(Event, event.id).sessions
+    assert item.starts_at.astimezone(ZoneInfo("Europe/Berlin")).strftime("%Y-%m-%d %H:%M") == "2031-03-31 09:30"
+
+
+def test_event_form_has_checkbox_lists_and_co_organisers_and_drafts_can_be_deleted(client, session, auth):
+    make_organiser(session, email="o@example.org", name="Olu Organiser")
+    colleague = make_organiser(session, email="c@example.org", name="Chen Colleague")
+    make_organisation(session, name="Pune Municipal Corporation", city="Pune", country="IN")
+    session.commit()
+    auth.login("o@example.org")
+    page = client.get("/events/new").get_data(as_text=True)
+    assert "<select multiple" not in page and "Hold Ctrl" not in page
+    for name in ("topics", "hosts", "organisers"):
+        assert f'type="checkbox" name="{name}"' in page or f'name="{name}" type="checkbox"' in page
+    assert "Chen Colleague" in page
+    data = {"title": "Shared workshop", "format": "workshop", "languages": "en", "timezone": "Europe/Berlin",
+            "starts_at": "2031-05-04T09:00", "ends_at": "2031-05-04T17:00", "venue": "Rathaus", "city": "Leipzig",
+            "country": "DE", "waitlist_mode": "auto", "offer_hours": "48", "min_attendance_percent": "100",
+            "organisers": [str(colleague.id)]}
+    assert post_form(client, "/events/new", data).status_code == 302
+    event = session.scalar(sa.select(Event))
+    assert {u.email for u in event.organisers} == {"o@example.org", "c@example.org"}
+    edit_page = client.get(f"/events/{event.id}/edit").get_data(as_text=True)
+    assert f'<input checked class="form-check-input" id="organisers-0" name="organisers" type="checkbox" ' \
+           f'value="{colleague.id}">' in edit_page
+    detail = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert f"/events/{event.id}/delete" in detail and "data-confirm" in detail
+    response = post_form(client, f"/events/{event.id}", {}, action=f"/events/{event.id}/delete",
+                         follow_redirects=True)
+    assert "The draft “Shared workshop” is deleted." in response.get_data(as_text=True)
+    session.expire_all()
+    assert session.scalar(sa.select(Event)) is None
+
+
+def test_a_published_event_cannot_be_deleted_from_its_page(client, session, auth):
+    organiser = make_organiser(session, email="o@example.org")
+    event = make_event(session, organisers=[organiser])
+    session.commit()
+    auth.login("o@example.org")
+    assert f"/events/{event.id}/delete" not in client.get(f"/events/{event.id}").get_data(as_text=True)
+    response = post_form(client, f"/events/{event.id}", {}, action=f"/events/{event.id}/delete",
+                         follow_redirects=True)
+    assert "Only drafts can be deleted" in response.get_data(as_text=True)
+    assert session.get(Event, event.id) is not None
+
+
+def test_a_form_with_errors_starts_with_a_summary_linking_to_the_fields(client, session, auth):
+    make_organiser(session, email="o@example.org")
+    session.commit()
+    auth.login("o@example.org")
+    html = post_form(client, "/events/new", {"title": "", "timezone": "Europe/Berlin",
+                                             "starts_at": "2031-05-04T09:00", "ends_at": "2031-05-04T08:00",
+                                             "waitlist_mode": "auto", "format": "workshop"}).get_data(as_text=True)
+    summary = html[html.index('class="alert alert-danger error-summary"'):]
+    summary = summary[:summary.index("</div>")]
+    assert 'role="alert"' in html[html.index("error-summary") - 200:html.index("error-summary") + 200]
+    assert '<a href="#title">Title: This field is required.</a>' in summary
+    assert html.index("error-summary") < html.index('id="title"')
+
+
+def test_every_form_page_gets_the_summary(client, session):
+    html = post_form(client, "/auth/register", {"email": "not an email", "name": ""}).get_data(as_text=True)
+    assert "error-summary" in html and '<a href="#email">' in html
+
+
+def test_messages_on_pages_speak_the_users_language(client, session, auth):
+    make_organiser(session, email="o@example.org")
+    session.commit()
+    html = client.get("/events/?from=31.12.2031", follow_redirects=True).get_data(as_text=True)
+    assert "“From” must be a date such as 2031-05-04" in html and "ISO 8601" not in html
+    html = client.get("/events/?q=" + "x" * 201).get_data(as_text=True)
+    assert "q is not valid" not in html and "“Search” is too long" in html
+    auth.login("o@example.org")
+    data = {"title": "Workshop", "format": "workshop", "languages": "en", "timezone": "Europe/Berlin",
+            "starts_at": "2031-05-04T09:00", "ends_at": "2031-05-04T17:00", "venue": "Rathaus", "city": "Leipzig",
+            "waitlist_mode": "auto", "offer_hours": "48", "min_attendance_percent": "100",
+            "reminder_offsets_hours": "168, soon"}
+    html = post_form(client, "/events/new", data).get_data(as_text=True)
+    assert "reminder_offsets_hours" not in html.replace('id="reminder_offsets_hours"', "").replace(
+        'name="reminder_offsets_hours"', "").replace('href="#reminder_offsets_hours"', "").replace(
+        'for="reminder_offsets_hours"', "")
+    assert "Give each reminder as a whole number of hours" in html
+    html = post_form(client, "/events/new", {**data, "reminder_offsets_hours": "", "hours": "",
+                                             "offer_hours": "0"}).get_data(as_text=True)
+    assert "Hours to accept an offered seat must be at least 1." in html

@@ -501,3 +501,45 @@ def test_joining_twice_at_once_returns_the_same_membership(session, org, program
     session.commit()
     assert member.user_id == user.id
     assert session.scalar(sa.select(sa.func.count()).select_from(ProgrammeParticipant)) == 1
+
+
+# Prerequisites block completion -------------------------------------------------------------------
+
+def test_a_check_in_does_not_complete_a_module_before_its_prerequisites_then_completes_it_after(
+        session, org, programme):
+    basics = make_module(session, programme, title="Basics", completion="self_study")
+    visit = make_module(session, programme, title="Site visit", prerequisites=[basics])
+    follow_up = make_module(session, programme, title="Follow-up visit", prerequisites=[visit])
+    tour, second_tour = make_event(session, organisers=[org]), make_event(session, organisers=[org])
+    make_link(session, visit, event=tour)
+    make_link(session, follow_up, event=second_tour)
+    user = make_user(session)
+    join_programme(session, programme, user)
+    checkin = attend(session, tour, user, actor=org)  # the check-in itself succeeds
+    assert checkin.id is not None
+    attend(session, second_tour, user, actor=org)
+    assert _done(session, user, visit) is None and _done(session, user, follow_up) is None
+    # once the prerequisite is done, the attendance already recorded completes the waiting modules in order
+    services.mark_module_done(session, module_id=basics.id, user_id=user.id, actor_id=org.id, note="Read it",
+                              now=utcnow())
+    assert _done(session, user, visit).source == "attendance"
+    assert _done(session, user, follow_up).source == "attendance"
+
+
+def test_marking_or_approving_a_module_before_its_prerequisites_is_refused(session, org, programme):
+    basics = make_module(session, programme, title="Basics", completion="self_study")
+    advanced = make_module(session, programme, title="Advanced", completion="self_study", prerequisites=[basics])
+    user = make_user(session)
+    join_programme(session, programme, user)
+    with pytest.raises(Conflict) as exc:
+        services.mark_module_done(session, module_id=advanced.id, user_id=user.id, actor_id=org.id,
+                                  note="Skipping ahead", now=utcnow())
+    assert "“Basics”" in exc.value.message and exc.value.fields.get("prerequisites")
+    services.mark_module_done(session, module_id=basics.id, user_id=user.id, actor_id=org.id, note="Done",
+                              now=utcnow())
+    submission = services.submit_work(session, module_id=advanced.id, user_id=user.id, text="Essay", now=utcnow())
+    services.unmark_module(session, module_id=basics.id, user_id=user.id, actor_id=org.id, note="Mistake",
+                           now=utcnow())
+    with pytest.raises(Conflict) as exc:
+        services.approve_submission(session, submission_id=submission.id, actor_id=org.id, now=utcnow())
+    assert "“Basics”" in exc.value.message

@@ -127,7 +127,7 @@ def test_editor_create_modules_prerequisites_links_and_publish(client, session, 
     edit_url = f"/programmes/manage/{programme.id}"
     bad = post_form_fixture(client, edit_url, {"new-title": "Bad", "new-hours": "-3", "new-completion": "event"},
                             action=f"{edit_url}/modules")
-    assert bad.status_code == 422 and "Hours cannot be negative." in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "Estimated hours cannot be negative." in bad.get_data(as_text=True)
     for title in ("Basics", "Advanced"):
         response = post_form_fixture(client, edit_url, {
             "new-title": title, "new-hours": "4", "new-completion": "event", "new-is_required": "y"},
