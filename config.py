@@ -85,6 +85,24 @@ class TestingConfig(Config):
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing keeps the suite quick
 
 
+MIN_SECRET_KEY_LENGTH = 32
+# fragments of keys copied from examples, defaults and CI files: never a production secret
+WELL_KNOWN_SECRET_PARTS = (
+    "insecure", "changeme", "change-me", "change_me", "ci-only", "example", "your-secret", "secret-key",
+    "secretkey", "password", "testing-secret",
+)
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why a SECRET_KEY cannot protect sessions and reset links in production (None when it can)."""
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        return f"SECRET_KEY is too short ({len(key)} characters; at least {MIN_SECRET_KEY_LENGTH} are needed)"
+    lowered = key.lower()
+    if len(set(key)) < 10 or any(part in lowered for part in WELL_KNOWN_SECRET_PARTS):
+        return "SECRET_KEY is a well-known or guessable value"
+    return None
+
+
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
@@ -95,6 +113,12 @@ class ProductionConfig(Config):
         if missing:
             raise ConfigError(
                 f"Production needs {' and '.join(missing)} set in the environment; refusing to start."
+            )
+        problem = secret_key_problem(os.environ["SECRET_KEY"])
+        if problem:
+            raise ConfigError(
+                f"{problem}; set it to a long random value, e.g. the output of "
+                "python -c 'import secrets; print(secrets.token_hex(32))'; refusing to start."
             )
 
 
