@@ -38,10 +38,7 @@ def init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        try:
-            return db.session.get(User, int(user_id))
-        except (TypeError, ValueError):
-            return None
+        return user_for_session_id(db.session, user_id)
 
     @login_manager.request_loader
     def load_user_from_bearer(req):
@@ -49,6 +46,30 @@ def init_login(app: Flask) -> None:
         if not token:
             return None
         return user_for_api_token(db.session, token, now=utcnow())
+
+
+def user_for_session_id(session: Session, value: str | None) -> User | None:
+    """The user a session or remember-me cookie names ("id:auth_version"), if that version is still current.
+
+    A bare id (a session from before auth_version existed) counts as version 0.
+    """
+    user_id, _, version = (value or "").partition(":")
+    try:
+        user = session.get(User, int(user_id))
+        version_number = int(version or 0)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if user is None or user.auth_version != version_number:
+        return None
+    return user
+
+
+def end_sessions(session: Session, user_id: int) -> User:
+    """End every session and remember-me cookie of the user (the caller may sign the current one in again)."""
+    user = get_user(session, user_id)
+    user.auth_version = (user.auth_version or 0) + 1
+    session.flush()
+    return user
 
 
 def bearer_token(header: str | None) -> str | None:
@@ -192,7 +213,7 @@ def change_password(
         raise ValidationFailed("The current password is not correct.", field="current_password")
     check_password_strength(new, field="new_password")
     user.password_hash = hash_password(new, hash_method)
-    session.flush()
+    end_sessions(session, user.id)
     return user
 
 
@@ -240,7 +261,7 @@ def reset_password(
     user = user_for_reset_token(session, token, secret_key, max_age)
     check_password_strength(new_password)
     user.password_hash = hash_password(new_password, hash_method)
-    session.flush()
+    end_sessions(session, user.id)
     return user
 
 

@@ -61,6 +61,9 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    # a copy of this session or of its remember-me cookie must not outlive the logout
+    auth_services.end_sessions(db.session, current_user.id)
+    db.session.commit()
     logout_user()
     flash("You are logged out.", "info")
     return redirect(url_for("main.index"))
@@ -133,7 +136,7 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            auth_services.change_password(
+            user = auth_services.change_password(
                 db.session, current_user.id, current=form.current_password.data, new=form.new_password.data,
                 hash_method=hash_method(),
             )
@@ -141,6 +144,9 @@ def change_password():
         except DomainError as exc:
             show_domain_error(exc)
         else:
+            # every other session has ended; this browser stays signed in (with a renewed remember-me cookie)
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+            login_user(user, remember=remembered)
             flash("Password changed.", "success")
     else:
         for errors in form.errors.values():
