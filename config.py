@@ -45,6 +45,12 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or "memory://"
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
+    # a storage outage (Redis down) degrades to this process's own counters, never a 500
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+    # production runs several workers: counters kept in each process's memory let through N times the limit
+    RATELIMIT_SHARED_STORAGE_REQUIRED = False
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT") or "10 per minute"
     CERTIFICATE_VERIFY_RATE_LIMIT = os.environ.get("CERTIFICATE_VERIFY_RATE_LIMIT") or "30 per minute"
 
@@ -104,6 +110,7 @@ def secret_key_problem(key: str) -> str | None:
 
 
 class ProductionConfig(Config):
+    RATELIMIT_SHARED_STORAGE_REQUIRED = True
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
 

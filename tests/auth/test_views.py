@@ -295,3 +295,65 @@ def test_register_with_a_nul_character_is_a_form_error_on_every_database(client,
     assert response.status_code == 200
     assert "not allowed (NUL)" in response.get_data(as_text=True)
     assert session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+
+
+_OUTAGE_SCRIPT = """
+import re, socket, sys
+from app import create_app
+from config import TestingConfig
+
+with socket.socket() as s:  # a port nothing listens on: Redis is "down"
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+
+class Outage(TestingConfig):
+    SQLALCHEMY_DATABASE_URI = sys.argv[1]
+    LOGIN_RATE_LIMIT = "2 per minute"
+    RATELIMIT_STORAGE_URI = f"redis://127.0.0.1:{port}"
+
+client = create_app(Outage).test_client()
+statuses = []
+for _ in range(4):
+    page = client.get("/auth/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    statuses.append(client.post("/auth/login", data={
+        "email": "ana@example.org", "password": "wrong-password", "csrf_token": token}).status_code)
+print(" ".join(map(str, statuses)))
+"""
+
+
+def test_login_answers_when_the_rate_limit_storage_is_down(app, session):
+    """Redis unreachable: limits fall back to the process's memory, never a 500."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    make_user(session, email="ana@example.org")
+    session.commit()
+    result = subprocess.run(
+        [sys.executable, "-c", _OUTAGE_SCRIPT, app.config["SQLALCHEMY_DATABASE_URI"]],
+        cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    statuses = result.stdout.strip().splitlines()[-1].split()
+    assert "500" not in statuses
+    assert statuses[:2] == ["200", "200"]
+    assert statuses[-1] == "429", statuses  # the in-memory fallback still limits
+
+
+def test_production_logs_an_error_when_rate_limits_are_counted_per_process(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {"APP_ENV": "production", "PATH": "/usr/bin:/bin", "SECRET_KEY": "9c2e7b1f4a6d8e0c3b5a7f9d1e2c4b6a8f0e",
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite'}"}
+    result = subprocess.run([sys.executable, "-c", "import wsgi"], env=env, capture_output=True, text=True,
+                            cwd=Path(__file__).resolve().parents[2], timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert " ERROR " in result.stderr and "RATELIMIT_STORAGE_URI" in result.stderr
+    shared = subprocess.run([sys.executable, "-c", "import wsgi"], capture_output=True, text=True, timeout=60,
+                            env={**env, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379"},
+                            cwd=Path(__file__).resolve().parents[2])
+    assert shared.returncode == 0, shared.stderr[-2000:]
+    assert "RATELIMIT_STORAGE_URI" not in shared.stderr
