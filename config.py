@@ -52,6 +52,7 @@ class Config:
     # production runs several workers: counters kept in each process's memory let through N times the limit
     RATELIMIT_SHARED_STORAGE_REQUIRED = False
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT") or "10 per minute"
+    REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT") or "10 per hour"
     CERTIFICATE_VERIFY_RATE_LIMIT = os.environ.get("CERTIFICATE_VERIFY_RATE_LIMIT") or "30 per minute"
 
     PASSWORD_RESET_MAX_AGE = _int("PASSWORD_RESET_MAX_AGE", 3600)

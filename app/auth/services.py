@@ -167,6 +167,58 @@ def register_user(
     return user
 
 
+def register_or_notify(
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    organisation_id: int | None = None,
+    country: str | None = None,
+    base_url: str,
+    now: datetime,
+    hash_method: str | None = None,
+) -> User | None:
+    """Register a new account, or tell the owner of an existing one; the caller answers the same either way.
+
+    Registration must not reveal whether an address has an account (login and reset don't): a new account
+    gets a welcome mail, an existing address a note that someone tried to register with it. Returns the new
+    user, or None when the address was taken.
+    """
+    from app.mail.services import queue_email
+
+    address = normalise_email(email)
+    existing = find_user_by_email(session, address)
+    if existing is None:
+        user = register_user(session, email=address, name=name, password=password, organisation_id=organisation_id,
+                             country=country, hash_method=hash_method)
+        queue_email(
+            session, to=user.email, to_name=user.name, subject="Your Connective Cities account is ready",
+            text=(f"Hello {user.name},\n\nyour Connective Cities account is ready. Log in with this address and the "
+                  f"password you chose:\n\n{base_url}/auth/login\n\n"
+                  "If you did not create this account, reset its password and write to us.\n"),
+            now=now, kind="registration", user_id=user.id,
+        )
+        return user
+    # the same checks and the same hashing work as a new account, so the answer takes as long
+    _check_name(name)
+    check_password_strength(password)
+    if organisation_id:
+        get_organisation(session, organisation_id)
+    normalise_country(country, required=False)
+    hash_password(password, hash_method)
+    queue_email(
+        session, to=existing.email, to_name=existing.name,
+        subject="Someone tried to register with your address",
+        text=(f"Hello {existing.name},\n\nsomeone tried to create a Connective Cities account with your email "
+              "address, which already has one. If it was you, log in or reset your password:\n\n"
+              f"{base_url}/auth/login\n{base_url}/auth/reset\n\n"
+              "If it was not you, you can ignore this message; nothing has changed.\n"),
+        now=now, kind="registration_existing", user_id=existing.id,
+    )
+    return None
+
+
 def authenticate(session: Session, email: str, password: str, *, hash_method: str | None = None) -> User | None:
     """The user for these credentials, or None; takes the same time whether or not the email exists."""
     user = find_user_by_email(session, email)

@@ -69,7 +69,13 @@ def logout():
     return redirect(url_for("main.index"))
 
 
+def _register_limit() -> str:
+    return current_app.config.get("REGISTER_RATE_LIMIT", "10 per hour")
+
+
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_register_limit, methods=["POST"], scope="register",
+               error_message="Too many registrations from your network; wait a while and try again.")
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
@@ -78,22 +84,25 @@ def register():
     form.country.choices = [("", "— choose —")] + country_choices()
     if form.validate_on_submit():
         try:
-            user = auth_services.register_user(
+            auth_services.register_or_notify(
                 db.session,
                 email=form.email.data,
                 name=form.name.data,
                 password=form.password.data,
                 organisation_id=form.organisation_id.data or None,
                 country=form.country.data,
+                base_url=current_app.config["BASE_URL"],
+                now=utcnow(),
                 hash_method=hash_method(),
             )
             db.session.commit()
         except DomainError as exc:
             show_domain_error(exc, form)
         else:
-            login_user(user)
-            flash("Your account is ready.", "success")
-            return redirect(url_for("main.index"))
+            # the same answer whether or not the address already had an account
+            flash("Check your email: we have sent a message to the address you gave. "
+                  "If your account is new, you can log in now.", "info")
+            return redirect(url_for("auth.login"))
     return render_template("auth/register.html", form=form)
 
 

@@ -12,32 +12,57 @@ from app.mail.models import OutboxMessage
 from tests.conftest import csrf_from, post_form
 from tests.factories import PASSWORD, make_organisation, make_user
 
+REGISTRATION = {"name": "Zoë Müller", "password": "long-enough-pw", "confirm": "long-enough-pw",
+                "organisation_id": "0", "country": "DE"}
 
-def test_register_creates_account_and_logs_in(client, session):
+
+def test_register_creates_account_and_sends_a_welcome_mail(client, session):
     org = make_organisation(session, name="City of Leipzig", city="Leipzig")
     session.commit()
     response = post_form(client, "/auth/register", {
-        "name": "Zoë Müller", "email": "Zoe@Example.org", "password": "long-enough-pw",
-        "confirm": "long-enough-pw", "organisation_id": str(org.id), "country": "DE",
-    })
-    assert response.status_code == 302
+        **REGISTRATION, "email": "Zoe@Example.org", "organisation_id": str(org.id)})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/auth/login")
     user = session.scalar(sa.select(User).where(User.email == "zoe@example.org"))
     assert user is not None and user.organisation_id == org.id and user.role == "participant"
     assert user.password_hash.startswith("pbkdf2:") or user.password_hash.startswith("scrypt:")
     assert "long-enough-pw" not in user.password_hash
-    assert "Zoë Müller" in client.get("/").get_data(as_text=True)
+    mail = session.scalar(sa.select(OutboxMessage).where(OutboxMessage.to_addr == "zoe@example.org"))
+    assert mail is not None and mail.kind == "registration" and "http://cc.test/auth/login" in mail.text_body
+    assert auth_login_works(client, "zoe@example.org", "long-enough-pw")
 
 
-def test_register_refuses_duplicate_email_case_insensitively(client, session):
-    make_user(session, email="taken@example.org")
+def auth_login_works(client, email: str, password: str) -> bool:
+    response = post_form(client, "/auth/login", {"email": email, "password": password})
+    return response.status_code == 302
+
+
+def test_register_answers_the_same_for_a_taken_email_and_tells_its_owner(app, client, session):
+    make_user(session, email="taken@example.org", name="Taken Owner")
     session.commit()
-    response = post_form(client, "/auth/register", {
-        "name": "Someone", "email": "TAKEN@example.org", "password": "long-enough-pw",
-        "confirm": "long-enough-pw", "organisation_id": "0", "country": "DE",
-    })
-    assert response.status_code == 200
-    assert "already exists" in response.get_data(as_text=True)
-    assert session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
+    fresh = post_form(app.test_client(), "/auth/register", {**REGISTRATION, "email": "new@example.org"},
+                      follow_redirects=True)
+    taken = post_form(client, "/auth/register", {**REGISTRATION, "email": "TAKEN@example.org"},
+                      follow_redirects=True)
+    assert taken.status_code == fresh.status_code == 200
+    assert "Check your email" in taken.get_data(as_text=True)
+    assert "already" not in taken.get_data(as_text=True)
+    assert taken.request.path == fresh.request.path == "/auth/login"
+    assert session.scalar(sa.select(sa.func.count()).select_from(User)) == 2
+    owner_mail = session.scalar(sa.select(OutboxMessage).where(OutboxMessage.to_addr == "taken@example.org"))
+    assert owner_mail is not None and owner_mail.kind == "registration_existing"
+    assert "someone tried to create" in owner_mail.text_body and "/auth/reset" in owner_mail.text_body
+    assert "long-enough-pw" not in owner_mail.text_body
+
+
+def test_registration_is_rate_limited_per_address(app, client, session):
+    app.config["REGISTER_RATE_LIMIT"] = "2 per minute"
+    try:
+        statuses = [post_form(client, "/auth/register", {**REGISTRATION, "email": f"r{n}@example.org"}).status_code
+                    for n in range(3)]
+    finally:
+        app.config["REGISTER_RATE_LIMIT"] = "10 per hour"
+    assert statuses == [302, 302, 429]
+    assert session.scalar(sa.select(sa.func.count()).select_from(User)) == 2
 
 
 def test_register_bad_input_gives_form_errors(client):
@@ -56,6 +81,7 @@ def test_register_escapes_html_in_name(client, session):
         "name": "<script>alert(1)</script>", "email": "x@example.org", "password": "long-enough-pw",
         "confirm": "long-enough-pw", "organisation_id": "0", "country": "DE",
     })
+    assert auth_login_works(client, "x@example.org", "long-enough-pw")
     body = client.get("/").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
