@@ -45,7 +45,14 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or "memory://"
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
+    # a storage outage (Redis down) degrades to this process's own counters, never a 500
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+    # production runs several workers: counters kept in each process's memory let through N times the limit
+    RATELIMIT_SHARED_STORAGE_REQUIRED = False
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT") or "10 per minute"
+    REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT") or "10 per hour"
     CERTIFICATE_VERIFY_RATE_LIMIT = os.environ.get("CERTIFICATE_VERIFY_RATE_LIMIT") or "30 per minute"
 
     PASSWORD_RESET_MAX_AGE = _int("PASSWORD_RESET_MAX_AGE", 3600)
@@ -85,7 +92,26 @@ class TestingConfig(Config):
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing keeps the suite quick
 
 
+MIN_SECRET_KEY_LENGTH = 32
+# fragments of keys copied from examples, defaults and CI files: never a production secret
+WELL_KNOWN_SECRET_PARTS = (
+    "insecure", "changeme", "change-me", "change_me", "ci-only", "example", "your-secret", "secret-key",
+    "secretkey", "password", "testing-secret",
+)
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why a SECRET_KEY cannot protect sessions and reset links in production (None when it can)."""
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        return f"SECRET_KEY is too short ({len(key)} characters; at least {MIN_SECRET_KEY_LENGTH} are needed)"
+    lowered = key.lower()
+    if len(set(key)) < 10 or any(part in lowered for part in WELL_KNOWN_SECRET_PARTS):
+        return "SECRET_KEY is a well-known or guessable value"
+    return None
+
+
 class ProductionConfig(Config):
+    RATELIMIT_SHARED_STORAGE_REQUIRED = True
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
 
@@ -95,6 +121,12 @@ class ProductionConfig(Config):
         if missing:
             raise ConfigError(
                 f"Production needs {' and '.join(missing)} set in the environment; refusing to start."
+            )
+        problem = secret_key_problem(os.environ["SECRET_KEY"])
+        if problem:
+            raise ConfigError(
+                f"{problem}; set it to a long random value, e.g. the output of "
+                "python -c 'import secrets; print(secrets.token_hex(32))'; refusing to start."
             )
 
 

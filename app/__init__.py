@@ -52,6 +52,14 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     bootstrap.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    if app.config.get("RATELIMIT_STORAGE_URI", "").startswith("memory://"):
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = {}  # the socket timeouts are for Redis and the like
+        if app.config.get("RATELIMIT_SHARED_STORAGE_REQUIRED") and app.config.get("RATELIMIT_ENABLED", True):
+            logging.getLogger("app.ratelimit").error(
+                "RATELIMIT_STORAGE_URI is memory://: each worker process counts login and registration "
+                "attempts alone, so the limits let through several times as many; set it to a shared "
+                "storage such as redis://127.0.0.1:6379"
+            )
     limiter.init_app(app)
 
     from app.auth.services import init_login

@@ -37,6 +37,8 @@ class User(UserMixin, db.Model):
     language: Mapped[str] = mapped_column(sa.String(8), default="en", server_default="en")
     is_active_account: Mapped[bool] = mapped_column(sa.Boolean, default=True, server_default=sa.true())
     calendar_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # part of every session and remember-me cookie; raising it (logout, password change) ends them all
+    auth_version: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
@@ -45,6 +47,9 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.is_active_account
+
+    def get_id(self) -> str:  # Flask-Login: stored in the session and the remember-me cookie
+        return f"{self.id}:{self.auth_version}"
 
     @property
     def is_organiser(self) -> bool:

@@ -38,10 +38,7 @@ def init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        try:
-            return db.session.get(User, int(user_id))
-        except (TypeError, ValueError):
-            return None
+        return user_for_session_id(db.session, user_id)
 
     @login_manager.request_loader
     def load_user_from_bearer(req):
@@ -49,6 +46,30 @@ def init_login(app: Flask) -> None:
         if not token:
             return None
         return user_for_api_token(db.session, token, now=utcnow())
+
+
+def user_for_session_id(session: Session, value: str | None) -> User | None:
+    """The user a session or remember-me cookie names ("id:auth_version"), if that version is still current.
+
+    A bare id (a session from before auth_version existed) counts as version 0.
+    """
+    user_id, _, version = (value or "").partition(":")
+    try:
+        user = session.get(User, int(user_id))
+        version_number = int(version or 0)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if user is None or user.auth_version != version_number:
+        return None
+    return user
+
+
+def end_sessions(session: Session, user_id: int) -> User:
+    """End every session and remember-me cookie of the user (the caller may sign the current one in again)."""
+    user = get_user(session, user_id)
+    user.auth_version = (user.auth_version or 0) + 1
+    session.flush()
+    return user
 
 
 def bearer_token(header: str | None) -> str | None:
@@ -146,6 +167,58 @@ def register_user(
     return user
 
 
+def register_or_notify(
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    organisation_id: int | None = None,
+    country: str | None = None,
+    base_url: str,
+    now: datetime,
+    hash_method: str | None = None,
+) -> User | None:
+    """Register a new account, or tell the owner of an existing one; the caller answers the same either way.
+
+    Registration must not reveal whether an address has an account (login and reset don't): a new account
+    gets a welcome mail, an existing address a note that someone tried to register with it. Returns the new
+    user, or None when the address was taken.
+    """
+    from app.mail.services import queue_email
+
+    address = normalise_email(email)
+    existing = find_user_by_email(session, address)
+    if existing is None:
+        user = register_user(session, email=address, name=name, password=password, organisation_id=organisation_id,
+                             country=country, hash_method=hash_method)
+        queue_email(
+            session, to=user.email, to_name=user.name, subject="Your Connective Cities account is ready",
+            text=(f"Hello {user.name},\n\nyour Connective Cities account is ready. Log in with this address and the "
+                  f"password you chose:\n\n{base_url}/auth/login\n\n"
+                  "If you did not create this account, reset its password and write to us.\n"),
+            now=now, kind="registration", user_id=user.id,
+        )
+        return user
+    # the same checks and the same hashing work as a new account, so the answer takes as long
+    _check_name(name)
+    check_password_strength(password)
+    if organisation_id:
+        get_organisation(session, organisation_id)
+    normalise_country(country, required=False)
+    hash_password(password, hash_method)
+    queue_email(
+        session, to=existing.email, to_name=existing.name,
+        subject="Someone tried to register with your address",
+        text=(f"Hello {existing.name},\n\nsomeone tried to create a Connective Cities account with your email "
+              "address, which already has one. If it was you, log in or reset your password:\n\n"
+              f"{base_url}/auth/login\n{base_url}/auth/reset\n\n"
+              "If it was not you, you can ignore this message; nothing has changed.\n"),
+        now=now, kind="registration_existing", user_id=existing.id,
+    )
+    return None
+
+
 def authenticate(session: Session, email: str, password: str, *, hash_method: str | None = None) -> User | None:
     """The user for these credentials, or None; takes the same time whether or not the email exists."""
     user = find_user_by_email(session, email)
@@ -192,7 +265,7 @@ def change_password(
         raise ValidationFailed("The current password is not correct.", field="current_password")
     check_password_strength(new, field="new_password")
     user.password_hash = hash_password(new, hash_method)
-    session.flush()
+    end_sessions(session, user.id)
     return user
 
 
@@ -240,7 +313,7 @@ def reset_password(
     user = user_for_reset_token(session, token, secret_key, max_age)
     check_password_strength(new_password)
     user.password_hash = hash_password(new_password, hash_method)
-    session.flush()
+    end_sessions(session, user.id)
     return user
 
 

@@ -61,12 +61,21 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    # a copy of this session or of its remember-me cookie must not outlive the logout
+    auth_services.end_sessions(db.session, current_user.id)
+    db.session.commit()
     logout_user()
     flash("You are logged out.", "info")
     return redirect(url_for("main.index"))
 
 
+def _register_limit() -> str:
+    return current_app.config.get("REGISTER_RATE_LIMIT", "10 per hour")
+
+
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_register_limit, methods=["POST"], scope="register",
+               error_message="Too many registrations from your network; wait a while and try again.")
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
@@ -75,22 +84,25 @@ def register():
     form.country.choices = [("", "— choose —")] + country_choices()
     if form.validate_on_submit():
         try:
-            user = auth_services.register_user(
+            auth_services.register_or_notify(
                 db.session,
                 email=form.email.data,
                 name=form.name.data,
                 password=form.password.data,
                 organisation_id=form.organisation_id.data or None,
                 country=form.country.data,
+                base_url=current_app.config["BASE_URL"],
+                now=utcnow(),
                 hash_method=hash_method(),
             )
             db.session.commit()
         except DomainError as exc:
             show_domain_error(exc, form)
         else:
-            login_user(user)
-            flash("Your account is ready.", "success")
-            return redirect(url_for("main.index"))
+            # the same answer whether or not the address already had an account
+            flash("Check your email: we have sent a message to the address you gave. "
+                  "If your account is new, you can log in now.", "info")
+            return redirect(url_for("auth.login"))
     return render_template("auth/register.html", form=form)
 
 
@@ -133,7 +145,7 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            auth_services.change_password(
+            user = auth_services.change_password(
                 db.session, current_user.id, current=form.current_password.data, new=form.new_password.data,
                 hash_method=hash_method(),
             )
@@ -141,6 +153,9 @@ def change_password():
         except DomainError as exc:
             show_domain_error(exc)
         else:
+            # every other session has ended; this browser stays signed in (with a renewed remember-me cookie)
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+            login_user(user, remember=remembered)
             flash("Password changed.", "success")
     else:
         for errors in form.errors.values():

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from app.auth import rules
 from app.auth.models import User
 from app.certificates import i18n
 from app.certificates.models import Certificate
@@ -201,17 +202,8 @@ def _programme_organisers(programme) -> list[User]:
 
 
 def can_manage_programme(programme, user: User | None) -> bool:
-    """Admins, and the programme's organisers (or its creator when it lists none)."""
-    if user is None or not getattr(user, "is_authenticated", True):
-        return False
-    if user.role == "admin":
-        return True
-    check = getattr(programme, "is_organised_by", None)
-    if callable(check):
-        return bool(check(user))
-    if any(o.id == user.id for o in _programme_organisers(programme)):
-        return True
-    return getattr(programme, "created_by_id", None) == user.id
+    """Admins, and the programme's organisers while they hold the organiser role (app.auth.rules)."""
+    return rules.can_manage_programme(user, programme)
 
 
 def can_manage_certificate(session: Session, certificate: Certificate, user: User | None) -> bool:
@@ -221,7 +213,7 @@ def can_manage_certificate(session: Session, certificate: Certificate, user: Use
     if user.role == "admin":
         return True
     if certificate.kind == "event":
-        return _load_event(session, certificate.event_id).is_organised_by(user)
+        return rules.can_manage_event(user, _load_event(session, certificate.event_id))
     return can_manage_programme(_load_programme(session, certificate.programme_id), user)
 
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
+from app.auth.rules import can_manage_event
 from app.directory.models import Organisation, Topic
 from app.extensions import db
 from app.sqltypes import UTCDateTime, utcnow
@@ -127,9 +128,8 @@ class Event(db.Model):
         return self.ends_at <= now
 
     def is_organised_by(self, user: User | None) -> bool:
-        if user is None or not getattr(user, "is_authenticated", True):
-            return False
-        return user.role == "admin" or any(o.id == user.id for o in self.organisers)
+        """Whether the user may manage this event (see app.auth.rules: role and membership)."""
+        return can_manage_event(user, self)
 
     def __repr__(self) -> str:
         return f"<Event {self.id} {self.title!r}>"

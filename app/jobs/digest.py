@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
+from app.auth.rules import MANAGER_ROLES
 from app.events.models import Enrolment, Event, event_organiser
 from app.jobs.mailtools import public_url
 from app.jobs.models import DigestSent
@@ -118,7 +119,8 @@ def due_digests(session: Session, *, now: datetime) -> list[Digest]:
                         .where(Event.status == "published", Event.ends_at > now))
     who = sa.or_(User.id.in_(event_organisers), User.id.in_(_programme_organisers()))
     organisers = list(session.scalars(
-        sa.select(User).where(User.is_active_account.is_(True), who).order_by(User.id)
+        # the role as well as the membership (app.auth.rules): a demoted organiser hears nothing more
+        sa.select(User).where(User.is_active_account.is_(True), User.role.in_(MANAGER_ROLES), who).order_by(User.id)
     ))
     local_dates = {}
     for user in organisers:

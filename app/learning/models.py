@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
+from app.auth.rules import can_manage_programme
 from app.directory.models import Topic
 from app.extensions import db
 from app.sqltypes import UTCDateTime, utcnow
@@ -75,9 +76,8 @@ class Programme(db.Model):
     )
 
     def is_organised_by(self, user: User | None) -> bool:
-        if user is None or not getattr(user, "is_authenticated", True):
-            return False
-        return user.role == "admin" or any(o.id == user.id for o in self.organisers)
+        """Whether the user may manage this programme (see app.auth.rules: role and membership)."""
+        return can_manage_programme(user, self)
 
     @property
     def active_modules(self) -> list[Module]:

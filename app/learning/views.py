@@ -112,6 +112,8 @@ def detail(slug: str):
 @login_required
 def join(programme_id: int):
     programme = services.get_programme(db.session, programme_id)
+    if not services.can_view(programme, current_user):
+        abort(404)  # as the API does: a draft's slug and title stay private
     if not ActionForm().validate_on_submit():
         flash("The form expired; please try again.", "danger")
         return redirect(url_for("learning.detail", slug=programme.slug))

@@ -12,32 +12,57 @@ from app.mail.models import OutboxMessage
 from tests.conftest import csrf_from, post_form
 from tests.factories import PASSWORD, make_organisation, make_user
 
+REGISTRATION = {"name": "Zoë Müller", "password": "long-enough-pw", "confirm": "long-enough-pw",
+                "organisation_id": "0", "country": "DE"}
 
-def test_register_creates_account_and_logs_in(client, session):
+
+def test_register_creates_account_and_sends_a_welcome_mail(client, session):
     org = make_organisation(session, name="City of Leipzig", city="Leipzig")
     session.commit()
     response = post_form(client, "/auth/register", {
-        "name": "Zoë Müller", "email": "Zoe@Example.org", "password": "long-enough-pw",
-        "confirm": "long-enough-pw", "organisation_id": str(org.id), "country": "DE",
-    })
-    assert response.status_code == 302
+        **REGISTRATION, "email": "Zoe@Example.org", "organisation_id": str(org.id)})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/auth/login")
     user = session.scalar(sa.select(User).where(User.email == "zoe@example.org"))
     assert user is not None and user.organisation_id == org.id and user.role == "participant"
     assert user.password_hash.startswith("pbkdf2:") or user.password_hash.startswith("scrypt:")
     assert "long-enough-pw" not in user.password_hash
-    assert "Zoë Müller" in client.get("/").get_data(as_text=True)
+    mail = session.scalar(sa.select(OutboxMessage).where(OutboxMessage.to_addr == "zoe@example.org"))
+    assert mail is not None and mail.kind == "registration" and "http://cc.test/auth/login" in mail.text_body
+    assert auth_login_works(client, "zoe@example.org", "long-enough-pw")
 
 
-def test_register_refuses_duplicate_email_case_insensitively(client, session):
-    make_user(session, email="taken@example.org")
+def auth_login_works(client, email: str, password: str) -> bool:
+    response = post_form(client, "/auth/login", {"email": email, "password": password})
+    return response.status_code == 302
+
+
+def test_register_answers_the_same_for_a_taken_email_and_tells_its_owner(app, client, session):
+    make_user(session, email="taken@example.org", name="Taken Owner")
     session.commit()
-    response = post_form(client, "/auth/register", {
-        "name": "Someone", "email": "TAKEN@example.org", "password": "long-enough-pw",
-        "confirm": "long-enough-pw", "organisation_id": "0", "country": "DE",
-    })
-    assert response.status_code == 200
-    assert "already exists" in response.get_data(as_text=True)
-    assert session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
+    fresh = post_form(app.test_client(), "/auth/register", {**REGISTRATION, "email": "new@example.org"},
+                      follow_redirects=True)
+    taken = post_form(client, "/auth/register", {**REGISTRATION, "email": "TAKEN@example.org"},
+                      follow_redirects=True)
+    assert taken.status_code == fresh.status_code == 200
+    assert "Check your email" in taken.get_data(as_text=True)
+    assert "already" not in taken.get_data(as_text=True)
+    assert taken.request.path == fresh.request.path == "/auth/login"
+    assert session.scalar(sa.select(sa.func.count()).select_from(User)) == 2
+    owner_mail = session.scalar(sa.select(OutboxMessage).where(OutboxMessage.to_addr == "taken@example.org"))
+    assert owner_mail is not None and owner_mail.kind == "registration_existing"
+    assert "someone tried to create" in owner_mail.text_body and "/auth/reset" in owner_mail.text_body
+    assert "long-enough-pw" not in owner_mail.text_body
+
+
+def test_registration_is_rate_limited_per_address(app, client, session):
+    app.config["REGISTER_RATE_LIMIT"] = "2 per minute"
+    try:
+        statuses = [post_form(client, "/auth/register", {**REGISTRATION, "email": f"r{n}@example.org"}).status_code
+                    for n in range(3)]
+    finally:
+        app.config["REGISTER_RATE_LIMIT"] = "10 per hour"
+    assert statuses == [302, 302, 429]
+    assert session.scalar(sa.select(sa.func.count()).select_from(User)) == 2
 
 
 def test_register_bad_input_gives_form_errors(client):
@@ -56,6 +81,7 @@ def test_register_escapes_html_in_name(client, session):
         "name": "<script>alert(1)</script>", "email": "x@example.org", "password": "long-enough-pw",
         "confirm": "long-enough-pw", "organisation_id": "0", "country": "DE",
     })
+    assert auth_login_works(client, "x@example.org", "long-enough-pw")
     body = client.get("/").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
@@ -295,3 +321,65 @@ def test_register_with_a_nul_character_is_a_form_error_on_every_database(client,
     assert response.status_code == 200
     assert "not allowed (NUL)" in response.get_data(as_text=True)
     assert session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+
+
+_OUTAGE_SCRIPT = """
+import re, socket, sys
+from app import create_app
+from config import TestingConfig
+
+with socket.socket() as s:  # a port nothing listens on: Redis is "down"
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+
+class Outage(TestingConfig):
+    SQLALCHEMY_DATABASE_URI = sys.argv[1]
+    LOGIN_RATE_LIMIT = "2 per minute"
+    RATELIMIT_STORAGE_URI = f"redis://127.0.0.1:{port}"
+
+client = create_app(Outage).test_client()
+statuses = []
+for _ in range(4):
+    page = client.get("/auth/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    statuses.append(client.post("/auth/login", data={
+        "email": "ana@example.org", "password": "wrong-password", "csrf_token": token}).status_code)
+print(" ".join(map(str, statuses)))
+"""
+
+
+def test_login_answers_when_the_rate_limit_storage_is_down(app, session):
+    """Redis unreachable: limits fall back to the process's memory, never a 500."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    make_user(session, email="ana@example.org")
+    session.commit()
+    result = subprocess.run(
+        [sys.executable, "-c", _OUTAGE_SCRIPT, app.config["SQLALCHEMY_DATABASE_URI"]],
+        cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    statuses = result.stdout.strip().splitlines()[-1].split()
+    assert "500" not in statuses
+    assert statuses[:2] == ["200", "200"]
+    assert statuses[-1] == "429", statuses  # the in-memory fallback still limits
+
+
+def test_production_logs_an_error_when_rate_limits_are_counted_per_process(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {"APP_ENV": "production", "PATH": "/usr/bin:/bin", "SECRET_KEY": "9c2e7b1f4a6d8e0c3b5a7f9d1e2c4b6a8f0e",
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite'}"}
+    result = subprocess.run([sys.executable, "-c", "import wsgi"], env=env, capture_output=True, text=True,
+                            cwd=Path(__file__).resolve().parents[2], timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert " ERROR " in result.stderr and "RATELIMIT_STORAGE_URI" in result.stderr
+    shared = subprocess.run([sys.executable, "-c", "import wsgi"], capture_output=True, text=True, timeout=60,
+                            env={**env, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379"},
+                            cwd=Path(__file__).resolve().parents[2])
+    assert shared.returncode == 0, shared.stderr[-2000:]
+    assert "RATELIMIT_STORAGE_URI" not in shared.stderr

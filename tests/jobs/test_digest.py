@@ -117,3 +117,14 @@ def test_programme_organisers_hear_about_submissions_to_review(app, session):
     [digest] = _digests(session)
     assert digest.to_addr == reviewer.email and digest.subject == "Your daily digest: 1 submission to review"
     assert "Submissions to review: 1" in digest.text_body
+
+
+def test_a_demoted_organiser_gets_no_digest(app, session):
+    organiser = make_organiser(session, timezone="UTC")
+    event = make_event(session, organisers=[organiser], starts_at=DAY + timedelta(days=3),
+                       ends_at=DAY + timedelta(days=3, hours=2))
+    confirmed(session, event, confirmed_at=DAY - timedelta(hours=1))
+    organiser.role = "participant"
+    session.commit()
+    assert run(app, session, "organiser-digest", DAY + timedelta(hours=7)).result.startswith("0 digest(s) sent, 0")
+    assert outbox(session, "digest") == []

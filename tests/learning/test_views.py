@@ -363,3 +363,17 @@ def test_matrix_page_withdraws_a_completion_with_a_note(client, session, auth, o
     assert session.scalar(sa.select(ModuleCompletion).where(ModuleCompletion.user_id == users[0].id)) is None
     assert session.scalar(sa.select(ModuleCompletion).where(ModuleCompletion.user_id == users[1].id)) is not None
     assert client.post(f"/programmes/manage/{other.id + 999}/unmark", data={"csrf_token": token}).status_code == 404
+
+
+def test_joining_a_draft_answers_404_without_leaking_its_slug(client, session, auth):
+    from tests.factories import make_programme, make_user
+
+    make_user(session, email="member@example.org")
+    draft = make_programme(session, status="draft", published_at=None, slug="secret-draft-plans")
+    session.commit()
+    auth.login("member@example.org")
+    token = csrf_from(client.get("/auth/profile").get_data(as_text=True))
+    response = client.post(f"/programmes/{draft.id}/join", data={"csrf_token": token})
+    assert response.status_code == 404
+    assert "secret-draft-plans" not in (response.headers.get("Location") or "")
+    assert "secret-draft-plans" not in response.get_data(as_text=True)
