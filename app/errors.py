@@ -13,18 +13,82 @@ from app.extensions import db
 log = logging.getLogger(__name__)
 
 
+def msg(template: str) -> str:
+    """Mark a message template for the catalogue (extracted for translation); returns it unchanged."""
+    return template
+
+
+# reason -> message template with named placeholders ("%(capacity)s"); filled by each domain's messages module
+_CATALOGUE: dict[str, str] = {}
+
+
+def register_messages(messages: dict[str, str]) -> None:
+    """Add a domain's message templates to the catalogue (called once at import by each messages module)."""
+    for reason, template in messages.items():
+        if _CATALOGUE.get(reason, template) != template:
+            raise ValueError(f"message reason {reason!r} registered twice with different texts")
+        _CATALOGUE[reason] = template
+
+
+def message_template(reason: str) -> str | None:
+    return _CATALOGUE.get(reason)
+
+
+def render_message(reason: str, params: dict | None = None, translate=None) -> str:
+    """The human sentence for a reason and its values, through translate (gettext) when given.
+
+    A reason that is not in the catalogue is returned as it is (plain text from older code)."""
+    template = _CATALOGUE.get(reason)
+    if template is None:
+        return reason
+    if translate is not None:
+        template = translate(template)
+    try:
+        return template % dict(params or {}) if params else template.replace("%%", "%")
+    except (KeyError, ValueError, TypeError):
+        log.warning("message %r could not be filled with %r", reason, params)
+        return template
+
+
 class DomainError(Exception):
-    """A business rule refused the action; the message is safe to show to the user."""
+    """A business rule refused the action: a stable reason (a catalogue key) and the values that explain it.
+
+    ``code`` is the API's ``error.code`` (stable, per class); ``reason`` picks the sentence, which is made at
+    the edge in the reader's language (``message_for``); ``params`` fill its placeholders. ``fields`` maps a
+    field's data name to a reason (or a (reason, params) pair) for errors that belong to one field.
+    """
 
     status = 422
     code = "invalid"
+    reason = "invalid"
 
-    def __init__(self, message: str, *, field: str | None = None, fields: dict | None = None):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, reason: str | None = None, /, *, field: str | None = None, fields: dict | None = None,
+                 **params):
+        self.reason = reason or type(self).reason
+        self.params = params
         self.fields = dict(fields or {})
         if field:
-            self.fields.setdefault(field, message)
+            self.fields.setdefault(field, (self.reason, params))
+        super().__init__(self.reason)
+
+    def message_for(self, translate=None) -> str:
+        """The sentence in the language of translate (a gettext function); English without it."""
+        return render_message(self.reason, self.params, translate)
+
+    def fields_for(self, translate=None) -> dict[str, str]:
+        out = {}
+        for name, value in self.fields.items():
+            reason, params = value if isinstance(value, tuple) else (value, None)
+            out[name] = render_message(reason, params, translate)
+        return out
+
+    @property
+    def message(self) -> str:
+        """English sentence, for logs, the CLI and tests."""
+        return self.message_for()
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class ValidationFailed(DomainError):
@@ -99,7 +163,7 @@ def register_errorhandlers(app: Flask) -> None:
     def handle_domain_error(exc: DomainError):
         db.session.rollback()
         if wants_json():
-            return json_error(exc.status, exc.code, exc.message, exc.fields)
+            return json_error(exc.status, exc.code, exc.message_for(), exc.fields_for())
         return render_template("errors/error.html", status=exc.status, message=exc.message), exc.status
 
     @app.errorhandler(HTTPException)

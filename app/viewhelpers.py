@@ -25,7 +25,7 @@ def show_domain_error(exc: DomainError, form: FlaskForm | None = None) -> None:
     db.session.rollback()
     attached = False
     if form is not None:
-        for name, message in exc.fields.items():
+        for name, message in exc.fields_for().items():
             field = getattr(form, name, None)
             if field is not None and hasattr(field, "errors"):
                 errors = list(field.errors) if not isinstance(field.errors, dict) else []

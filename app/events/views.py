@@ -76,6 +76,8 @@ def _filter_message(exc: DomainError) -> str:
     if label is None:
         return exc.message
     if name in ("from", "to"):
+        if "between the years" in exc.message:
+            return f"“{label}” must be a date between the years 1900 and 9998; the filter was ignored."
         return f"“{label}” must be a date such as 2031-05-04; the filter was ignored."
     if name == "language":
         return f"“{label}” must be a two-letter code such as en or de; the filter was ignored."
