@@ -116,9 +116,15 @@ class Browser:
         """Click a link or button that loads a new page, and wait for that page."""
         element = self.find(css, within=within)
         old = self.driver.find_element(self._by.TAG_NAME, "html")
+        self.scroll_to(element)
         element.click()
         self.wait.until(self._ec.staleness_of(old))
         self._loaded()
+
+    def scroll_to(self, element) -> None:
+        """Bring the element into view at once: Bootstrap's smooth scrolling would still be moving the page
+        when the click lands, and it would hit whatever passes under the pointer."""
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element)
 
     def click_and_confirm(self, css: str, *, accept: bool = True, within=None) -> str:
         """Click a button whose form asks window.confirm(); accept (new page) or dismiss; return the question."""
