@@ -351,6 +351,7 @@ def test_ticket_qr_is_a_standard_qr_code_not_micro_qr(client, session, auth):
     code = enrolment.ticket_code
     session.commit()
     auth.login("qr@example.org")
+    assert f"/events/tickets/{enrolment.id}/qr.png" in client.get(f"/events/tickets/{enrolment.id}").get_data(as_text=True)
     png = client.get(f"/events/tickets/{enrolment.id}/qr.png")
     assert png.status_code == 200 and png.mimetype == "image/png"
     assert _barcodes(png.data) == [(zxingcpp.BarcodeFormat.QRCode, code)]
