@@ -310,6 +310,9 @@ SCHEMAS = {
             "enrolment_id": ID,
             "session_id": {**ID, "description": "The agenda session; optional when only one fits."},
             "day": {**DATE, "description": "For events without agenda: the local day."},
+            "confirm": {**BOOL, "default": False,
+                        "description": "Before the event's first local day a check-in is refused with 409 "
+                                       "`checkin_before_event` unless this is true."},
         }, required=[]),
         "anyOf": [{"required": ["ticket_code"]}, {"required": ["enrolment_id"]}],
     },
@@ -475,7 +478,9 @@ ERROR_RESPONSES = {
     403: ("Forbidden", "Your role or relation to the object does not allow this.", ["forbidden"]),
     404: ("NotFound", "No such object, or not visible to you (other people's objects answer 404).",
           ["not_found"]),
-    409: ("Conflict", "The object's state does not allow this now (already done, closed, taken).", ["conflict"]),
+    409: ("Conflict", "The object's state does not allow this now (already done, closed, taken); "
+                      "`checkin_before_event`: a check-in before the event's first day, repeat with `confirm`.",
+          ["conflict", "checkin_before_event"]),
     422: ("ValidationFailed", "Invalid input; `fields` names the field.", ["validation_failed", "invalid"]),
     429: ("RateLimited", "Too many requests from your address; wait a moment.", ["rate_limited"]),
     503: ("TryAgain", "A lock wait ran out (many people at once); retry shortly.", ["try_again", "unavailable"]),
@@ -684,7 +689,11 @@ PATHS = {
         "parameters": [_param("EventId")],
         "post": _op("check_in", "Attendance", "Check a confirmed participant in (organisers)",
                     {201: _json("The check-in.", _ref("Checkin"))}, [400, 403, 404, 409, 422],
-                    body=_body("CheckinRequest")),
+                    body=_body("CheckinRequest"),
+                    description="Before the event's first day (in the event's time zone) the check-in is "
+                                "refused with 409 and the code `checkin_before_event` unless the body says "
+                                "`\"confirm\": true`. Recording attendance after the event needs no "
+                                "confirmation."),
     },
     "/checkins/{checkin_id}": {
         "parameters": [_param("CheckinId")],

@@ -293,10 +293,13 @@ def check_in(event_id: int):
     day = body.get("day")
     if day is not None and not isinstance(day, str):
         raise ValidationFailed("day must be a date such as 2026-05-04.", field="day")
+    confirm = body.get("confirm", False)
+    if not isinstance(confirm, bool):
+        raise ValidationFailed("confirm must be true or false.", field="confirm")
     checkin = services.check_in(
         db.session, event_id=event_id, actor_id=api_user().id, now=utcnow(), ticket_code=ticket_code,
         enrolment_id=_optional_id(body, "enrolment_id"), session_id=_optional_id(body, "session_id"), day=day,
-        method="api")
+        method="api", confirm_before_event=confirm)
     db.session.commit()
     return jsonify(checkin_json(checkin)), 201
 

@@ -147,5 +147,6 @@ class CheckinForm(FlaskForm):
     ticket_code = StringField("Ticket code", validators=[Optional(), Length(max=64)])
     enrolment_id = HiddenField()
     unit = HiddenField()
+    confirm = HiddenField()  # "yes" once the desk confirmed a check-in before the event's first day
     submit = SubmitField("Check in")
 

@@ -1270,10 +1270,24 @@ def pick_unit(event: Event, units: list[AttendanceUnit], *, now: datetime, sessi
                            field="session_id" if event.sessions else "day")
 
 
+class CheckinBeforeEvent(Conflict):
+    """A check-in before the event's first (local) day: the desk must confirm it is meant."""
+
+    code = "checkin_before_event"
+
+    def __init__(self, *, name: str, first_day: date, enrolment_id: int):
+        super().__init__(f"{name} is being checked in before the event: it starts on {first_day.isoformat()}. "
+                         "Confirm to check in anyway.", field="confirm")
+        self.name, self.first_day, self.enrolment_id = name, first_day, enrolment_id
+
+
 def check_in(session: Session, *, event_id: int, actor_id: int, now: datetime, ticket_code: str | None = None,
              enrolment_id: int | None = None, session_id: int | None = None, day: date | None = None,
-             method: str = "search") -> Checkin:
-    """Record attendance of a confirmed participant at one session (or local day)."""
+             method: str = "search", confirm_before_event: bool = False) -> Checkin:
+    """Record attendance of a confirmed participant at one session (or local day).
+
+    Before the event's first local day this raises CheckinBeforeEvent unless confirm_before_event; recording
+    attendance afterwards (from the sign-in sheets) needs no confirmation."""
     event = managed_event(session, event_id, actor_id)
     if event.status == "cancelled":
         raise Conflict("This event was cancelled.", field="event_id")
@@ -1307,6 +1321,10 @@ def check_in(session: Session, *, event_id: int, actor_id: int, now: datetime, t
         Checkin.session_id == unit.session_id if unit.session_id is not None else Checkin.day == unit.day))
     if existing is not None:
         raise Conflict(f"{enrolment.user.name} is already checked in for {unit.label}.", field="enrolment_id")
+    zone = ZoneInfo(event.timezone)
+    first_day = event.starts_at.astimezone(zone).date()
+    if now.astimezone(zone).date() < first_day and confirm_before_event is not True:
+        raise CheckinBeforeEvent(name=enrolment.user.name, first_day=first_day, enrolment_id=enrolment.id)
     if method not in ("search", "code", "api", "sheet"):
         method = "search"
     checkin = Checkin(enrolment_id=enrolment.id, session_id=unit.session_id, day=unit.day, method=method,

@@ -215,11 +215,17 @@ def _own_enrolment(enrolment_id: int) -> Enrolment:
     return enrolment
 
 
+def _ticket_qr(code: str) -> segno.QRCode:
+    """A standard QR code: segno would pick a Micro QR code for so short a text, which camera scanners,
+    the check-in page and most phone readers cannot read."""
+    return segno.make(code, error="m", micro=False)
+
+
 @bp.get("/tickets/<int:enrolment_id>")
 @login_required
 def ticket(enrolment_id: int):
     enrolment = _own_enrolment(enrolment_id)
-    qr = segno.make(enrolment.ticket_code, error="m")
+    qr = _ticket_qr(enrolment.ticket_code)
     return render_template("events/ticket.html", enrolment=enrolment, event=enrolment.event,
                            qr_svg=qr.svg_inline(border=2, omitsize=True, title=f"Ticket {enrolment.ticket_code}"),
                            position=services.waitlist_position(db.session, enrolment))
@@ -230,8 +236,18 @@ def ticket(enrolment_id: int):
 def ticket_qr(enrolment_id: int):
     enrolment = _own_enrolment(enrolment_id)
     out = io.BytesIO()
-    segno.make(enrolment.ticket_code, error="m").save(out, kind="svg", scale=8, border=2)
+    _ticket_qr(enrolment.ticket_code).save(out, kind="svg", scale=8, border=2)
     return Response(out.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "private, no-store"})
+
+
+@bp.get("/tickets/<int:enrolment_id>/qr.png")
+@login_required
+def ticket_qr_png(enrolment_id: int):
+    """The ticket's QR code as an image to save on a phone or print."""
+    enrolment = _own_enrolment(enrolment_id)
+    out = io.BytesIO()
+    _ticket_qr(enrolment.ticket_code).save(out, kind="png", scale=8, border=4)
+    return Response(out.getvalue(), mimetype="image/png", headers={"Cache-Control": "private, no-store"})
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -569,20 +585,26 @@ def checkin(event_id: int):
         except DomainError:
             unit_key = _unit_key(units[0]) if units else ""
     q = (request.values.get("q") or "").strip()[:200]  # kept across check-ins so the search stays
+    early = None  # a check-in before the event's first day waits for the desk to confirm it
     if form.validate_on_submit():
         try:
             done = services.check_in(
                 db.session, event_id=event.id, actor_id=current_user.id, now=now,
                 ticket_code=form.ticket_code.data or None,
                 enrolment_id=int(form.enrolment_id.data) if (form.enrolment_id.data or "").isdigit() else None,
-                method="code" if form.ticket_code.data else "search", **_unit_args(unit_key))
+                method="code" if form.ticket_code.data else "search", **_unit_args(unit_key),
+                confirm_before_event=form.confirm.data == "yes")
             name = done.enrolment.user.name
             db.session.commit()
+        except services.CheckinBeforeEvent as exc:
+            db.session.rollback()
+            early = exc
         except DomainError as exc:
             show_domain_error(exc)
         else:
             flash(f"✓ {name} is checked in.", "success")
-        return redirect(url_for("events.checkin", event_id=event.id, unit=unit_key, q=q or None))
+        if early is None:
+            return redirect(url_for("events.checkin", event_id=event.id, unit=unit_key, q=q or None))
     people = services.participants(db.session, event_id=event.id, status="confirmed", q=q or None)
     unit = next((u for u in units if _unit_key(u) == unit_key), None)
     done = {}
@@ -593,7 +615,7 @@ def checkin(event_id: int):
                     done[person.id] = c
     return render_template("events/checkin.html", event=event, units=units, unit=unit, unit_key=unit_key,
                            unit_key_of=_unit_key, people=people, done=done, q=q, form=form,
-                           action_form=ActionForm())
+                           action_form=ActionForm(), early=early)
 
 
 @bp.post("/checkins/<int:checkin_id>/undo")

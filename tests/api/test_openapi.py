@@ -387,8 +387,11 @@ def test_events_agenda_enrolments_attendance_scenario(client, session):
     # check-in and attendance
     ticket = mine["items"][0]["ticket_code"]
     checkin_url = "/events/{event_id}/checkins"
+    early = api.call("post", checkin_url, token=org, expect=409, **ev,
+                     json={"ticket_code": ticket.lower(), "session_id": morning["id"]})
+    assert early["error"]["code"] == "checkin_before_event"  # the event starts later: confirm first
     checkin = api.call("post", checkin_url, token=org, expect=201, **ev,
-                       json={"ticket_code": ticket.lower(), "session_id": morning["id"]})
+                       json={"ticket_code": ticket.lower(), "session_id": morning["id"], "confirm": True})
     assert checkin["session_id"] == morning["id"] and checkin["method"] == "api"
     api.call("post", checkin_url, token=org, json={"ticket_code": ticket}, expect=409, **ev)
     api.call("post", checkin_url, token=org, json={"enrolment_id": ana_enrolment["id"]}, expect=409, **ev)
@@ -498,7 +501,7 @@ def test_learning_scenario(client, session):
 
     enrolment = api.call("post", "/events/{event_id}/enrolments", event_id=event.id, token=t_part, expect=201)
     api.call("post", "/events/{event_id}/checkins", event_id=event.id, token=org, expect=201,
-             json={"enrolment_id": enrolment["id"], "session_id": agenda_item.id})
+             json={"enrolment_id": enrolment["id"], "session_id": agenda_item.id, "confirm": True})
 
     first = api.call("post", submit_url, token=t_part, expect=201, **reflection_id,
                      json={"text": "We mapped our city's waste flows.", "link": "https://example.org/report.pdf"})

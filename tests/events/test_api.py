@@ -191,8 +191,15 @@ def test_sessions_and_checkins(client, session, organiser, person):
         "Opening", "Lunch talk"]
     enrolled = client.post(f"/api/v1/events/{event.id}/enrolments", headers=person[1]).get_json()
     mine = client.get("/api/v1/me/enrolments", headers=person[1]).get_json()["items"][0]
+    early = client.post(f"/api/v1/events/{event.id}/checkins", headers=org_headers,
+                        json={"ticket_code": mine["ticket_code"], "session_id": item.id})
+    assert early.status_code == 409 and early.get_json()["error"]["code"] == "checkin_before_event"
+    assert early.get_json()["error"]["fields"]["confirm"].endswith("Confirm to check in anyway.")
+    assert client.post(f"/api/v1/events/{event.id}/checkins", headers=org_headers,
+                       json={"ticket_code": mine["ticket_code"], "session_id": item.id,
+                             "confirm": "yes"}).status_code == 422
     response = client.post(f"/api/v1/events/{event.id}/checkins", headers=org_headers,
-                           json={"ticket_code": mine["ticket_code"], "session_id": item.id})
+                           json={"ticket_code": mine["ticket_code"], "session_id": item.id, "confirm": True})
     assert response.status_code == 201 and response.get_json()["session_id"] == item.id
     duplicate = client.post(f"/api/v1/events/{event.id}/checkins", headers=org_headers,
                             json={"enrolment_id": enrolled["id"], "session_id": item.id})

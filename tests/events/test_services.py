@@ -251,18 +251,18 @@ def test_check_in_per_session_and_attendance(session):
     a, b = _people(session, 2)
     now = utcnow()
     ea = services.enrol(session, event_id=event.id, user_id=a.id, now=now)
-    checkin = services.check_in(session, event_id=event.id, actor_id=organiser.id, now=now,
+    checkin = services.check_in(session, event_id=event.id, actor_id=organiser.id, now=now, confirm_before_event=True,
                                 ticket_code=ea.ticket_code.lower(), session_id=s1.id)
     assert checkin.method == "code"
     with pytest.raises(Conflict, match="already checked in"):
-        services.check_in(session, event_id=event.id, actor_id=organiser.id, now=now, enrolment_id=ea.id,
+        services.check_in(session, event_id=event.id, actor_id=organiser.id, now=now, confirm_before_event=True, enrolment_id=ea.id,
                           session_id=s1.id)
     with pytest.raises(ValidationFailed):  # two sessions, none running now: which one?
-        services.check_in(session, event_id=event.id, actor_id=organiser.id, now=now, enrolment_id=ea.id)
+        services.check_in(session, event_id=event.id, actor_id=organiser.id, now=now, confirm_before_event=True, enrolment_id=ea.id)
     summary = services.attendance_summary(session, event.id)[ea.id]
     assert [u.session_id for u in summary.attended] == [s1.id] and summary.total_units == 2
     assert summary.share == 0.5 and summary.meets_minimum and summary.hours_attended == 2.0
-    services.check_in(session, event_id=event.id, actor_id=organiser.id, now=now, enrolment_id=ea.id,
+    services.check_in(session, event_id=event.id, actor_id=organiser.id, now=now, confirm_before_event=True, enrolment_id=ea.id,
                       session_id=s2.id)
     assert services.attendance_summary(session, event.id)[ea.id].hours_attended == 6.0
     services.undo_checkin(session, checkin_id=checkin.id, actor_id=organiser.id, now=now)
@@ -271,10 +271,35 @@ def test_check_in_per_session_and_attendance(session):
     event.capacity = 1
     eb = services.enrol(session, event_id=event.id, user_id=b.id, now=now)
     with pytest.raises(Conflict, match="waiting list"):
-        services.check_in(session, event_id=event.id, actor_id=organiser.id, now=now, enrolment_id=eb.id,
+        services.check_in(session, event_id=event.id, actor_id=organiser.id, now=now, confirm_before_event=True, enrolment_id=eb.id,
                           session_id=s1.id)
     with pytest.raises(Forbidden):
         services.check_in(session, event_id=event.id, actor_id=a.id, now=now, enrolment_id=ea.id, session_id=s1.id)
+
+
+def test_check_in_before_the_first_day_needs_a_confirmation(session):
+    """Checking in months ahead used to pass without a word; attendance recorded afterwards stays as it is."""
+    organiser = make_organiser(session)
+    # the first local day is 2031-03-02 in Auckland while it is still 2031-03-01 in UTC
+    event = make_event(session, organisers=[organiser], timezone="Pacific/Auckland",
+                       starts_at=datetime(2031, 3, 1, 20, 0, tzinfo=UTC), ends_at=datetime(2031, 3, 2, 4, 0, tzinfo=UTC))
+    person = make_user(session, name="Aroha Ngata")
+    enrolment = services.enrol(session, event_id=event.id, user_id=person.id, now=datetime(2031, 1, 1, tzinfo=UTC))
+    for early in (datetime(2030, 11, 1, tzinfo=UTC), datetime(2031, 3, 1, 10, 59, tzinfo=UTC)):  # 23:59 local
+        with pytest.raises(services.CheckinBeforeEvent, match="Aroha Ngata") as refused:
+            services.check_in(session, event_id=event.id, actor_id=organiser.id, now=early,
+                              enrolment_id=enrolment.id)
+        assert refused.value.status == 409 and refused.value.code == "checkin_before_event"
+        assert refused.value.first_day == date(2031, 3, 2)
+    assert services.attendance_summary(session, event.id)[enrolment.id].attended == []
+    checkin = services.check_in(session, event_id=event.id, actor_id=organiser.id, now=datetime(2030, 11, 1, tzinfo=UTC),
+                                enrolment_id=enrolment.id, confirm_before_event=True)
+    services.undo_checkin(session, checkin_id=checkin.id, actor_id=organiser.id, now=datetime(2030, 11, 1, tzinfo=UTC))
+    # from the first local day on (00:00 in Auckland), and long after the event, no question is asked
+    for later in (datetime(2031, 3, 1, 11, 0, tzinfo=UTC), datetime(2031, 9, 1, tzinfo=UTC)):
+        checkin = services.check_in(session, event_id=event.id, actor_id=organiser.id, now=later,
+                                    enrolment_id=enrolment.id)
+        services.undo_checkin(session, checkin_id=checkin.id, actor_id=organiser.id, now=later)
 
 
 def test_days_are_units_without_sessions(session):

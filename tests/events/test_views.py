@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -200,13 +201,22 @@ def test_participants_checkin_and_csv_export_neutralises_formulas(client, sessio
     page = f"/events/{event.id}/checkin?unit=s:{item.id}"
     response = post_form(client, page, {"ticket_code": code.lower(), "unit": f"s:{item.id}"},
                          action=f"/events/{event.id}/checkin", follow_redirects=True)
+    html = response.get_data(as_text=True)
+    # the event starts in ten days: the desk is asked first, and nothing is recorded yet
+    assert response.status_code == 200 and "is checked in" not in html and 'id="early-checkin"' in html
+    assert "before the event" in html and 'name="confirm" value="yes"' in html
+    assert session.scalar(sa.select(sa.func.count()).select_from(Checkin)) == 0
+    response = post_form(client, page, {"ticket_code": code.lower(), "unit": f"s:{item.id}", "confirm": "yes"},
+                         action=f"/events/{event.id}/checkin", follow_redirects=True)
     assert "is checked in" in response.get_data(as_text=True)
-    response = post_form(client, page, {"enrolment_id": str(ids[2]), "unit": f"s:{item.id}"},
+    response = post_form(client, page, {"enrolment_id": str(ids[2]), "unit": f"s:{item.id}", "confirm": "yes"},
                          action=f"/events/{event.id}/checkin", follow_redirects=True)
     assert "waiting for approval" in response.get_data(as_text=True)
     checkin_page = client.get(page).get_data(as_text=True)
     assert "✓" in checkin_page
     assert 'id="scan-button"' in checkin_page and 'id="code-form"' in checkin_page  # camera scan on phones
+    assert 'id="scan-file"' in checkin_page and "vendor/jsqr/jsQR.js" in checkin_page  # any browser, photos
+    assert "static/checkin.js" in checkin_page and "onchange=" not in checkin_page  # no inline script (CSP)
     export = client.get(f"/events/{event.id}/export.csv")
     assert export.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(export.get_data(as_text=True).lstrip("\ufeff"))))
@@ -448,3 +458,31 @@ def test_messages_on_pages_speak_the_users_language(client, session, auth):
     html = post_form(client, "/events/new", {**data, "reminder_offsets_hours": "", "hours": "",
                                              "offer_hours": "0"}).get_data(as_text=True)
     assert "Hours to accept an offered seat must be at least 1." in html
+
+
+def _barcodes(png: bytes):
+    zxingcpp = pytest.importorskip("zxingcpp")
+    image = pytest.importorskip("PIL.Image")
+    return [(r.format, r.text) for r in zxingcpp.read_barcodes(image.open(io.BytesIO(png)))]
+
+
+def test_ticket_qr_is_a_standard_qr_code_not_micro_qr(client, session, auth):
+    """Short ticket codes made Micro QR codes, which camera scanners and most phone readers cannot read."""
+    zxingcpp = pytest.importorskip("zxingcpp")
+    event = make_event(session)
+    person = make_user(session, email="qr@example.org")
+    enrolment = services.enrol(session, event_id=event.id, user_id=person.id, now=utcnow())
+    code = enrolment.ticket_code
+    session.commit()
+    auth.login("qr@example.org")
+    assert f"/events/tickets/{enrolment.id}/qr.png" in client.get(f"/events/tickets/{enrolment.id}").get_data(as_text=True)
+    png = client.get(f"/events/tickets/{enrolment.id}/qr.png")
+    assert png.status_code == 200 and png.mimetype == "image/png"
+    assert _barcodes(png.data) == [(zxingcpp.BarcodeFormat.QRCode, code)]
+    # the page's inline SVG and the SVG download hold the same symbol: version 1 (21 modules) or larger
+    # plus the 2-module border, where Micro QR codes have at most 17 modules
+    ticket = client.get(f"/events/tickets/{enrolment.id}").get_data(as_text=True)
+    svg = client.get(f"/events/tickets/{enrolment.id}/qr.svg").get_data(as_text=True)
+    for text, pattern in ((ticket, r'viewBox="0 0 (\d+) \1"'), (svg, r'width="(\d+)" height="\1"')):
+        size = int(re.search(pattern, text).group(1))
+        assert size >= 25 if "viewBox" in pattern else size >= 25 * 8, text[:300]

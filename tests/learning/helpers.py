@@ -17,4 +17,5 @@ def attend(session, event, user, *, actor, event_session=None, now=None):
     if enrolment is None:
         enrolment = events.enrol(session, event_id=event.id, user_id=user.id, now=now)
     return events.check_in(session, event_id=event.id, actor_id=actor.id, now=now, enrolment_id=enrolment.id,
-                           session_id=event_session.id if event_session is not None else None)
+                           session_id=event_session.id if event_session is not None else None,
+                           confirm_before_event=True)  # the linked events mostly lie ahead

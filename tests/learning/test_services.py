@@ -424,7 +424,8 @@ def test_a_check_in_racing_another_completion_of_the_same_module_still_succeeds(
                                          "event_id": event.id, "completed_at": now, "note": "the other door"}),
     })
     try:
-        checkin = events.check_in(session, event_id=event.id, actor_id=org.id, now=now, enrolment_id=enrolment.id)
+        checkin = events.check_in(session, event_id=event.id, actor_id=org.id, now=now, enrolment_id=enrolment.id,
+                                  confirm_before_event=True)
     finally:
         stop()
     session.commit()  # the transaction is alive: the check-in is kept, the competitor's completion stands
@@ -451,7 +452,8 @@ def test_a_check_in_racing_another_programme_completion_records_and_announces_it
     stop = _competitor(session, {2: (ProgrammeCompletion.__table__, {
         "programme_id": programme.id, "user_id": user.id, "completed_at": now, "hours": Decimal("3")})})
     try:
-        events.check_in(session, event_id=event.id, actor_id=org.id, now=now, enrolment_id=enrolment.id)
+        events.check_in(session, event_id=event.id, actor_id=org.id, now=now, enrolment_id=enrolment.id,
+                        confirm_before_event=True)
     finally:
         stop()
         programme_completed.disconnect(listener)
@@ -476,7 +478,8 @@ def test_a_clash_on_one_completion_keeps_the_others_and_completes_the_programme(
         "module_id": first.id, "user_id": user.id, "source": "attendance", "event_id": event.id,
         "completed_at": now, "note": "the other door"})})
     try:
-        events.check_in(session, event_id=event.id, actor_id=org.id, now=now, enrolment_id=enrolment.id)
+        events.check_in(session, event_id=event.id, actor_id=org.id, now=now, enrolment_id=enrolment.id,
+                        confirm_before_event=True)
     finally:
         stop()
     session.commit()
