@@ -45,10 +45,13 @@ def register_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter.init_app(app)
-    if not any(app.config.get(name) for name in ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_META")):
+    hooks = app.before_request_funcs.get(None, [])
+    if limiter._check_request_limit in hooks and not any(
+        app.config.get(name) for name in ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_META")
+    ):
         # Every limit is declared on the view it guards, and those decorators check it themselves; with no
         # default, application or meta limit the per-request hook only finds nothing to do (23% of /healthz).
-        app.before_request_funcs[None].remove(limiter._check_request_limit)
+        hooks.remove(limiter._check_request_limit)
 
     from app.session_cookie import CachedSerializerSessionInterface
 
