@@ -11,6 +11,7 @@ Requests go to each target in turn, so a machine busy with other work slows all 
 from __future__ import annotations
 
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -113,9 +114,13 @@ def run() -> list[Figure]:
                 for get in getters.values():
                     for _ in range(5):
                         get()
-                # one request to each target in turn: a load that comes and goes hits every target alike
+                # one request to each target in turn, in a new order each pass: a load that comes and goes
+                # (and waking a server's worker after the other server ran) hits every target alike
+                order = list(getters.items())
+                rng = random.Random(7)
                 for _ in range(REQUESTS):
-                    for name, get in getters.items():
+                    rng.shuffle(order)
+                    for name, get in order:
                         start = time.perf_counter()
                         get()
                         samples[name].append(time.perf_counter() - start)
