@@ -26,12 +26,23 @@ def hide_dev_server_version() -> None:
     WSGIRequestHandler.version_string = lambda self: "Werkzeug"
 
 
+HSTS = ("Strict-Transport-Security", "max-age=31536000")
+
+
 def init_security_headers(app: Flask) -> None:
     hide_dev_server_version()
+    # built once: a view's own value of a header still wins (as with setdefault), checked in one pass
+    plain = tuple(HEADERS.items())
+    secure = (*plain, HSTS)
+    names = {name.lower() for name, _ in secure}
+
     @app.after_request
     def add_security_headers(response):
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
-        if app.config.get("SESSION_COOKIE_SECURE"):
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        headers = response.headers
+        wanted = secure if app.config.get("SESSION_COOKIE_SECURE") else plain
+        if any(key.lower() in names for key in headers.keys()):
+            present = {key.lower() for key in headers.keys()}
+            headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
+        else:
+            headers.extend(wanted)
         return response

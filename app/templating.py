@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import nh3
@@ -10,7 +11,7 @@ from flask import Flask
 from flask_wtf import FlaskForm
 from jinja2 import pass_context
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 _ALLOWED_TAGS = {
@@ -66,15 +67,35 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["in_zone"] = format_in_zone
     app.jinja_env.globals["forms_with_errors"] = forms_with_errors
 
+    app.jinja_env.globals["country_options"] = country_options
+
+    def entries(section: str):
+        return lambda: [(e, label) for e, label in NAV[section] if e in app.view_functions]
+
+    # built once, not on every render
+    navigation = {
+        "nav_public": entries("public"),
+        "nav_participant": entries("participant"),
+        "nav_organiser": entries("organiser"),
+        "admin_links": entries("admin"),
+    }
+
     @app.context_processor
     def inject_globals():
-        def entries(section: str):
-            return lambda: [(e, label) for e, label in NAV[section] if e in app.view_functions]
+        return {"network_name": app.config.get("NETWORK_NAME", "Connective Cities"), **navigation}
 
-        return {
-            "network_name": app.config.get("NETWORK_NAME", "Connective Cities"),
-            "nav_public": entries("public"),
-            "nav_participant": entries("participant"),
-            "nav_organiser": entries("organiser"),
-            "admin_links": entries("admin"),
-        }
+
+@lru_cache(maxsize=16)
+def _country_option_tags(locale: str) -> tuple[tuple[str, str, str], ...]:
+    from app.directory.services import country_choices
+
+    return tuple((code, f'<option value="{escape(code)}" ', f">{escape(name)}</option>")
+                 for code, name in country_choices(locale))
+
+
+def country_options(selected: str | None = None, locale: str = "en") -> Markup:
+    """The <option>s of a country filter (249 of them), escaped once per locale; `selected` marked."""
+    return Markup("".join(
+        f"{head}selected{tail}" if code == selected else f"{head}{tail}"
+        for code, head, tail in _country_option_tags(locale)
+    ))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -44,16 +46,63 @@ def _cache_headers(response: Response, state: calendar.FeedState, *, private: bo
     return response
 
 
-def _answer(state: calendar.FeedState, build, *, filename: str, attachment: bool, private: bool) -> Response:
-    """304 straight from the state (nothing built), else the calendar; the cache writes commit here."""
+FEED_BODIES = "calendar.feed_bodies"  # app.extensions key of the feed bodies kept by their ETag
+FEED_BODIES_KEPT = 32
+
+
+class FeedBodies:
+    """The last rendered feed bodies of this process, by ETag (and whatever else names the feed)."""
+
+    def __init__(self, size: int = FEED_BODIES_KEPT):
+        self._size = size
+        self._bodies: OrderedDict[tuple, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> bytes | None:
+        with self._lock:
+            body = self._bodies.get(key)
+            if body is not None:
+                self._bodies.move_to_end(key)
+            return body
+
+    def put(self, key: tuple, body: bytes) -> None:
+        with self._lock:
+            self._bodies[key] = body
+            self._bodies.move_to_end(key)
+            while len(self._bodies) > self._size:
+                self._bodies.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._bodies.clear()
+
+
+def feed_bodies() -> FeedBodies:
+    return current_app.extensions.setdefault(FEED_BODIES, FeedBodies())
+
+
+def _answer(state: calendar.FeedState, build, *, filename: str, attachment: bool, private: bool,
+            body_key: tuple | None = None) -> Response:
+    """304 straight from the state (nothing built), else the calendar; the cache writes commit here.
+
+    With a body_key, a warm feed is served from the bytes last rendered for the same ETag, so a plain
+    (non-conditional) request does not read and join every cached VEVENT again.
+    """
     if _not_modified(state):
         db.session.rollback()
         return _cache_headers(Response(status=304), state, private=private)
-    body = build()
-    try:
-        db.session.commit()
-    except SQLAlchemyError:  # the cache is an optimisation: serve the bytes even if storing them failed
+    key = (state.etag, *body_key) if body_key is not None else None
+    body = feed_bodies().get(key) if key is not None else None
+    if body is not None:
         db.session.rollback()
+    else:
+        body = build()
+        try:
+            db.session.commit()
+        except SQLAlchemyError:  # the cache is an optimisation: serve the bytes even if storing them failed
+            db.session.rollback()
+        if key is not None:
+            feed_bodies().put(key, body)
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Type"] = ICS_MIMETYPE
     disposition = "attachment" if attachment else "inline"
@@ -80,7 +129,7 @@ def public_feed():
     state = calendar.public_feed_state(db.session, filters=filters, now=now, site=site)
     return _answer(
         state, lambda: calendar.public_feed_bytes(db.session, filters=filters, now=now, site=site),
-        filename="events.ics", attachment=False, private=False,
+        filename="events.ics", attachment=False, private=False, body_key=("public", site.network_name),
     )
 
 
@@ -92,6 +141,7 @@ def personal_feed(token: str):
     return _answer(
         state, lambda: calendar.personal_feed_bytes(db.session, user=user, now=now, site=site),
         filename="my-events.ics", attachment=False, private=True,
+        body_key=("personal", user.id, user.name, site.network_name),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import lru_cache
 
 import pycountry
 import sqlalchemy as sa
@@ -44,8 +45,15 @@ def country_name(code: str | None) -> str:
     return getattr(country, "common_name", None) or (country.name if country else code)
 
 
-def country_choices() -> list[tuple[str, str]]:
-    return sorted(((c.alpha_2, country_name(c.alpha_2)) for c in pycountry.countries), key=lambda p: p[1])
+def country_choices(locale: str = "en") -> list[tuple[str, str]]:
+    """(code, name) of every country, sorted by name (a fresh list of a table built once per locale)."""
+    return list(_country_table(locale))
+
+
+@lru_cache(maxsize=16)
+def _country_table(locale: str) -> tuple[tuple[str, str], ...]:
+    # 249 pycountry look-ups and a sort: too much for every page with a country field
+    return tuple(sorted(((c.alpha_2, country_name(c.alpha_2)) for c in pycountry.countries), key=lambda p: p[1]))
 
 
 def normalise_country(code: str | None, *, field: str = "country", required: bool = True) -> str | None:

@@ -63,3 +63,20 @@ def test_healthz(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_checks_the_database_without_the_orm_session(client):
+    import sqlalchemy as sa
+
+    begun = []
+
+    def record(session, transaction, connection):
+        begun.append(session)
+
+    sa.event.listen(sa.orm.Session, "after_begin", record)
+    try:
+        response = client.get("/healthz")
+    finally:
+        sa.event.remove(sa.orm.Session, "after_begin", record)
+    assert response.status_code == 200 and response.get_json() == {"status": "ok", "database": "ok"}
+    assert begun == []

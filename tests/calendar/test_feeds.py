@@ -24,6 +24,13 @@ def vevents(response) -> list:
     return calendar.walk("VEVENT")
 
 
+def feed_bodies_of(client):
+    with client.application.app_context():
+        from app.calendar.views import feed_bodies
+
+        return feed_bodies()
+
+
 def summaries(response) -> list[str]:
     return [str(v["SUMMARY"]) for v in vevents(response)]
 
@@ -105,6 +112,7 @@ def test_cached_vevents_are_reused_until_their_source_changes(session, client):
     # the feed serves the stored bytes while the key matches (proved by tampering with them)
     row.ics = row.ics.replace(b"SUMMARY:Cached", b"SUMMARY:From cache")
     session.commit()
+    feed_bodies_of(client).clear()  # the whole body is kept by its ETag too: look behind it
     assert summaries(client.get("/calendar/events.ics")) == ["From cache"]
     # a session edit (not the event's updated_at) invalidates the cached bytes
     events.update_session(session, session_id=item.id, data={"title": "Afternoon"}, actor_id=event.organisers[0].id,
@@ -296,3 +304,31 @@ def test_renaming_a_topic_refreshes_the_feed(client, session):
     assert second.status_code == 200
     assert second.headers["ETag"] != tag
     assert b"Energy saving in buildings" in second.data and b"Energy efficiency" not in second.data
+
+
+def test_warm_feed_is_served_from_the_body_kept_for_its_etag(session, client, count_queries):
+    """A plain request for an unchanged feed costs the ETag query only, not a read of every VEVENT."""
+    user = make_user(session, name="Ada")
+    from app.calendar.services import ensure_calendar_token
+
+    token = ensure_calendar_token(session, user_id=user.id)
+    event = make_event(session, title="Kept", topics=["circular-economy"])
+    make_session(session, event)
+    session.flush()
+    events.enrol(session, event_id=event.id, user_id=user.id, now=utcnow())
+    session.commit()
+    # the ETag query (and the person's token look-up)
+    for path, queries in (("/calendar/events.ics", 1), (f"/calendar/feed/{token}.ics", 2)):
+        cold = client.get(path)
+        with count_queries() as warm:
+            again = client.get(path)
+        assert again.status_code == 200 and again.get_data() == cold.get_data()
+        assert again.headers["ETag"] == cold.headers["ETag"]
+        assert warm.count == queries, (path, warm.statements)
+    # a change gives a new ETag and so a new body; a renamed person gets their feed under the new name
+    events.update_event(session, event_id=event.id, data={"title": "Changed"}, actor_id=event.organisers[0].id,
+                        now=utcnow() + timedelta(seconds=1))
+    user.name = "Ada Lovelace"
+    session.commit()
+    assert summaries(client.get("/calendar/events.ics")) == ["Changed"]
+    assert "Ada Lovelace" in client.get(f"/calendar/feed/{token}.ics").get_data(as_text=True)

@@ -501,3 +501,40 @@ def test_only_drafts_can_be_deleted_and_only_by_their_organisers(session):
 
     assert session.get(Event, draft_id) is None
     assert session.scalar(sa.select(sa.func.count()).select_from(EventSession)) == 0
+
+
+def test_list_events_loads_the_collections_in_order_one_query_each(session, count_queries):
+    from tests.factories import make_organisation
+
+    zed, abe = make_organiser(session, name="Zed Organiser"), make_organiser(session, name="Abe Organiser")
+    hosts = [make_organisation(session, name="Yokohama"), make_organisation(session, name="Accra")]
+    for _ in range(3):
+        make_event(session, organisers=[zed, abe], hosts=hosts, topics=["poverty-reduction", "energy-efficiency"])
+    bare_id = make_event(session, organisers=[zed]).id
+    session.commit()
+    session.expunge_all()
+    now = utcnow()
+    with count_queries() as listing:
+        page = services.list_events(session, now=now, with_people=True)
+    with count_queries() as reading:
+        seen = {e.id: ([t.slug for t in e.topics], [h.name for h in e.hosts], [u.name for u in e.organisers])
+                for e in page.items}
+    assert reading.count == 0  # everything the API shows is loaded
+    # count, page, three collections, seat counts
+    assert listing.count == 6, listing.statements
+    assert seen[bare_id] == ([], [], ["Zed Organiser"])
+    assert {v for k, v in ((k, repr(v)) for k, v in seen.items()) if k != bare_id} == {repr((
+        ["energy-efficiency", "poverty-reduction"], ["Accra", "Yokohama"], ["Abe Organiser", "Zed Organiser"]))}
+    session.expunge_all()
+    with count_queries() as html:
+        services.list_events(session, now=now)
+    assert html.count == 4
+
+
+def test_seat_count_statement_is_built_once(session):
+    event = make_event(session, capacity=2)
+    session.flush()
+    services.enrol(session, event_id=event.id, user_id=make_user(session).id, now=utcnow())
+    assert services._counts_stmt() is services._counts_stmt()  # bound per call, never rebuilt
+    assert services.seat_counts_for(session, [event.id])[event.id].taken == 1
+    assert services.seat_counts_for(session, []) == {}

@@ -31,6 +31,20 @@ def test_list_page_filters_and_escapes(client, session):
     assert client.get("/events/?format=nonsense&from=garbage").status_code == 200
 
 
+def test_country_filter_options_are_the_escaped_choices_with_the_selection_marked(app, client):
+    from app.directory.services import country_choices
+    from app.templating import country_options
+
+    loop = app.jinja_env.from_string(
+        "{% for code, name in countries %}<option value=\"{{ code }}\" {{ 'selected' if selected == code }}>"
+        "{{ name }}</option>{% endfor %}")
+    for selected in (None, "BR", "CI"):
+        assert str(country_options(selected)) == loop.render(countries=country_choices(), selected=selected)
+    html = client.get("/events/?country=br").get_data(as_text=True)
+    assert '<option value="BR" selected>Brazil</option>' in html and '<option value="DE" >Germany</option>' in html
+    assert "Côte d&#39;Ivoire" in html
+
+
 @pytest.mark.parametrize("path", ["/events/", "/events/archive"])
 def test_list_page_query_count_is_constant(client, session, count_queries, path):
     organiser = make_organiser(session)

@@ -88,3 +88,47 @@ def test_security_headers_on_pages_and_api(client):
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["X-Frame-Options"] == "DENY"
         assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_security_headers_keep_a_views_own_value_and_add_hsts_when_secure(app):
+    from flask import Flask
+
+    from app.security import init_security_headers
+
+    bare = Flask(__name__)
+    bare.config["SESSION_COOKIE_SECURE"] = True
+
+    @bare.get("/framed")
+    def framed():
+        return "ok", 200, {"x-frame-options": "SAMEORIGIN"}
+
+    init_security_headers(bare)
+    response = bare.test_client().get("/framed")
+    assert response.headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+    bare.config["SESSION_COOKIE_SECURE"] = False
+    assert "Strict-Transport-Security" not in bare.test_client().get("/framed").headers
+
+
+def test_cookie_session_serializer_is_built_once_per_key(app):
+    interface = app.session_interface
+    first = interface.get_signing_serializer(app)
+    assert first is not None and interface.get_signing_serializer(app) is first
+    signed = first.dumps({"a": 1})
+    old_key = app.secret_key
+    app.secret_key = "another-secret-key"
+    try:
+        rotated = interface.get_signing_serializer(app)
+        assert rotated is not first and rotated.dumps({"a": 1}) != signed
+    finally:
+        app.secret_key = old_key
+    assert interface.get_signing_serializer(app).loads(signed) == {"a": 1}
+
+
+def test_no_rate_limiter_hook_on_every_request_when_only_views_declare_limits(app, client):
+    from app.extensions import limiter
+
+    # the decorated views (login, reset, verify) check their own limits; nothing else has one
+    assert limiter._check_request_limit not in app.before_request_funcs.get(None, [])
+    assert client.get("/healthz").status_code == 200
