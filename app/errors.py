@@ -68,7 +68,7 @@ class DomainError(Exception):
         self.params = params
         self.fields = dict(fields or {})
         if field:
-            self.fields.setdefault(field, (self.reason, params))
+            self.fields.setdefault(field, (self.reason, params) if params else self.reason)
         super().__init__(self.reason)
 
     def message_for(self, translate=None) -> str:
