@@ -23,7 +23,7 @@ from typing import Annotated, Any, ClassVar
 from flask import abort, g, request
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, TypeAdapter, ValidationError
 
-from app.errors import HTTP_CODES, ValidationFailed
+from app.errors import HTTP_CODES, NotFound, ValidationFailed
 
 JSON = "application/json"
 MAX_INT = 2_147_483_647  # the largest id a database integer column holds
@@ -141,6 +141,8 @@ def operation(route: Callable, rule: str, *, tag: str, summary: str, replies: di
 
     def decorator(view):
         statuses = {401, *errors}
+        if "<" in rule:
+            statuses.add(404)  # no such object (or an id beyond any stored one)
         if body is not None:
             statuses |= {400, 422}
         if query is not None:
@@ -152,6 +154,8 @@ def operation(route: Callable, rule: str, *, tag: str, summary: str, replies: di
 
         @wraps(view)
         def guarded(*args, **kwargs):
+            if any(isinstance(value, int) and value > MAX_INT for value in kwargs.values()):
+                raise NotFound("No such object.", field=next(iter(kwargs)))
             if not public and g.get("api_user") is None:  # who you are is checked before what you sent
                 abort(401, "Send a personal API token as 'Authorization: Bearer <token>'.")
             if query is not None:

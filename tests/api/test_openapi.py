@@ -18,8 +18,6 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from app.api.contract import document
-
-DOCUMENT = document()
 from app.sqltypes import utcnow
 from tests.certificates.helpers import completed_programme
 from tests.factories import (
@@ -32,6 +30,7 @@ from tests.factories import (
     make_user,
 )
 
+DOCUMENT = document()  # generated from the declared operations
 PREFIX = "/api/v1"
 JSON = "application/json"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
