@@ -40,8 +40,13 @@ def _integral(value):
     return value
 
 
-Int = Annotated[int, BeforeValidator(_integral), Strict()]
-Id = Annotated[Int, Field(ge=1, le=MAX_INT)]
+def Whole(*, ge: int | None = None, le: int | None = None, **field):  # noqa: N802
+    """An integer in a range (the bounds come before the validator so the document shows them)."""
+    return Annotated[int, Field(ge=ge, le=le, **field), Strict(), BeforeValidator(_integral)]
+
+
+Int = Whole()
+Id = Whole(ge=1, le=MAX_INT)
 Number = Annotated[float, Strict(), Field(allow_inf_nan=False)]
 Bool = Annotated[bool, Strict()]
 Str = Annotated[str, Strict()]

@@ -19,7 +19,6 @@ from app.api.contract import (
     Date,
     DateTime,
     Id,
-    Int,
     LocalDateTime,
     Number,
     Query,
@@ -27,6 +26,7 @@ from app.api.contract import (
     Str,
     Text,
     Url,
+    Whole,
     operation,
     path_parameter,
 )
@@ -220,9 +220,9 @@ class EventWrite(Body):
     address: Text(ET["address"]) = None
     city: Text(ET["city"]) = None
     country: Annotated[Str | None, Field(description="ISO 3166-1 alpha-2 code.")] = None
-    online_url: Annotated[Str | None, Field(max_length=limits.ONLINE_URL_MAX,
-                                            description="An http(s) URL.")] = None
-    capacity: Annotated[Int | None, Field(ge=0, le=limits.MAX_CAPACITY, description=(
+    online_url: Annotated[Annotated[Str, Field(max_length=limits.ONLINE_URL_MAX)] | None,
+                          Field(description="An http(s) URL.")] = None
+    capacity: Annotated[Whole(ge=0, le=limits.MAX_CAPACITY) | None, Field(description=(
         "null = unlimited; never below the confirmed and offered seats."))] = None
     registration_opens_at: LocalDateTime | None = None
     registration_closes_at: LocalDateTime | None = None
@@ -230,13 +230,13 @@ class EventWrite(Body):
     waitlist_mode: Annotated[WaitlistMode, Field(description=(
         "auto: the first person waiting is confirmed when a seat frees; "
         "offer: they are offered the seat for `offer_hours`."))] = None
-    offer_hours: Annotated[Int | None, Field(ge=limits.OFFER_HOURS[0], le=limits.OFFER_HOURS[1],
-                                             description="null = the default, 48.")] = None
-    hours: Annotated[Number | None, Field(ge=0, le=limits.MAX_HOURS,
-                                          description="Declared hours, stated on certificates.")] = None
-    min_attendance_percent: Annotated[Int | None, Field(ge=limits.MIN_ATTENDANCE_PERCENT[0],
-                                                        le=limits.MIN_ATTENDANCE_PERCENT[1],
-                                                        description="null = 100.")] = None
+    offer_hours: Annotated[Whole(ge=limits.OFFER_HOURS[0], le=limits.OFFER_HOURS[1]) | None,
+                           Field(description="null = the default, 48.")] = None
+    hours: Annotated[Annotated[Number, Field(ge=0, le=limits.MAX_HOURS)] | None,
+                     Field(description="Declared hours, stated on certificates.")] = None
+    min_attendance_percent: Annotated[
+        Whole(ge=limits.MIN_ATTENDANCE_PERCENT[0], le=limits.MIN_ATTENDANCE_PERCENT[1]) | None,
+        Field(description="null = 100.")] = None
     topics: Annotated[list[Str], Field(description="Topic slugs.")] = None
     hosts: Annotated[list[Id], Field(description="Ids of the host organisations.")] = None
     organisers: Annotated[list[Id], Field(description="User ids of organisers (the creator stays one).")] = None
@@ -244,7 +244,7 @@ class EventWrite(Body):
                                                    description="ISO 639-1 codes.")] = None
     auto_certificates: Bool = None
     reminder_offsets_hours: Annotated[
-        list[Annotated[Int, Field(ge=limits.REMINDER_HOURS[0], le=limits.REMINDER_HOURS[1])]],
+        list[Whole(ge=limits.REMINDER_HOURS[0], le=limits.REMINDER_HOURS[1])],
         Field(description=f"Hours before the start; the {limits.MAX_REMINDERS} largest are kept.")] = None
     slug: Text(limits.SLUG_MAX) | None = None
 
@@ -297,8 +297,8 @@ class SessionUpdate(SessionWrite):
 
 
 class EnrolRequest(Body):
-    user_id: Annotated[Int, Field(ge=0, le=MAX_INT, description="Organisers only: enrol this registered person "
-                                                               "(default: the caller; no such person: 404).")] = None
+    user_id: Whole(ge=0, le=MAX_INT, description="Organisers only: enrol this registered person "
+                                                               "(default: the caller; no such person: 404).") = None
     override_capacity: Annotated[Bool, Field(description="Organisers only: confirm beyond capacity.")] = None
     note: Text(limits.NOTE_MAX) = None
 

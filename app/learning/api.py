@@ -16,13 +16,13 @@ from app.api.contract import (
     Bool,
     DateTime,
     Id,
-    Int,
     Number,
     Query,
     Reply,
     Str,
     Text,
     Url,
+    Whole,
     operation,
     path_parameter,
 )
@@ -193,7 +193,7 @@ class ModuleWrite(Body):
         "does."))] = None
     prerequisites: Annotated[list[Id], Field(description="Ids of modules of the same programme; cycles are "
                                                          "refused.")] = None
-    position: Annotated[Int, Field(ge=1, le=100_000, description="1-based place in the programme.")] = None
+    position: Whole(ge=1, le=100_000, description="1-based place in the programme.") = None
 
 
 class ModuleCreate(ModuleWrite):
@@ -219,7 +219,8 @@ class SubmissionRequest(Body):
     """Give a text, a link, or both."""
 
     text: Text(limits.MAX_SUBMISSION_TEXT, description="A short reflection.") = None
-    link: Annotated[Str | None, Field(max_length=limits.LINK_MAX, description="A link to the evidence.")] = None
+    link: Annotated[Annotated[Str, Field(max_length=limits.LINK_MAX)] | None,
+                    Field(description="A link to the evidence.")] = None
 
 
 class ProgressQuery(Query):
