@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 import sqlalchemy as sa
-from flask import current_app, jsonify, request, url_for
+from flask import current_app, g, jsonify, request, url_for
 from pydantic import Field
 from sqlalchemy.orm import selectinload
 from typing_extensions import TypedDict
@@ -29,6 +29,7 @@ from app.api.contract import (
     Whole,
     operation,
     path_parameter,
+    respond,
 )
 from app.api.views import PersonOut
 from app.errors import NotFound, ValidationFailed
@@ -353,6 +354,15 @@ def _iso(value):
     return value.isoformat() if value is not None else None
 
 
+def _event_url(event_id: int) -> str:
+    """The event page's absolute URL; url_for once per request, not once per event of a list."""
+    prefix = g.get("event_url_prefix")
+    if prefix is None:
+        prefix = g.event_url_prefix = (current_app.config["BASE_URL"]
+                                       + url_for("events.detail", event_id=0).removesuffix("0"))
+    return f"{prefix}{event_id}"
+
+
 def event_json(event: Event, counts: services.SeatCounts) -> EventOut:
     """An event as the API shows it (topics, hosts and organisers must be loaded)."""
     base = current_app.config["BASE_URL"]
@@ -375,7 +385,7 @@ def event_json(event: Event, counts: services.SeatCounts) -> EventOut:
         "hosts": [{"id": h.id, "name": h.name, "city": h.city, "country": h.country} for h in event.hosts],
         "organisers": [{"id": u.id, "name": u.name} for u in event.organisers],
         "revision": event.revision,
-        "url": base + url_for("events.detail", event_id=event.id),
+        "url": _event_url(event.id),
         "ical_url": f"{base}/calendar/events/{event.id}.ics",
     }
 
@@ -403,7 +413,7 @@ def enrolment_json(enrolment: Enrolment, position: int | None, *, with_user: boo
         data["event"] = {"id": event.id, "title": event.title, "status": event.status,
                          "starts_at": _iso(event.starts_at), "ends_at": _iso(event.ends_at),
                          "timezone": event.timezone, "city": event.city,
-                         "url": current_app.config["BASE_URL"] + url_for("events.detail", event_id=event.id)}
+                         "url": _event_url(event.id)}
     return data
 
 
@@ -424,8 +434,7 @@ def _loaded_event(event_id: int) -> Event:
 def _event_response(event_id: int, status: int = 200):
     db.session.expire_all()
     event = _loaded_event(event_id)
-    response = jsonify(event_json(event, services.seat_counts(db.session, event.id)))
-    response.status_code = status
+    response = respond(EventOut, event_json(event, services.seat_counts(db.session, event.id)), status)
     if status == 201:
         response.headers["Location"] = url_for("api.get_event", event_id=event.id)
     return response
@@ -453,8 +462,8 @@ def list_events():
     past = request.args.get("past") in ("1", "true", "yes")
     result = services.list_events(db.session, now=utcnow(), filters=filters, past=past, page=page,
                                   per_page=per_page, with_people=True)
-    return jsonify({"items": [event_json(e, result.counts[e.id]) for e in result.items], "total": result.total,
-                    "page": page, "per_page": per_page})
+    return respond(EventPage, {"items": [event_json(e, result.counts[e.id]) for e in result.items],
+                               "total": result.total, "page": page, "per_page": per_page})
 
 
 @operation(bp.post, "/events", tag="Events", summary="Create a draft event (organisers)", body=EventCreate,
