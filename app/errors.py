@@ -172,13 +172,16 @@ def register_errorhandlers(app: Flask) -> None:
         if status >= 500:
             db.session.rollback()
         message = exc.description or exc.name
+        # a 405 names the methods the resource does take (RFC 9110)
+        allow = {"Allow": ", ".join(exc.valid_methods)} if getattr(exc, "valid_methods", None) else {}
         if wants_json():
             response = json_error(status, HTTP_CODES.get(status, "error"), message)
             if status == 401:
                 response[0].headers["WWW-Authenticate"] = 'Bearer realm="api"'
+            response[0].headers.update(allow)
             return response
         template = f"errors/{status}.html" if status in (400, 403, 404, 429, 500) else "errors/error.html"
-        return render_template(template, status=status, message=message), status
+        return render_template(template, status=status, message=message), status, allow
 
     @app.errorhandler(OperationalError)
     def handle_db_unavailable(exc: OperationalError):

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from flask import jsonify, request
+from pydantic import Field
+from typing_extensions import TypedDict
 
 from app.api import bp
 from app.api.auth import api_user, token_required
+from app.api.contract import Reply, Url, operation
 from app.calendar import services as calendar
 from app.extensions import db
 
 
-@bp.post("/me/calendar-token")
+class CalendarFeed(TypedDict):
+    feed_url: Url
+    webcal_url: Annotated[str, Field(pattern="^webcal://")]
+
+
+@operation(bp.post, "/me/calendar-token", tag="Calendar", summary="Rotate the personal calendar feed token",
+           replies={200: Reply("The new feed URLs; the old feed URL answers 404 from now on.", CalendarFeed)})
 @token_required
 def rotate_calendar_token():
     """A new personal feed token; the old feed URL answers 404 from now on."""

@@ -1,24 +1,120 @@
-"""JSON API routes of the certificates package (registered on app.api.bp)."""
+"""JSON API routes of the certificates package (registered on app.api.bp), declared in app.api.contract terms."""
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
 from flask import current_app, jsonify
+from pydantic import Field
+from typing_extensions import TypedDict
 
 from app.api import bp
 from app.api.auth import api_user, json_body, role_required, token_required
+from app.api.contract import Body, Date, DateTime, Id, Reply, Str, Url, operation, path_parameter
 from app.certificates import services as svc
-from app.certificates.models import Certificate
+from app.certificates.models import CERTIFICATE_KINDS, Certificate
 from app.certificates.views import verify_limit
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.sqltypes import utcnow
+
+path_parameter("code", "Certificate code; case-insensitive, hyphens optional.",
+               {"type": "string", "examples": ["CC-7KQ2-M9XD-4HTP"]})
+
+Kind = Literal[CERTIFICATE_KINDS]
+Validity = Literal["valid", "revoked"]
+Sha256 = Annotated[str, Field(pattern="^[0-9a-f]{64}$")]
+
+
+class CertificateOut(TypedDict):
+    code: Annotated[str, Field(examples=["CC-7KQ2-M9XD-4HTP"])]
+    kind: Kind
+    valid: bool
+    status: Validity
+    holder: str
+    title: str
+    event_id: Id | None
+    programme_id: Id | None
+    hours: float
+    issued_on: Date
+    issued_at: DateTime
+    revoked_at: DateTime | None
+    revoke_reason: str | None
+    language: str
+    sha256: Sha256
+    pdf_url: Url
+    verify_url: Url
+
+
+class CertificateList(TypedDict):
+    items: list[CertificateOut]
+
+
+class SkippedOut(TypedDict):
+    user_id: Id
+    reason: str
+
+
+class IssueReport(TypedDict):
+    issued: Annotated[list[str], Field(description="Codes of the certificates issued now.")]
+    skipped: list[SkippedOut]
+
+
+class VerifiedModuleOut(TypedDict):
+    title: str
+    hours: float
+    hours_label: str
+
+
+class IssuerOut(TypedDict):
+    name: str | None
+    organisation: str | None
+
+
+class Verification(TypedDict):
+    """What a certificate states and whether it is valid."""
+
+    code: str
+    valid: bool
+    status: Validity
+    kind: Kind
+    kind_label: str
+    holder: str
+    title: str
+    format: str | None
+    format_label: str
+    dates: Annotated[str, Field(description="Display-ready dates.")]
+    start_date: Date | None
+    end_date: Date | None
+    completed_on: Date | None
+    online: bool
+    place: str
+    hours: float
+    hours_label: str
+    modules: list[VerifiedModuleOut]
+    issuer: IssuerOut
+    network: str | None
+    issued_on: Date
+    issued_at: DateTime
+    revoked_at: DateTime | None
+    revoked_on: Date | None
+    revoke_reason: str | None
+    replaced_by: str | None
+    replaces: str | None
+    language: str | None
+    sha256: Sha256
+    verify_url: Url
+
+
+class RevokeRequest(Body):
+    reason: Annotated[Str, Field(min_length=1, max_length=2000, description="Shown to anyone who verifies.")]
 
 
 def _settings() -> svc.CertificateSettings:
     return svc.CertificateSettings.from_config(current_app.config)
 
 
-def certificate_json(certificate: Certificate, settings: svc.CertificateSettings) -> dict:
+def certificate_json(certificate: Certificate, settings: svc.CertificateSettings) -> CertificateOut:
     snapshot = certificate.snapshot
     return {
         "code": certificate.code,
@@ -41,14 +137,15 @@ def certificate_json(certificate: Certificate, settings: svc.CertificateSettings
     }
 
 
-def _report_json(report: svc.IssueReport) -> dict:
+def _report_json(report: svc.IssueReport) -> IssueReport:
     return {
         "issued": [c.code for c in report.issued],
         "skipped": [{"user_id": user_id, "reason": reason} for user_id, reason in report.skipped],
     }
 
 
-@bp.get("/me/certificates")
+@operation(bp.get, "/me/certificates", tag="Certificates", summary="The caller's certificates",
+           replies={200: Reply("Valid and revoked, newest first.", CertificateList)})
 @token_required
 def certificates_mine():
     settings = _settings()
@@ -56,7 +153,9 @@ def certificates_mine():
     return jsonify({"items": items})
 
 
-@bp.post("/events/<int:event_id>/certificates")
+@operation(bp.post, "/events/<int:event_id>/certificates", tag="Certificates",
+           summary="Issue attendance certificates to the eligible", errors=[403, 404, 409, 422],
+           replies={200: Reply("Issued codes and who was skipped why (idempotent).", IssueReport)})
 @role_required("organiser")
 def certificates_issue_event(event_id: int):
     report = svc.issue_event_certificates(db.session, event_id=event_id, actor_id=api_user().id, now=utcnow(),
@@ -65,7 +164,9 @@ def certificates_issue_event(event_id: int):
     return jsonify(_report_json(report))
 
 
-@bp.post("/programmes/<int:programme_id>/certificates")
+@operation(bp.post, "/programmes/<int:programme_id>/certificates", tag="Certificates",
+           summary="Issue completion certificates", errors=[403, 404, 409],
+           replies={200: Reply("Issued codes and who was skipped why (idempotent).", IssueReport)})
 @role_required("organiser")
 def certificates_issue_programme(programme_id: int):
     report = svc.issue_programme_certificates(db.session, programme_id=programme_id, actor_id=api_user().id,
@@ -81,7 +182,9 @@ def _managed(code: str) -> Certificate:
     return certificate
 
 
-@bp.post("/certificates/<code>/revoke")
+@operation(bp.post, "/certificates/<code>/revoke", tag="Certificates", summary="Revoke a certificate with a reason",
+           body=RevokeRequest, errors=[403, 404, 409],
+           replies={200: Reply("The revoked certificate.", CertificateOut)})
 @token_required
 def certificates_revoke(code: str):
     certificate = _managed(code)
@@ -94,7 +197,9 @@ def certificates_revoke(code: str):
     return jsonify(certificate_json(certificate, _settings()))
 
 
-@bp.post("/certificates/<code>/reissue")
+@operation(bp.post, "/certificates/<code>/reissue", tag="Certificates",
+           summary="Re-issue from today's data (the old one is revoked)", errors=[403, 404, 409],
+           replies={201: Reply("The new certificate.", CertificateOut)})
 @token_required
 def certificates_reissue(code: str):
     certificate = _managed(code)
@@ -104,13 +209,17 @@ def certificates_reissue(code: str):
     return jsonify(certificate_json(new, _settings())), 201
 
 
-@bp.get("/certificates/<code>")
+@operation(bp.get, "/certificates/<code>", tag="Certificates",
+           summary="One certificate (holder, organisers, admins)", errors=[404],
+           replies={200: Reply("The certificate.", CertificateOut)})
 @token_required
 def certificates_detail(code: str):
     return jsonify(certificate_json(_managed(code), _settings()))
 
 
-@bp.get("/verify/<code>")
+@operation(bp.get, "/verify/<code>", tag="Verification", summary="Verify a certificate (public, rate-limited)",
+           public=True, errors=[404, 429], replies={200: Reply("What it states and whether it is valid.",
+                                                               Verification)})
 @verify_limit
 def certificates_verify(code: str):
     certificate = svc.find_certificate(db.session, code)

@@ -1,25 +1,371 @@
-"""JSON API routes of the events package (registered on app.api.bp)."""
+"""JSON API routes of the events package (registered on app.api.bp), declared in app.api.contract terms."""
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
 import sqlalchemy as sa
-from flask import current_app, jsonify, request, url_for
+from flask import current_app, g, jsonify, request, url_for
+from pydantic import Field
 from sqlalchemy.orm import selectinload
+from typing_extensions import TypedDict
 
 from app.api import bp
 from app.api.auth import api_user, json_body, query_int, role_required, token_required
+from app.api.contract import (
+    MAX_INT,
+    Body,
+    Bool,
+    Date,
+    DateTime,
+    Id,
+    LocalDateTime,
+    Number,
+    Query,
+    Reply,
+    Str,
+    Text,
+    Url,
+    Whole,
+    operation,
+    path_parameter,
+    respond,
+)
+from app.api.views import PersonOut
 from app.errors import NotFound, ValidationFailed
-from app.events import services
-from app.events.models import ENROLMENT_STATUSES, Checkin, Enrolment, Event, EventSession
+from app.events import limits, services
+from app.events.models import (
+    ENROLMENT_STATUSES,
+    EVENT_FORMATS,
+    EVENT_STATUSES,
+    WAITLIST_MODES,
+    Checkin,
+    Enrolment,
+    Event,
+    EventSession,
+)
 from app.extensions import db
 from app.sqltypes import utcnow
+
+path_parameter("event_id", "Event id.")
+path_parameter("session_id", "Agenda session id.")
+path_parameter("enrolment_id", "Enrolment id.")
+path_parameter("checkin_id", "Check-in id.")
+
+# ---------------------------------------------------------------------------------------------------
+# The contract: what the API answers (the serialisers below return these) and what it accepts
+
+ET, ST = limits.EVENT_TEXT_LIMITS, limits.SESSION_TEXT_LIMITS
+Count = Annotated[int, Field(ge=0)]
+Format = Literal[EVENT_FORMATS]
+EventStatus = Literal[EVENT_STATUSES]
+WaitlistMode = Literal[WAITLIST_MODES]
+EnrolmentStatus = Literal[ENROLMENT_STATUSES]
+UtcDateTime = Annotated[DateTime, Field(description="ISO 8601 with UTC offset.")]
+
+
+class HostOut(TypedDict):
+    id: Id
+    name: str
+    city: str
+    country: str
+
+
+class EventOut(TypedDict):
+    id: Id
+    slug: str
+    title: str
+    format: Format
+    summary: str
+    description: Annotated[str, Field(description="Markdown source.")]
+    status: EventStatus
+    cancel_reason: str | None
+    starts_at: UtcDateTime
+    ends_at: UtcDateTime
+    timezone: Annotated[str, Field(description="IANA time zone of the venue.")]
+    venue: str
+    address: str
+    city: str
+    country: str | None
+    online_url: Url | None
+    capacity: Annotated[Count | None, Field(description="null = unlimited.")]
+    seats_left: Annotated[Count | None, Field(description="null = unlimited.")]
+    waitlist_length: Count
+    requires_approval: bool
+    waitlist_mode: WaitlistMode
+    offer_hours: Annotated[int, Field(ge=1)]
+    registration_opens_at: DateTime | None
+    registration_closes_at: DateTime | None
+    hours: float | None
+    min_attendance_percent: Annotated[int, Field(ge=1, le=100)]
+    languages: list[str]
+    topics: Annotated[list[str], Field(description="Topic slugs.")]
+    hosts: list[HostOut]
+    organisers: list[PersonOut]
+    revision: Annotated[Count, Field(description="Rises on every change of time, place or status "
+                                                 "(iCalendar SEQUENCE).")]
+    url: Url
+    ical_url: Url
+
+
+class EventPage(TypedDict):
+    items: list[EventOut]
+    total: Count
+    page: Annotated[int, Field(ge=1)]
+    per_page: Annotated[int, Field(ge=1, le=100)]
+
+
+class SessionOut(TypedDict):
+    id: Id
+    event_id: Id
+    title: str
+    starts_at: DateTime
+    ends_at: DateTime
+    location: str
+    address: str
+    speakers: str
+    description: str
+
+
+class SessionList(TypedDict):
+    items: list[SessionOut]
+
+
+class EnrolmentOut(TypedDict):
+    id: Id
+    event_id: Id
+    user_id: Id
+    status: EnrolmentStatus
+    waitlist_position: Annotated[int, Field(ge=1)] | None
+    offer_expires_at: DateTime | None
+    ticket_code: Annotated[str, Field(description="Short opaque check-in code.")]
+    is_over_capacity: bool
+    created_at: DateTime
+    confirmed_at: DateTime | None
+    cancelled_at: DateTime | None
+    cancel_reason: str | None
+
+
+class EnrolledUserOut(TypedDict):
+    id: Id
+    name: str
+    email: Annotated[str, Field(json_schema_extra={"format": "email"})]
+
+
+class EnrolmentWithUserOut(EnrolmentOut):
+    user: EnrolledUserOut
+
+
+class EnrolmentWithUserList(TypedDict):
+    items: list[EnrolmentWithUserOut]
+
+
+class EnrolledEventOut(TypedDict):
+    id: Id
+    title: str
+    status: EventStatus
+    starts_at: DateTime
+    ends_at: DateTime
+    timezone: str
+    city: str
+    url: Url
+
+
+class MyEnrolmentOut(EnrolmentOut):
+    event: EnrolledEventOut
+
+
+class MyEnrolmentList(TypedDict):
+    items: list[MyEnrolmentOut]
+
+
+class CheckinOut(TypedDict):
+    id: Id
+    enrolment_id: Id
+    session_id: Id | None
+    day: Date | None
+    method: Literal["search", "code", "api", "sheet"]
+    checked_in_at: DateTime
+
+
+class AttendanceOut(TypedDict):
+    enrolment_id: Id
+    user_id: Id
+    attended: Annotated[list[str], Field(description="Labels of the sessions or days attended.")]
+    total_units: Count
+    share: Annotated[float, Field(ge=0, le=1)]
+    meets_minimum: bool
+    hours_attended: Annotated[float, Field(ge=0)]
+
+
+class AttendanceList(TypedDict):
+    items: list[AttendanceOut]
+
+
+LanguageCode = Annotated[Str, Field(pattern=r"^[a-z]{2}$")]
+Nullable = None  # readability: `X | None = None` below means "may be sent as null"
+
+
+class EventWrite(Body):
+    """The writable fields of an event (limits: app/events/limits.py)."""
+
+    title: Text(ET["title"], min_length=1) = None
+    format: Format = None
+    summary: Text(ET["summary"]) = None
+    description: Text(ET["description"], description="Markdown, rendered safely (no raw HTML).") = None
+    timezone: Annotated[Str, Field(description="IANA time zone of the venue, e.g. Europe/Berlin.",
+                                   examples=["Europe/Berlin"])] = None
+    starts_at: LocalDateTime = None
+    ends_at: LocalDateTime = None
+    venue: Text(ET["venue"]) = None
+    address: Text(ET["address"]) = None
+    city: Text(ET["city"]) = None
+    country: Annotated[Str | None, Field(description="ISO 3166-1 alpha-2 code.")] = None
+    online_url: Annotated[Annotated[Str, Field(max_length=limits.ONLINE_URL_MAX)] | None,
+                          Field(description="An http(s) URL.")] = None
+    capacity: Annotated[Whole(ge=0, le=limits.MAX_CAPACITY) | None, Field(description=(
+        "null = unlimited; never below the confirmed and offered seats."))] = None
+    registration_opens_at: LocalDateTime | None = None
+    registration_closes_at: LocalDateTime | None = None
+    requires_approval: Bool = None
+    waitlist_mode: Annotated[WaitlistMode, Field(description=(
+        "auto: the first person waiting is confirmed when a seat frees; "
+        "offer: they are offered the seat for `offer_hours`."))] = None
+    offer_hours: Annotated[Whole(ge=limits.OFFER_HOURS[0], le=limits.OFFER_HOURS[1]) | None,
+                           Field(description="null = the default, 48.")] = None
+    hours: Annotated[Annotated[Number, Field(ge=0, le=limits.MAX_HOURS)] | None,
+                     Field(description="Declared hours, stated on certificates.")] = None
+    min_attendance_percent: Annotated[
+        Whole(ge=limits.MIN_ATTENDANCE_PERCENT[0], le=limits.MIN_ATTENDANCE_PERCENT[1]) | None,
+        Field(description="null = 100.")] = None
+    topics: Annotated[list[Str], Field(description="Topic slugs.")] = None
+    hosts: Annotated[list[Id], Field(description="Ids of the host organisations.")] = None
+    organisers: Annotated[list[Id], Field(description="User ids of organisers (the creator stays one).")] = None
+    languages: Annotated[list[LanguageCode], Field(max_length=limits.MAX_LANGUAGES,
+                                                   description="ISO 639-1 codes.")] = None
+    auto_certificates: Bool = None
+    reminder_offsets_hours: Annotated[
+        list[Whole(ge=limits.REMINDER_HOURS[0], le=limits.REMINDER_HOURS[1])],
+        Field(description=f"Hours before the start; the {limits.MAX_REMINDERS} largest are kept.")] = None
+    slug: Text(limits.SLUG_MAX) | None = None
+
+    ignored = limits.EVENT_READ_ONLY
+
+
+class EventCreate(EventWrite):
+    """A new draft event. Other fields of the Event representation (id, status, url, seats_left, ...) are
+    accepted and ignored; any other name is refused with 422."""
+
+    title: Text(ET["title"], min_length=1)
+    format: Format
+    timezone: Annotated[Str, Field(description="IANA time zone of the venue, e.g. Europe/Berlin.",
+                                   examples=["Europe/Berlin"])]
+    starts_at: LocalDateTime
+    ends_at: LocalDateTime
+
+
+class EventUpdate(EventWrite):
+    """The fields to change (at least one). Other fields of the Event representation are accepted and
+    ignored; any other name is refused with 422."""
+
+    min_fields = 1
+
+
+class SessionWrite(Body):
+    title: Text(ST["title"], min_length=1) = None
+    starts_at: LocalDateTime = None
+    ends_at: LocalDateTime = None
+    location: Text(ST["location"], description="Room, or the site visited on an information trip.") = None
+    address: Text(ST["address"]) = None
+    speakers: Text(ST["speakers"]) = None
+    description: Text(ST["description"]) = None
+
+    ignored = limits.SESSION_READ_ONLY
+
+
+class SessionCreate(SessionWrite):
+    """An agenda item inside the event's time (id and event_id are accepted and ignored)."""
+
+    title: Text(ST["title"], min_length=1)
+    starts_at: LocalDateTime
+    ends_at: LocalDateTime
+
+
+class SessionUpdate(SessionWrite):
+    """The fields to change (at least one)."""
+
+    min_fields = 1
+
+
+class EnrolRequest(Body):
+    user_id: Whole(ge=0, le=MAX_INT, description="Organisers only: enrol this registered person "
+                                                               "(default: the caller; no such person: 404).") = None
+    override_capacity: Annotated[Bool, Field(description="Organisers only: confirm beyond capacity.")] = None
+    note: Text(limits.NOTE_MAX) = None
+
+
+class ReasonRequest(Body):
+    reason: Text(limits.REASON_MAX) | None = None
+
+
+class CancelEventRequest(Body):
+    reason: Text(limits.CANCEL_EVENT_REASON_MAX, min_length=1, description="Shown to everyone enrolled.")
+
+
+class CheckinRequest(Body):
+    """Give a ticket code or an enrolment id."""
+
+    model_config = {"json_schema_extra": {"anyOf": [{"required": ["ticket_code"]},
+                                                    {"required": ["enrolment_id"]}]}}
+
+    ticket_code: Annotated[Str, Field(description="The participant's ticket code (wins when given).")] = None
+    enrolment_id: Id = None
+    session_id: Annotated[Id, Field(description="The agenda session; optional when only one fits.")] = None
+    day: Annotated[Str, Field(json_schema_extra={"format": "date"},
+                              description="For events without agenda: the local day.")] = None
+    confirm: Annotated[Bool, Field(description="Before the event's first local day a check-in is refused with "
+                                               "409 `checkin_before_event` unless this is true.")] = False
+
+
+QueryText = Annotated[str, Field(max_length=200)]
+
+
+class EventFilters(Query):
+    format: Annotated[Format, Field(description="Only events of this format.")] = None
+    topic: Annotated[QueryText, Field(description="Only events with this topic slug.")] = None
+    country: Annotated[QueryText, Field(description="ISO 3166-1 alpha-2 code of the event's country.")] = None
+    city: Annotated[QueryText, Field(description="City name (case-insensitive).")] = None
+    from_: Annotated[QueryText, Field(alias="from", description=(
+        "Events ending on or after this date (YYYY-MM-DD) or ISO 8601 date-time."))] = None
+    to: Annotated[QueryText, Field(description=(
+        "Events starting before the end of this date (YYYY-MM-DD) or before this date-time."))] = None
+    language: Annotated[str, Field(pattern=r"^[a-z]{2}$", description="Events held in this language.")] = None
+    q: Annotated[QueryText, Field(description="Free text in title, summary and city.")] = None
+    past: Annotated[Literal["1", "true", "yes", "0", "false", "no"],
+                    Field(description="Archive: past events, newest first.")] = None
+    page: Annotated[int, Field(ge=1, le=100000, description="Page number.")] = 1
+    per_page: Annotated[int, Field(ge=1, le=100, description="Page size.")] = 20
+
+
+class EnrolmentFilters(Query):
+    status: Annotated[EnrolmentStatus, Field(description="Only enrolments with this status.")] = None
+    q: Annotated[QueryText, Field(description="Search name, email or ticket code.")] = None
 
 
 def _iso(value):
     return value.isoformat() if value is not None else None
 
 
-def event_json(event: Event, counts: services.SeatCounts) -> dict:
+def _event_url(event_id: int) -> str:
+    """The event page's absolute URL; url_for once per request, not once per event of a list."""
+    prefix = g.get("event_url_prefix")
+    if prefix is None:
+        prefix = g.event_url_prefix = (current_app.config["BASE_URL"]
+                                       + url_for("events.detail", event_id=0).removesuffix("0"))
+    return f"{prefix}{event_id}"
+
+
+def event_json(event: Event, counts: services.SeatCounts) -> EventOut:
     """An event as the API shows it (topics, hosts and organisers must be loaded)."""
     base = current_app.config["BASE_URL"]
     return {
@@ -41,12 +387,12 @@ def event_json(event: Event, counts: services.SeatCounts) -> dict:
         "hosts": [{"id": h.id, "name": h.name, "city": h.city, "country": h.country} for h in event.hosts],
         "organisers": [{"id": u.id, "name": u.name} for u in event.organisers],
         "revision": event.revision,
-        "url": base + url_for("events.detail", event_id=event.id),
+        "url": _event_url(event.id),
         "ical_url": f"{base}/calendar/events/{event.id}.ics",
     }
 
 
-def session_json(item: EventSession) -> dict:
+def session_json(item: EventSession) -> SessionOut:
     return {"id": item.id, "event_id": item.event_id, "title": item.title, "starts_at": _iso(item.starts_at),
             "ends_at": _iso(item.ends_at), "location": item.location, "address": item.address,
             "speakers": item.speakers, "description": item.description}
@@ -69,11 +415,11 @@ def enrolment_json(enrolment: Enrolment, position: int | None, *, with_user: boo
         data["event"] = {"id": event.id, "title": event.title, "status": event.status,
                          "starts_at": _iso(event.starts_at), "ends_at": _iso(event.ends_at),
                          "timezone": event.timezone, "city": event.city,
-                         "url": current_app.config["BASE_URL"] + url_for("events.detail", event_id=event.id)}
+                         "url": _event_url(event.id)}
     return data
 
 
-def checkin_json(checkin: Checkin) -> dict:
+def checkin_json(checkin: Checkin) -> CheckinOut:
     return {"id": checkin.id, "enrolment_id": checkin.enrolment_id, "session_id": checkin.session_id,
             "day": checkin.day.isoformat() if checkin.day else None, "method": checkin.method,
             "checked_in_at": _iso(checkin.checked_in_at)}
@@ -90,8 +436,7 @@ def _loaded_event(event_id: int) -> Event:
 def _event_response(event_id: int, status: int = 200):
     db.session.expire_all()
     event = _loaded_event(event_id)
-    response = jsonify(event_json(event, services.seat_counts(db.session, event.id)))
-    response.status_code = status
+    response = respond(EventOut, event_json(event, services.seat_counts(db.session, event.id)), status)
     if status == 201:
         response.headers["Location"] = url_for("api.get_event", event_id=event.id)
     return response
@@ -110,7 +455,8 @@ def _optional_id(body: dict, name: str):
 # Events
 
 
-@bp.get("/events")
+@operation(bp.get, "/events", tag="Events", summary="Published upcoming (or past) events, filtered and paginated",
+           public=True, query=EventFilters, replies={200: Reply("One page of events.", EventPage)})
 def list_events():
     filters = services.parse_filters(request.args)
     page = query_int("page", 1, maximum=100000)
@@ -118,11 +464,13 @@ def list_events():
     past = request.args.get("past") in ("1", "true", "yes")
     result = services.list_events(db.session, now=utcnow(), filters=filters, past=past, page=page,
                                   per_page=per_page, with_people=True)
-    return jsonify({"items": [event_json(e, result.counts[e.id]) for e in result.items], "total": result.total,
-                    "page": page, "per_page": per_page})
+    return respond(EventPage, {"items": [event_json(e, result.counts[e.id]) for e in result.items],
+                               "total": result.total, "page": page, "per_page": per_page})
 
 
-@bp.post("/events")
+@operation(bp.post, "/events", tag="Events", summary="Create a draft event (organisers)", body=EventCreate,
+           errors=[403, 409], replies={201: Reply("The new draft.", EventOut, headers={"Location": {
+               "required": True, "description": "URL of the new event.", "schema": {"type": "string"}}})})
 @role_required("organiser")
 def create_event():
     event = services.create_event(db.session, data=json_body(), created_by_id=api_user().id, now=utcnow())
@@ -130,12 +478,16 @@ def create_event():
     return _event_response(event.id, 201)
 
 
-@bp.get("/events/<int:event_id>")
+@operation(bp.get, "/events/<int:event_id>", tag="Events", summary="One event (drafts only for their organisers)",
+           public=True, errors=[404], replies={200: Reply("The event.", EventOut)})
 def get_event(event_id: int):
     return _event_response(event_id)
 
 
-@bp.patch("/events/<int:event_id>")
+@operation(bp.patch, "/events/<int:event_id>", tag="Events", summary="Change an event (its organisers)",
+           description="Time, place or status changes raise `revision` and notify everyone enrolled; a capacity "
+                       "increase fills seats from the waiting list.",
+           body=EventUpdate, errors=[403, 404, 409, 503], replies={200: Reply("The changed event.", EventOut)})
 @token_required
 def update_event(event_id: int):
     services.update_event(db.session, event_id=event_id, data=json_body(), actor_id=api_user().id, now=utcnow())
@@ -143,7 +495,8 @@ def update_event(event_id: int):
     return _event_response(event_id)
 
 
-@bp.post("/events/<int:event_id>/publish")
+@operation(bp.post, "/events/<int:event_id>/publish", tag="Events", summary="Publish a draft",
+           errors=[403, 404, 409], replies={200: Reply("The event.", EventOut)})
 @token_required
 def publish_event(event_id: int):
     services.publish_event(db.session, event_id=event_id, actor_id=api_user().id, now=utcnow())
@@ -151,7 +504,9 @@ def publish_event(event_id: int):
     return _event_response(event_id)
 
 
-@bp.post("/events/<int:event_id>/cancel")
+@operation(bp.post, "/events/<int:event_id>/cancel", tag="Events", summary="Cancel an event with a reason",
+           body=CancelEventRequest, errors=[403, 404, 409, 503],
+           replies={200: Reply("The cancelled event.", EventOut)})
 @token_required
 def cancel_event(event_id: int):
     body = json_body()
@@ -165,13 +520,16 @@ def cancel_event(event_id: int):
 # Agenda
 
 
-@bp.get("/events/<int:event_id>/sessions")
+@operation(bp.get, "/events/<int:event_id>/sessions", tag="Agenda", summary="The event's agenda", public=True,
+           errors=[404], replies={200: Reply("Sessions in order.", SessionList)})
 def list_sessions(event_id: int):
     event = _loaded_event(event_id)
     return jsonify({"items": [session_json(s) for s in event.sessions]})
 
 
-@bp.post("/events/<int:event_id>/sessions")
+@operation(bp.post, "/events/<int:event_id>/sessions", tag="Agenda",
+           summary="Add an agenda session (itinerary stop)", body=SessionCreate, errors=[403, 404, 409],
+           replies={201: Reply("The new session.", SessionOut)})
 @token_required
 def add_session(event_id: int):
     item = services.add_session(db.session, event_id=event_id, data=json_body(), actor_id=api_user().id,
@@ -180,7 +538,8 @@ def add_session(event_id: int):
     return jsonify(session_json(item)), 201
 
 
-@bp.patch("/sessions/<int:session_id>")
+@operation(bp.patch, "/sessions/<int:session_id>", tag="Agenda", summary="Change an agenda session",
+           body=SessionUpdate, errors=[403, 404, 409], replies={200: Reply("The session.", SessionOut)})
 @token_required
 def update_session(session_id: int):
     item = services.update_session(db.session, session_id=session_id, data=json_body(), actor_id=api_user().id,
@@ -189,7 +548,9 @@ def update_session(session_id: int):
     return jsonify(session_json(item))
 
 
-@bp.delete("/sessions/<int:session_id>")
+@operation(bp.delete, "/sessions/<int:session_id>", tag="Agenda",
+           summary="Delete an agenda session without check-ins", errors=[403, 404, 409],
+           replies={204: Reply("Done; no content.")})
 @token_required
 def delete_session(session_id: int):
     services.delete_session(db.session, session_id=session_id, actor_id=api_user().id, now=utcnow())
@@ -201,7 +562,11 @@ def delete_session(session_id: int):
 # Enrolments
 
 
-@bp.post("/events/<int:event_id>/enrolments")
+@operation(bp.post, "/events/<int:event_id>/enrolments", tag="Enrolments",
+           summary="Enrol (yourself, or someone else as organiser)", body=EnrolRequest, body_required=False,
+           description="409 when already enrolled or when the event does not take enrolments now.",
+           errors=[403, 404, 409, 503], replies={201: Reply(
+               "pending with approval; else confirmed while seats remain, else waitlisted.", EnrolmentOut)})
 @token_required
 def enrol(event_id: int):
     body = json_body()
@@ -221,7 +586,9 @@ def enrol(event_id: int):
     return jsonify(enrolment_json(enrolment, position)), 201
 
 
-@bp.get("/events/<int:event_id>/enrolments")
+@operation(bp.get, "/events/<int:event_id>/enrolments", tag="Enrolments",
+           summary="The event's participants (its organisers)", query=EnrolmentFilters, errors=[403, 404],
+           replies={200: Reply("Enrolments with their people.", EnrolmentWithUserList)})
 @token_required
 def list_enrolments(event_id: int):
     event = services.managed_event(db.session, event_id, api_user().id)
@@ -239,7 +606,10 @@ def _enrolment_reply(enrolment: Enrolment):
     return jsonify(enrolment_json(enrolment, services.waitlist_position(db.session, enrolment)))
 
 
-@bp.post("/enrolments/<int:enrolment_id>/cancel")
+@operation(bp.post, "/enrolments/<int:enrolment_id>/cancel", tag="Enrolments",
+           summary="Cancel an enrolment (the participant or an organiser)", body=ReasonRequest,
+           body_required=False, errors=[403, 404, 409, 503], replies={200: Reply(
+               "The cancelled enrolment; a freed seat goes to the first person waiting.", EnrolmentOut)})
 @token_required
 def cancel_enrolment(enrolment_id: int):
     reason = json_body().get("reason")
@@ -248,7 +618,9 @@ def cancel_enrolment(enrolment_id: int):
     return _enrolment_reply(enrolment)
 
 
-@bp.post("/enrolments/<int:enrolment_id>/approve")
+@operation(bp.post, "/enrolments/<int:enrolment_id>/approve", tag="Enrolments",
+           summary="Approve a pending enrolment (organisers)", errors=[403, 404, 409, 503],
+           replies={200: Reply("Confirmed while seats remain, else waitlisted.", EnrolmentOut)})
 @token_required
 def approve_enrolment(enrolment_id: int):
     enrolment = services.approve_enrolment(db.session, enrolment_id=enrolment_id, actor_id=api_user().id,
@@ -256,7 +628,9 @@ def approve_enrolment(enrolment_id: int):
     return _enrolment_reply(enrolment)
 
 
-@bp.post("/enrolments/<int:enrolment_id>/reject")
+@operation(bp.post, "/enrolments/<int:enrolment_id>/reject", tag="Enrolments",
+           summary="Reject an enrolment (organisers)", body=ReasonRequest, body_required=False,
+           errors=[403, 404, 409, 503], replies={200: Reply("The rejected enrolment.", EnrolmentOut)})
 @token_required
 def reject_enrolment(enrolment_id: int):
     reason = json_body().get("reason")
@@ -265,14 +639,17 @@ def reject_enrolment(enrolment_id: int):
     return _enrolment_reply(enrolment)
 
 
-@bp.post("/enrolments/<int:enrolment_id>/accept")
+@operation(bp.post, "/enrolments/<int:enrolment_id>/accept", tag="Enrolments",
+           summary="Accept an offered seat before its deadline", errors=[403, 404, 409, 503],
+           replies={200: Reply("The confirmed enrolment.", EnrolmentOut)})
 @token_required
 def accept_offer(enrolment_id: int):
     enrolment = services.accept_offer(db.session, enrolment_id=enrolment_id, user_id=api_user().id, now=utcnow())
     return _enrolment_reply(enrolment)
 
 
-@bp.get("/me/enrolments")
+@operation(bp.get, "/me/enrolments", tag="Enrolments", summary="The caller's enrolments with their events",
+           replies={200: Reply("Enrolments, by event start.", MyEnrolmentList)})
 @token_required
 def my_enrolments():
     enrolments, positions = services.my_enrolments(db.session, user_id=api_user().id)
@@ -283,7 +660,9 @@ def my_enrolments():
 # Check-in
 
 
-@bp.post("/events/<int:event_id>/checkins")
+@operation(bp.post, "/events/<int:event_id>/checkins", tag="Attendance",
+           summary="Check a confirmed participant in (organisers)", body=CheckinRequest,
+           errors=[403, 404, 409], replies={201: Reply("The check-in.", CheckinOut)})
 @token_required
 def check_in(event_id: int):
     body = json_body()
@@ -304,7 +683,9 @@ def check_in(event_id: int):
     return jsonify(checkin_json(checkin)), 201
 
 
-@bp.delete("/checkins/<int:checkin_id>")
+@operation(bp.delete, "/checkins/<int:checkin_id>", tag="Attendance",
+           summary="Undo a check-in (refused once a certificate rests on it)", errors=[403, 404, 409],
+           replies={204: Reply("Done; no content.")})
 @token_required
 def undo_checkin(checkin_id: int):
     services.undo_checkin(db.session, checkin_id=checkin_id, actor_id=api_user().id, now=utcnow())
@@ -312,7 +693,9 @@ def undo_checkin(checkin_id: int):
     return "", 204
 
 
-@bp.get("/events/<int:event_id>/attendance")
+@operation(bp.get, "/events/<int:event_id>/attendance", tag="Attendance",
+           summary="Attendance per participant (organisers)", errors=[403, 404],
+           replies={200: Reply("Everyone confirmed or checked in.", AttendanceList)})
 @token_required
 def attendance(event_id: int):
     event = services.managed_event(db.session, event_id, api_user().id)

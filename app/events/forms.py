@@ -19,6 +19,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.events.limits import (
+    CANCEL_EVENT_REASON_MAX,
+    EVENT_TEXT_LIMITS,
+    ONLINE_URL_MAX,
+    REASON_MAX,
+    SESSION_TEXT_LIMITS,
+)
 from app.events.models import EVENT_FORMAT_LABELS
 
 DT_FORMAT = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -46,10 +53,10 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class EventForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    title = StringField("Title", validators=[DataRequired(), Length(max=EVENT_TEXT_LIMITS["title"])])
     format = SelectField("Format", choices=list(EVENT_FORMAT_LABELS.items()))
-    summary = TextAreaField("Summary (one or two sentences)", validators=[Optional(), Length(max=500)])
-    description = TextAreaField("Description (Markdown)", validators=[Optional(), Length(max=20000)])
+    summary = TextAreaField("Summary (one or two sentences)", validators=[Optional(), Length(max=EVENT_TEXT_LIMITS["summary"])])
+    description = TextAreaField("Description (Markdown)", validators=[Optional(), Length(max=EVENT_TEXT_LIMITS["description"])])
     topics = MultiCheckboxField("Topics", validators=[Optional()])
     hosts = MultiCheckboxField("Host organisations / cities", coerce=int, validators=[Optional()])
     organisers = MultiCheckboxField(
@@ -65,11 +72,11 @@ class EventForm(FlaskForm):
         description="Moving the event (start and end by the same amount, for example to another day) moves its "
                     "agenda with it; each session keeps its local time. Changing only the start or the end "
                     "leaves the agenda where it is.")
-    venue = StringField("Venue", validators=[Optional(), Length(max=200)])
-    address = StringField("Address", validators=[Optional(), Length(max=300)])
-    city = StringField("City", validators=[Optional(), Length(max=120)])
+    venue = StringField("Venue", validators=[Optional(), Length(max=EVENT_TEXT_LIMITS["venue"])])
+    address = StringField("Address", validators=[Optional(), Length(max=EVENT_TEXT_LIMITS["address"])])
+    city = StringField("City", validators=[Optional(), Length(max=EVENT_TEXT_LIMITS["city"])])
     country = SelectField("Country", validators=[Optional()])
-    online_url = StringField("Online URL (for online or hybrid events)", validators=[Optional(), Length(max=300)])
+    online_url = StringField("Online URL (for online or hybrid events)", validators=[Optional(), Length(max=ONLINE_URL_MAX)])
     capacity = IntegerField("Capacity (empty = unlimited)", validators=[Optional()])
     registration_opens_at = DateTimeLocalField("Registration opens", format=DT_FORMAT, validators=[Optional()])
     registration_closes_at = DateTimeLocalField("Registration closes", format=DT_FORMAT, validators=[Optional()])
@@ -105,13 +112,13 @@ class EventForm(FlaskForm):
 
 class SessionForm(FlaskForm):
     title = StringField("Title (for information trips: the site visited)", validators=[DataRequired(),
-                                                                                        Length(max=200)])
+                                                                                        Length(max=SESSION_TEXT_LIMITS["title"])])
     starts_at = DateTimeLocalField("Starts (local time)", format=DT_FORMAT, validators=[DataRequired()])
     ends_at = DateTimeLocalField("Ends (local time)", format=DT_FORMAT, validators=[DataRequired()])
-    location = StringField("Room or location", validators=[Optional(), Length(max=200)])
-    address = StringField("Address (itinerary stops)", validators=[Optional(), Length(max=300)])
-    speakers = StringField("Speakers / hosts", validators=[Optional(), Length(max=500)])
-    description = TextAreaField("Description (Markdown)", validators=[Optional(), Length(max=10000)])
+    location = StringField("Room or location", validators=[Optional(), Length(max=SESSION_TEXT_LIMITS["location"])])
+    address = StringField("Address (itinerary stops)", validators=[Optional(), Length(max=SESSION_TEXT_LIMITS["address"])])
+    speakers = StringField("Speakers / hosts", validators=[Optional(), Length(max=SESSION_TEXT_LIMITS["speakers"])])
+    description = TextAreaField("Description (Markdown)", validators=[Optional(), Length(max=SESSION_TEXT_LIMITS["description"])])
     submit = SubmitField("Save session")
 
     def to_data(self) -> dict:
@@ -120,12 +127,12 @@ class SessionForm(FlaskForm):
 
 
 class CancelEventForm(FlaskForm):
-    reason = TextAreaField("Reason (shown to everyone enrolled)", validators=[DataRequired(), Length(max=2000)])
+    reason = TextAreaField("Reason (shown to everyone enrolled)", validators=[DataRequired(), Length(max=CANCEL_EVENT_REASON_MAX)])
     submit = SubmitField("Cancel the event")
 
 
 class DuplicateForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    title = StringField("Title", validators=[DataRequired(), Length(max=EVENT_TEXT_LIMITS["title"])])
     starts_at = DateTimeLocalField("New start (local time)", format=DT_FORMAT, validators=[DataRequired()])
     submit = SubmitField("Create the copy")
 
@@ -133,7 +140,7 @@ class DuplicateForm(FlaskForm):
 class ActionForm(FlaskForm):
     """A button that only needs CSRF protection."""
 
-    reason = StringField("Reason", validators=[Optional(), Length(max=500)])
+    reason = StringField("Reason", validators=[Optional(), Length(max=REASON_MAX)])
     submit = SubmitField("Go")
 
 

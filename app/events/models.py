@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.auth.models import User
 from app.auth.rules import can_manage_event
 from app.directory.models import Organisation, Topic
+from app.events.limits import EVENT_TEXT_LIMITS, ONLINE_URL_MAX, SESSION_TEXT_LIMITS
 from app.extensions import db
 from app.sqltypes import UTCDateTime, utcnow
 
@@ -77,9 +78,9 @@ class Event(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(220), unique=True)
-    title: Mapped[str] = mapped_column(sa.String(200))
+    title: Mapped[str] = mapped_column(sa.String(EVENT_TEXT_LIMITS["title"]))
     format: Mapped[str] = mapped_column(sa.String(20))
-    summary: Mapped[str] = mapped_column(sa.String(500), default="")
+    summary: Mapped[str] = mapped_column(sa.String(EVENT_TEXT_LIMITS["summary"]), default="")
     description: Mapped[str] = mapped_column(sa.Text, default="")  # Markdown, rendered safely
     status: Mapped[str] = mapped_column(sa.String(12), default="draft", server_default="draft")
     cancel_reason: Mapped[str | None] = mapped_column(sa.Text)
@@ -87,11 +88,11 @@ class Event(db.Model):
     timezone: Mapped[str] = mapped_column(sa.String(64))  # IANA zone of the venue
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    venue: Mapped[str] = mapped_column(sa.String(200), default="")
-    address: Mapped[str] = mapped_column(sa.String(300), default="")
-    city: Mapped[str] = mapped_column(sa.String(120), default="", index=True)
+    venue: Mapped[str] = mapped_column(sa.String(EVENT_TEXT_LIMITS["venue"]), default="")
+    address: Mapped[str] = mapped_column(sa.String(EVENT_TEXT_LIMITS["address"]), default="")
+    city: Mapped[str] = mapped_column(sa.String(EVENT_TEXT_LIMITS["city"]), default="", index=True)
     country: Mapped[str | None] = mapped_column(sa.String(2), index=True)
-    online_url: Mapped[str | None] = mapped_column(sa.String(300))
+    online_url: Mapped[str | None] = mapped_column(sa.String(ONLINE_URL_MAX))
     capacity: Mapped[int | None] = mapped_column(sa.Integer)  # None = unlimited
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -143,12 +144,12 @@ class EventSession(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
-    title: Mapped[str] = mapped_column(sa.String(200))
+    title: Mapped[str] = mapped_column(sa.String(SESSION_TEXT_LIMITS["title"]))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    location: Mapped[str] = mapped_column(sa.String(200), default="")  # room, or the site visited
-    address: Mapped[str] = mapped_column(sa.String(300), default="")
-    speakers: Mapped[str] = mapped_column(sa.String(500), default="")
+    location: Mapped[str] = mapped_column(sa.String(SESSION_TEXT_LIMITS["location"]), default="")  # room, or the site visited
+    address: Mapped[str] = mapped_column(sa.String(SESSION_TEXT_LIMITS["address"]), default="")
+    speakers: Mapped[str] = mapped_column(sa.String(SESSION_TEXT_LIMITS["speakers"]), default="")
     description: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -26,6 +26,23 @@ from app.directory.models import Organisation, Topic
 from app.directory.services import find_topics, normalise_country, normalise_url
 from app.errors import Conflict, Forbidden, NotFound, TryAgain, ValidationFailed
 from app.events import signals
+from app.events.limits import (
+    EVENT_READ_ONLY,
+    EVENT_REQUIRED,
+    EVENT_TEXT_LIMITS,
+    EVENT_WRITABLE,
+    MAX_CAPACITY,
+    MAX_HOURS,
+    MAX_LANGUAGES,
+    MAX_REMINDERS,
+    MIN_ATTENDANCE_PERCENT,
+    OFFER_HOURS,
+    REMINDER_HOURS,
+    SESSION_READ_ONLY,
+    SESSION_REQUIRED,
+    SESSION_TEXT_LIMITS,
+    SLUG_MAX,
+)
 from app.events.models import (
     ACTIVE_STATUSES,
     EVENT_FORMATS,
@@ -47,22 +64,8 @@ TICKET_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
 TICKET_LENGTH = 10
 LOCK_TIMEOUT_MS = 5000
 MAX_INT = 2_147_483_647
-MAX_CAPACITY = 1_000_000
 TRY_AGAIN_MESSAGE = "Many people are enrolling right now; please try again in a moment."
 
-# field -> maximum length of the text fields of an event and of an agenda session
-EVENT_TEXT_LIMITS = {"title": 200, "summary": 500, "description": 20000, "venue": 200, "address": 300,
-                     "city": 120}
-SESSION_TEXT_LIMITS = {"title": 200, "location": 200, "address": 300, "speakers": 500, "description": 10000}
-EVENT_WRITABLE = (
-    "title", "format", "summary", "description", "timezone", "starts_at", "ends_at", "venue", "address", "city",
-    "country", "online_url", "capacity", "registration_opens_at", "registration_closes_at", "requires_approval",
-    "waitlist_mode", "offer_hours", "hours", "min_attendance_percent", "topics", "hosts", "organisers",
-    "languages", "auto_certificates", "reminder_offsets_hours", "slug",
-)
-# keys a client may send back unchanged from GET (they are ignored)
-EVENT_READ_ONLY = ("id", "status", "url", "ical_url", "seats_left", "waitlist_length", "confirmed_count",
-                   "revision", "cancel_reason", "is_past", "created_at", "published_at", "duplicated_from_id")
 TIME_FIELDS = ("starts_at", "ends_at", "timezone")
 PLACE_FIELDS = ("venue", "address", "city", "country", "online_url")
 
@@ -206,8 +209,8 @@ def _languages(value) -> list[str]:
                                    field="languages")
         if code not in result:
             result.append(code)
-    if len(result) > 10:
-        raise ValidationFailed("At most 10 languages.", field="languages")
+    if len(result) > MAX_LANGUAGES:
+        raise ValidationFailed(f"At most {MAX_LANGUAGES} languages.", field="languages")
     return result
 
 
@@ -751,7 +754,7 @@ def _apply_event_data(session: Session, event: Event, data: dict, *, creating: b
     if unknown:
         raise ValidationFailed(f"Unknown field(s): {', '.join(unknown)}.", field=unknown[0])
     data = {k: v for k, v in data.items() if k in EVENT_WRITABLE}
-    required = ("title", "format", "timezone", "starts_at", "ends_at") if creating else ()
+    required = EVENT_REQUIRED if creating else ()
     for name in required:
         if data.get(name) in (None, ""):
             raise ValidationFailed(f"{name.replace('_', ' ').capitalize()} is required.", field=name)
@@ -798,24 +801,24 @@ def _apply_event_data(session: Session, event: Event, data: dict, *, creating: b
         put("waitlist_mode", data["waitlist_mode"])
     if "offer_hours" in data:
         put("offer_hours", _int(data["offer_hours"] if data["offer_hours"] not in (None, "") else 48,
-                                "offer_hours", minimum=1, maximum=720))
+                                "offer_hours", minimum=OFFER_HOURS[0], maximum=OFFER_HOURS[1]))
     if "hours" in data:
-        put("hours", _decimal(data["hours"], "hours", maximum=Decimal("9999")))
+        put("hours", _decimal(data["hours"], "hours", maximum=Decimal(MAX_HOURS)))
     if "min_attendance_percent" in data:
         value = data["min_attendance_percent"]
         put("min_attendance_percent", _int(value if value not in (None, "") else 100, "min_attendance_percent",
-                                           minimum=1, maximum=100))
+                                           minimum=MIN_ATTENDANCE_PERCENT[0], maximum=MIN_ATTENDANCE_PERCENT[1]))
     if "languages" in data:
         put("languages", _languages(data["languages"]))
     if "reminder_offsets_hours" in data:
         try:
-            offsets = [_int(v, "reminder_offsets_hours", minimum=1, maximum=24 * 90)
+            offsets = [_int(v, "reminder_offsets_hours", minimum=REMINDER_HOURS[0], maximum=REMINDER_HOURS[1])
                        for v in _list(data["reminder_offsets_hours"], "reminder_offsets_hours")]
         except ValidationFailed as exc:
             raise ValidationFailed(
                 "Give each reminder as a whole number of hours before the start, between 1 and 2160 "
                 "(90 days), separated by commas, such as 168, 24.", field="reminder_offsets_hours") from exc
-        put("reminder_offsets_hours", sorted(set(offsets), reverse=True)[:5])
+        put("reminder_offsets_hours", sorted(set(offsets), reverse=True)[:MAX_REMINDERS])
     if "topics" in data:
         slugs = _list(data["topics"], "topics")
         if not all(isinstance(s, str) for s in slugs):
@@ -849,7 +852,7 @@ def _apply_event_data(session: Session, event: Event, data: dict, *, creating: b
             event.organisers = people
             changed.add("organisers")
     if "slug" in data and data["slug"] not in (None, ""):
-        slug = slugify(_text(data, "slug", 200))
+        slug = slugify(_text(data, "slug", SLUG_MAX))
         clash = session.scalar(sa.select(Event.id).where(Event.slug == slug, Event.id != (event.id or 0)))
         if clash is not None:
             raise Conflict("Another event already uses that slug.", field="slug")
@@ -1055,12 +1058,12 @@ def duplicate_event(session: Session, *, event_id: int, actor_id: int, starts_at
 def _apply_session_data(item: EventSession, event: Event, data: dict, *, creating: bool) -> None:
     if not isinstance(data, dict):
         raise ValidationFailed("The session data must be an object.")
-    allowed = set(SESSION_TEXT_LIMITS) | {"starts_at", "ends_at", "id", "event_id"}
+    allowed = set(SESSION_TEXT_LIMITS) | {"starts_at", "ends_at", *SESSION_READ_ONLY}
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise ValidationFailed(f"Unknown field(s): {', '.join(unknown)}.", field=unknown[0])
     if creating:
-        for name in ("title", "starts_at", "ends_at"):
+        for name in SESSION_REQUIRED:
             if data.get(name) in (None, ""):
                 raise ValidationFailed(f"{name.replace('_', ' ').capitalize()} is required.", field=name)
     for name, limit in SESSION_TEXT_LIMITS.items():

@@ -16,6 +16,8 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.learning.limits import LINK_MAX, MAX_SUBMISSION_TEXT, MAX_TEXT, NOTE_MAX, SUMMARY_MAX, TITLE_MAX
+
 
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
@@ -27,9 +29,9 @@ class ActionForm(FlaskForm):
 
 
 class ProgrammeForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
-    summary = StringField("Summary", validators=[Optional(), Length(max=500)])
-    description = TextAreaField("Description (Markdown)", validators=[Optional(), Length(max=20000)],
+    title = StringField("Title", validators=[DataRequired(), Length(max=TITLE_MAX)])
+    summary = StringField("Summary", validators=[Optional(), Length(max=SUMMARY_MAX)])
+    description = TextAreaField("Description (Markdown)", validators=[Optional(), Length(max=MAX_TEXT)],
                                 render_kw={"rows": 6})
     topics = MultiCheckboxField("Topics", choices=[])
     submit = SubmitField("Save programme")
@@ -42,10 +44,10 @@ class ProgrammeEditForm(ProgrammeForm):
 
 
 class ModuleForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
-    description = TextAreaField("Description (Markdown)", validators=[Optional(), Length(max=20000)],
+    title = StringField("Title", validators=[DataRequired(), Length(max=TITLE_MAX)])
+    description = TextAreaField("Description (Markdown)", validators=[Optional(), Length(max=MAX_TEXT)],
                                 render_kw={"rows": 3})
-    objectives = TextAreaField("Learning objectives (Markdown)", validators=[Optional(), Length(max=20000)],
+    objectives = TextAreaField("Learning objectives (Markdown)", validators=[Optional(), Length(max=MAX_TEXT)],
                                render_kw={"rows": 3})
     hours = StringField("Estimated hours", default="0", validators=[Optional(), Length(max=12)])
     is_required = BooleanField("Required for completion", default=True)
@@ -61,25 +63,25 @@ class LinkForm(FlaskForm):
 
 
 class SubmissionForm(FlaskForm):
-    text = TextAreaField("Your reflection", validators=[Optional(), Length(max=5000)], render_kw={"rows": 5})
-    link = StringField("Link to your evidence", validators=[Optional(), URL(require_tld=False), Length(max=300)])
+    text = TextAreaField("Your reflection", validators=[Optional(), Length(max=MAX_SUBMISSION_TEXT)], render_kw={"rows": 5})
+    link = StringField("Link to your evidence", validators=[Optional(), URL(require_tld=False), Length(max=LINK_MAX)])
     submit = SubmitField("Submit for review")
 
 
 class ReviewForm(FlaskForm):
-    comment = TextAreaField("Comment", validators=[Optional(), Length(max=5000)], render_kw={"rows": 2})
+    comment = TextAreaField("Comment", validators=[Optional(), Length(max=MAX_SUBMISSION_TEXT)], render_kw={"rows": 2})
     decision = HiddenField(validators=[InputRequired()])
 
 
 class MarkDoneForm(FlaskForm):
     user_id = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
     module_id = SelectField("Module", coerce=int, choices=[])
-    note = StringField("Note (why)", validators=[DataRequired(), Length(max=2000)])
+    note = StringField("Note (why)", validators=[DataRequired(), Length(max=NOTE_MAX)])
     submit = SubmitField("Mark done")
 
 
 class UnmarkForm(FlaskForm):
     user_id = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
     module_id = SelectField("Module", coerce=int, choices=[])
-    note = StringField("Note (why)", validators=[DataRequired(), Length(max=2000)])
+    note = StringField("Note (why)", validators=[DataRequired(), Length(max=NOTE_MAX)])
     submit = SubmitField("Withdraw")

@@ -12,6 +12,7 @@ from app.auth.models import User
 from app.auth.rules import can_manage_programme
 from app.directory.models import Topic
 from app.extensions import db
+from app.learning.limits import SUMMARY_MAX, TITLE_MAX
 from app.sqltypes import UTCDateTime, utcnow
 
 __all__ = [
@@ -58,8 +59,8 @@ class Programme(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(220), unique=True)
-    title: Mapped[str] = mapped_column(sa.String(200))
-    summary: Mapped[str] = mapped_column(sa.String(500), default="")
+    title: Mapped[str] = mapped_column(sa.String(TITLE_MAX))
+    summary: Mapped[str] = mapped_column(sa.String(SUMMARY_MAX), default="")
     description: Mapped[str] = mapped_column(sa.Text, default="")  # Markdown, rendered safely
     status: Mapped[str] = mapped_column(sa.String(12), default="draft", server_default="draft", index=True)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
@@ -103,7 +104,7 @@ class Module(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programme.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(sa.Integer, default=0)
-    title: Mapped[str] = mapped_column(sa.String(200))
+    title: Mapped[str] = mapped_column(sa.String(TITLE_MAX))
     description: Mapped[str] = mapped_column(sa.Text, default="")  # Markdown
     objectives: Mapped[str] = mapped_column(sa.Text, default="")  # learning objectives, Markdown
     hours: Mapped[Decimal] = mapped_column(sa.Numeric(6, 2), default=Decimal(0))

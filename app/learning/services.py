@@ -32,6 +32,16 @@ from app.auth.models import User
 from app.directory.services import find_topics, normalise_url
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.events.models import Checkin, Enrolment, Event, EventSession
+from app.learning.limits import (
+    MAX_HOURS,
+    MAX_SUBMISSION_TEXT,
+    MAX_TEXT,
+    MODULE_FIELDS,
+    NOTE_MAX,
+    PROGRAMME_FIELDS,
+    SUMMARY_MAX,
+    TITLE_MAX,
+)
 from app.learning.models import (
     COMPLETION_KINDS,
     LearningAudit,
@@ -48,9 +58,6 @@ from app.spreadsheet import safe_cell as csv_safe
 from app.validation import as_id, clean_name, clean_text
 
 RESERVED_SLUGS = frozenset({"mine", "manage", "new"})
-MAX_HOURS = Decimal("9999.99")
-MAX_TEXT = 20_000
-MAX_SUBMISSION_TEXT = 5_000
 
 
 # Lookups and authorisation -------------------------------------------------------------------------
@@ -223,7 +230,6 @@ def _unique_slug(session: Session, title: str, *, exclude_id: int | None = None)
 
 # Programmes -----------------------------------------------------------------------------------------
 
-PROGRAMME_FIELDS = {"title", "summary", "description", "topics", "organisers"}
 
 
 def _apply_programme_data(session: Session, programme: Programme, data: dict, *, partial: bool) -> None:
@@ -233,9 +239,9 @@ def _apply_programme_data(session: Session, programme: Programme, data: dict, *,
     if unknown:
         raise ValidationFailed(f"Unknown field(s): {', '.join(unknown)}.", field=unknown[0])
     if not partial or "title" in data:
-        programme.title = clean_name(data.get("title"), field="title", label="Title", limit=200, required=True)
+        programme.title = clean_name(data.get("title"), field="title", label="Title", limit=TITLE_MAX, required=True)
     if not partial or "summary" in data:
-        programme.summary = clean_text(data.get("summary"), field="summary", label="Summary", limit=500)
+        programme.summary = clean_text(data.get("summary"), field="summary", label="Summary", limit=SUMMARY_MAX)
     if not partial or "description" in data:
         programme.description = clean_text(data.get("description"), field="description", label="Description",
                                       limit=MAX_TEXT)
@@ -355,8 +361,6 @@ def managed_programmes(session: Session, *, actor_id: int) -> list[Programme]:
 
 # Modules --------------------------------------------------------------------------------------------
 
-MODULE_FIELDS = {"title", "description", "objectives", "hours", "required", "completion", "prerequisites",
-                 "position"}
 
 
 def add_module(session: Session, *, programme_id: int, data: dict, actor_id: int, now: datetime) -> Module:
@@ -401,7 +405,7 @@ def _apply_module_data(session: Session, module: Module, data: dict, *, partial:
     if unknown:
         raise ValidationFailed(f"Unknown field(s): {', '.join(unknown)}.", field=unknown[0])
     if not partial or "title" in data:
-        module.title = clean_name(data.get("title"), field="title", label="Title", limit=200, required=True)
+        module.title = clean_name(data.get("title"), field="title", label="Title", limit=TITLE_MAX, required=True)
     if "description" in data:
         module.description = clean_text(data["description"], field="description", label="Description", limit=MAX_TEXT)
     if "objectives" in data:
@@ -962,7 +966,7 @@ def mark_module_done(session: Session, *, module_id: int, user_id: int, actor_id
         raise Forbidden("You cannot mark your own modules as done; another organiser must do it.")
     if module.archived_at is not None:
         raise Conflict("The module is archived.")
-    note = clean_text(note, field="note", label="Note", limit=2000, required=True)
+    note = clean_text(note, field="note", label="Note", limit=NOTE_MAX, required=True)
     _require_participant(session, programme, user_id, who="The person")
     existing = session.scalar(sa.select(ModuleCompletion).where(
         ModuleCompletion.module_id == module.id, ModuleCompletion.user_id == user_id))
@@ -987,7 +991,7 @@ def unmark_module(session: Session, *, module_id: int, user_id: int, actor_id: i
     module = get_module(session, module_id)
     programme = module.programme
     actor = _require_manager(session, programme, actor_id)
-    note = clean_text(note, field="note", label="Note", limit=2000, required=True)
+    note = clean_text(note, field="note", label="Note", limit=NOTE_MAX, required=True)
     completion = session.scalar(sa.select(ModuleCompletion).where(
         ModuleCompletion.module_id == module.id, ModuleCompletion.user_id == user_id))
     if completion is None:
