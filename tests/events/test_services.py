@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from app.events import services, signals
+from app.events import planning, queries, services, signals
 from app.events.models import Enrolment, EventNotification
 from app.sqltypes import utcnow
 from tests.factories import make_event, make_organiser, make_session, make_user
@@ -400,7 +400,7 @@ def test_a_slug_taken_at_the_same_moment_is_a_conflict(session, monkeypatch):
     taken = make_event(session, organisers=[organiser]).slug
     session.commit()
     # what the other transaction's _unique_slug saw before this one committed
-    monkeypatch.setattr(services, "_unique_slug", lambda *args, **kwargs: taken)
+    monkeypatch.setattr(planning, "_unique_slug", lambda *args, **kwargs: taken)
     with pytest.raises(Conflict) as caught:
         services.create_event(session, data=_data(), created_by_id=organiser.id, now=utcnow())
     assert caught.value.fields == {"slug": caught.value.message}
@@ -535,6 +535,6 @@ def test_seat_count_statement_is_built_once(session):
     event = make_event(session, capacity=2)
     session.flush()
     services.enrol(session, event_id=event.id, user_id=make_user(session).id, now=utcnow())
-    assert services._counts_stmt() is services._counts_stmt()  # bound per call, never rebuilt
+    assert queries._counts_stmt() is queries._counts_stmt()  # bound per call, never rebuilt
     assert services.seat_counts_for(session, [event.id])[event.id].taken == 1
     assert services.seat_counts_for(session, []) == {}
