@@ -10,12 +10,19 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+import app.events.messages  # noqa: F401  (the catalogue of the reasons raised here)
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.events import signals
 from app.events.inputs import MAX_INT, _id, normalise_ticket_code
 from app.events.locking import _flush
 from app.events.models import Checkin, Enrolment, Event
 from app.events.queries import _user, can_manage, managed_event
+
+# why someone not confirmed cannot be checked in, by the status of their enrolment
+NOT_CONFIRMED = {
+    "pending": "checkin.pending", "waitlisted": "checkin.waitlisted", "offered": "checkin.offered",
+    "expired": "checkin.expired", "cancelled": "checkin.cancelled", "rejected": "checkin.rejected",
+}
 
 
 @dataclass(frozen=True)
@@ -104,7 +111,7 @@ def attendance_summary(session: Session, event_id: int) -> dict[int, Attendance]
     """Enrolment id -> attendance, for everyone confirmed or checked in at least once."""
     event = session.scalar(sa.select(Event).where(Event.id == event_id).options(selectinload(Event.sessions)))
     if event is None:
-        raise NotFound("No such event.", field="event_id")
+        raise NotFound("event.not_found", field="event_id")
     checkins = list(session.scalars(
         sa.select(Checkin).join(Enrolment, Checkin.enrolment_id == Enrolment.id).where(Enrolment.event_id == event_id)
     ))
@@ -121,21 +128,21 @@ def pick_unit(event: Event, units: list[AttendanceUnit], *, now: datetime, sessi
         for unit in units:
             if unit.session_id == session_id:
                 return unit
-        raise NotFound("That session is not part of this event.", field="session_id")
+        raise NotFound("checkin.session_not_in_event", field="session_id")
     if day not in (None, ""):
         if isinstance(day, str):
             try:
                 day = date.fromisoformat(day.strip())
             except ValueError as exc:
-                raise ValidationFailed("Day must be a date such as 2026-05-04.", field="day") from exc
+                raise ValidationFailed("checkin.day_invalid", field="day") from exc
         if not isinstance(day, date) or isinstance(day, datetime):
-            raise ValidationFailed("Day must be a date such as 2026-05-04.", field="day")
+            raise ValidationFailed("checkin.day_invalid", field="day")
         if event.sessions:
-            raise ValidationFailed("This event has an agenda: check in per session.", field="session_id")
+            raise ValidationFailed("checkin.per_session", field="session_id")
         for unit in units:
             if unit.day == day:
                 return unit
-        raise ValidationFailed("That day is not part of this event.", field="day")
+        raise ValidationFailed("checkin.day_not_in_event", field="day")
     if len(units) == 1:
         return units[0]
     # the unit running now (or starting within the hour), else the only one on today's local date
@@ -146,18 +153,17 @@ def pick_unit(event: Event, units: list[AttendanceUnit], *, now: datetime, sessi
     todays = [u for u in units if u.starts_at.astimezone(ZoneInfo(event.timezone)).date() == today]
     if len(todays) == 1:
         return todays[0]
-    raise ValidationFailed("Choose the session (or day) to check in for.",
-                           field="session_id" if event.sessions else "day")
+    raise ValidationFailed("checkin.choose_unit", field="session_id" if event.sessions else "day")
 
 
 class CheckinBeforeEvent(Conflict):
     """A check-in before the event's first (local) day: the desk must confirm it is meant."""
 
     code = "checkin_before_event"
+    reason = "checkin.before_event"
 
     def __init__(self, *, name: str, first_day: date, enrolment_id: int):
-        super().__init__(f"{name} is being checked in before the event: it starts on {first_day.isoformat()}. "
-                         "Confirm to check in anyway.", field="confirm")
+        super().__init__(field="confirm", name=name, first_day=first_day.isoformat(), enrolment_id=enrolment_id)
         self.name, self.first_day, self.enrolment_id = name, first_day, enrolment_id
 
 
@@ -170,37 +176,32 @@ def check_in(session: Session, *, event_id: int, actor_id: int, now: datetime, t
     attendance afterwards (from the sign-in sheets) needs no confirmation."""
     event = managed_event(session, event_id, actor_id)
     if event.status == "cancelled":
-        raise Conflict("This event was cancelled.", field="event_id")
+        raise Conflict("event.cancelled", field="event_id")
     if ticket_code not in (None, ""):
         if not isinstance(ticket_code, str):
-            raise ValidationFailed("The ticket code must be text.", field="ticket_code")
+            raise ValidationFailed("checkin.ticket_code_not_text", field="ticket_code")
         code = normalise_ticket_code(ticket_code)
         enrolment = session.scalar(sa.select(Enrolment).where(Enrolment.ticket_code == code))
         if enrolment is None:
-            raise NotFound(f"No ticket with the code {code or ticket_code!r}.", field="ticket_code")
+            raise NotFound("checkin.no_ticket_with_code", field="ticket_code", code=code or ticket_code)
         if enrolment.event_id != event.id:
-            raise ValidationFailed("This ticket is for another event.", field="ticket_code")
+            raise ValidationFailed("checkin.ticket_for_other_event", field="ticket_code")
         method = "code" if method == "search" else method
     elif enrolment_id not in (None, ""):
         enrolment = session.get(Enrolment, _id(enrolment_id, "enrolment_id"))
         if enrolment is None or enrolment.event_id != event.id:
-            raise NotFound("No such enrolment in this event.", field="enrolment_id")
+            raise NotFound("checkin.enrolment_not_in_event", field="enrolment_id")
     else:
-        raise ValidationFailed("Give a ticket code or choose a participant.", field="ticket_code")
+        raise ValidationFailed("checkin.nobody_chosen", field="ticket_code")
     if enrolment.status != "confirmed":
-        reasons = {
-            "pending": "is waiting for approval", "waitlisted": "is on the waiting list",
-            "offered": "has been offered a seat but has not accepted it yet", "expired": "let the offered seat expire",
-            "cancelled": "cancelled the enrolment", "rejected": "was not accepted",
-        }
-        raise Conflict(f"{enrolment.user.name} {reasons.get(enrolment.status, 'is not confirmed')}: "
-                       "only confirmed participants can be checked in.", field="enrolment_id")
+        raise Conflict(NOT_CONFIRMED.get(enrolment.status, "checkin.not_confirmed"), field="enrolment_id",
+                       name=enrolment.user.name, status=enrolment.status)
     unit = pick_unit(event, attendance_units(event), now=now, session_id=session_id, day=day)
     existing = session.scalar(sa.select(Checkin).where(
         Checkin.enrolment_id == enrolment.id,
         Checkin.session_id == unit.session_id if unit.session_id is not None else Checkin.day == unit.day))
     if existing is not None:
-        raise Conflict(f"{enrolment.user.name} is already checked in for {unit.label}.", field="enrolment_id")
+        raise Conflict("checkin.already_checked_in", field="enrolment_id", name=enrolment.user.name, unit=unit.label)
     zone = ZoneInfo(event.timezone)
     first_day = event.starts_at.astimezone(zone).date()
     if now.astimezone(zone).date() < first_day and confirm_before_event is not True:
@@ -213,8 +214,8 @@ def check_in(session: Session, *, event_id: int, actor_id: int, now: datetime, t
     try:
         session.flush()
     except sa.exc.IntegrityError as exc:
-        raise Conflict(f"{enrolment.user.name} is already checked in for {unit.label}.",
-                       field="enrolment_id") from exc
+        raise Conflict("checkin.already_checked_in", field="enrolment_id", name=enrolment.user.name,
+                       unit=unit.label) from exc
     signals.checkin_recorded.send(checkin, session=session, now=now, enrolment=enrolment)
     return checkin
 
@@ -222,19 +223,19 @@ def check_in(session: Session, *, event_id: int, actor_id: int, now: datetime, t
 def undo_checkin(session: Session, *, checkin_id: int, actor_id: int, now: datetime) -> None:
     """Remove a check-in recorded by mistake (refused once a certificate rests on it)."""
     if not isinstance(checkin_id, int) or isinstance(checkin_id, bool) or not 0 < checkin_id <= MAX_INT:
-        raise NotFound("No such check-in.", field="checkin_id")
+        raise NotFound("checkin.not_found", field="checkin_id")
     checkin = session.get(Checkin, checkin_id)
     if checkin is None:
-        raise NotFound("No such check-in.", field="checkin_id")
+        raise NotFound("checkin.not_found", field="checkin_id")
     enrolment = checkin.enrolment
     actor = _user(session, actor_id, field="actor_id")
     if not can_manage(enrolment.event, actor):
-        raise NotFound("No such check-in.", field="checkin_id")
+        raise NotFound("checkin.not_found", field="checkin_id")
     from app.certificates.services import active_certificate_reason  # certificates build on events
 
     reason = active_certificate_reason(session, user_id=enrolment.user_id, event_id=enrolment.event_id)
     if reason:
-        raise Conflict(f"This attendance cannot be undone: {reason}", field="checkin_id")
+        raise Conflict("checkin.undo_refused", field="checkin_id", detail=reason)
     session_id, day = checkin.session_id, checkin.day
     session.delete(checkin)
     _flush(session)

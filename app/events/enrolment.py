@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+import app.events.messages  # noqa: F401  (the catalogue of the reasons raised here)
 from app.errors import Conflict, Forbidden, NotFound, TryAgain
 from app.events import signals
 from app.events.inputs import _text, new_ticket_code
-from app.events.locking import TRY_AGAIN_MESSAGE, _flush, _is_lock_error, lock_event
+from app.events.locking import _flush, _is_lock_error, lock_event
 from app.events.models import ACTIVE_STATUSES, SEAT_STATUSES, Enrolment, Event, EventNotification
 from app.events.queries import SeatCounts, _enrolment, _user, can_manage, get_enrolment_for, get_event
 
@@ -20,9 +21,13 @@ from app.events.queries import SeatCounts, _enrolment, _user, can_manage, get_en
 class RegistrationClosed(Conflict):
     """The event does not take enrolments now."""
 
+    reason = "enrolment.closed"
+
 
 class AlreadyEnrolled(Conflict):
     """One enrolment per person and event."""
+
+    reason = "enrolment.already_enrolled_race"
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -104,19 +109,28 @@ def _fill_seats(session: Session, event: Event, *, now: datetime) -> list[Enrolm
     return promoted
 
 
-def registration_state(event: Event, *, now: datetime, counts: SeatCounts | None = None) -> tuple[bool, str]:
-    """Whether participants may enrol now, and the reason when they may not."""
+def registration_refusal(event: Event, *, now: datetime) -> RegistrationClosed | None:
+    """Why participants may not enrol now (an error to raise or show), or None while registration is open."""
     if event.status == "draft":
-        return False, "This event is not published yet."
+        return RegistrationClosed("enrolment.not_published", field="event_id")
     if event.status == "cancelled":
-        return False, "This event was cancelled."
+        return RegistrationClosed("event.cancelled", field="event_id")
     if event.ends_at <= now:
-        return False, "This event has already taken place."
+        return RegistrationClosed("event.past", field="event_id")
     if event.registration_opens_at and now < event.registration_opens_at:
-        return False, f"Registration opens on {event.registration_opens_at.astimezone(ZoneInfo(event.timezone)):%d %b %Y, %H:%M} ({event.timezone})."
+        opens_at = event.registration_opens_at.astimezone(ZoneInfo(event.timezone))
+        return RegistrationClosed("enrolment.not_open_yet", field="event_id", opens_at=opens_at,
+                                  opens_on=opens_at.strftime("%d %b %Y, %H:%M"), timezone=event.timezone)
     if event.registration_closes_at and now >= event.registration_closes_at:
-        return False, "Registration is closed."
-    return True, ""
+        return RegistrationClosed("enrolment.closed", field="event_id")
+    return None
+
+
+def registration_state(event: Event, *, now: datetime, counts: SeatCounts | None = None) -> tuple[bool, str]:
+    """Whether participants may enrol now, and the reason (in English) when they may not; the pages and the API
+    use registration_refusal, which leaves the sentence to them."""
+    refusal = registration_refusal(event, now=now)
+    return (True, "") if refusal is None else (False, refusal.message)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -132,10 +146,10 @@ def enrol(session: Session, *, event_id: int, user_id: int, now: datetime, actor
     by_organiser = actor is not None and can_manage(event, actor)
     if actor is not None and actor.id != user.id and not by_organiser:
         if event.status == "draft":
-            raise NotFound("No such event.", field="event_id")
-        raise Forbidden("Only the event's organisers can enrol other people.")
+            raise NotFound("event.not_found", field="event_id")
+        raise Forbidden("enrolment.others_organisers_only")
     if override_capacity and not by_organiser:
-        raise Forbidden("Only the event's organisers can enrol beyond capacity.", field="override_capacity")
+        raise Forbidden("enrolment.over_capacity_organisers_only", field="override_capacity")
     if actor is not None and actor.id == user.id:
         actor = None  # enrolling oneself
     note = _text({"note": note}, "note", 500)
@@ -143,26 +157,26 @@ def enrol(session: Session, *, event_id: int, user_id: int, now: datetime, actor
     event = lock_event(session, event_id)
     if event.status == "draft":
         if not can_manage(event, actor or user):
-            raise NotFound("No such event.", field="event_id")
-        raise RegistrationClosed("This event is not published yet; publish it before enrolling people.",
-                                 field="event_id")
+            raise NotFound("event.not_found", field="event_id")
+        raise RegistrationClosed("enrolment.draft_event", field="event_id")
     if event.status == "cancelled":
-        raise RegistrationClosed("This event was cancelled.", field="event_id")
+        raise RegistrationClosed("event.cancelled", field="event_id")
     if not by_organiser:
-        is_open, reason = registration_state(event, now=now)
-        if not is_open:
-            raise RegistrationClosed(reason, field="event_id")
+        refusal = registration_refusal(event, now=now)
+        if refusal is not None:
+            raise refusal
 
     enrolment = session.scalar(
         sa.select(Enrolment).where(Enrolment.event_id == event.id, Enrolment.user_id == user.id)
     )
     if enrolment is not None:
         if enrolment.status in ACTIVE_STATUSES:
-            who = "You are" if actor is None else f"{user.name} is"
-            raise AlreadyEnrolled(f"{who} already enrolled in this event ({enrolment.status}).", field="user_id")
+            if actor is None:
+                raise AlreadyEnrolled("enrolment.already_enrolled_self", field="user_id", status=enrolment.status)
+            raise AlreadyEnrolled("enrolment.already_enrolled", field="user_id", name=user.name,
+                                  status=enrolment.status)
         if enrolment.status == "rejected" and not by_organiser:
-            raise RegistrationClosed("The organisers declined your enrolment; contact them if this is a mistake.",
-                                     field="event_id")
+            raise RegistrationClosed("enrolment.declined", field="event_id")
     old_status = enrolment.status if enrolment is not None else None
     if enrolment is None:
         enrolment = Enrolment(event_id=event.id, user_id=user.id, ticket_code=new_ticket_code(), created_at=now)
@@ -198,10 +212,10 @@ def enrol(session: Session, *, event_id: int, user_id: int, now: datetime, actor
     try:
         session.flush()
     except sa.exc.IntegrityError as exc:
-        raise AlreadyEnrolled("This person is already enrolled in this event.", field="user_id") from exc
+        raise AlreadyEnrolled("enrolment.already_enrolled_race", field="user_id") from exc
     except sa.exc.OperationalError as exc:
         if _is_lock_error(exc):
-            raise TryAgain(TRY_AGAIN_MESSAGE) from exc
+            raise TryAgain("event.busy") from exc
         raise
     _notify_enrolment(session, enrolment, old_status=old_status, now=now, actor_id=actor_id)
     return enrolment
@@ -209,7 +223,7 @@ def enrol(session: Session, *, event_id: int, user_id: int, now: datetime, actor
 
 def _refuse_if_cancelled(event: Event) -> None:
     if event.status == "cancelled":
-        raise Conflict("This event was cancelled.", field="event_id")
+        raise Conflict("event.cancelled", field="event_id")
 
 
 def _leave(session: Session, enrolment: Enrolment, status: str, *, now: datetime, reason: str | None,
@@ -217,7 +231,7 @@ def _leave(session: Session, enrolment: Enrolment, status: str, *, now: datetime
     event = lock_event(session, enrolment.event_id)
     session.refresh(enrolment)
     if enrolment.status not in ACTIVE_STATUSES:
-        raise Conflict(f"This enrolment is already {enrolment.status}.", field="enrolment_id")
+        raise Conflict("enrolment.already_inactive", field="enrolment_id", status=enrolment.status)
     held_seat = enrolment.status in SEAT_STATUSES
     _set_status(session, enrolment, status, now=now, reason=reason, actor_id=actor_id)
     if held_seat:
@@ -232,7 +246,7 @@ def cancel_enrolment(session: Session, *, enrolment_id: int, actor_id: int, now:
     enrolment = get_enrolment_for(session, enrolment_id, actor)
     reason = _text({"reason": reason}, "reason", 500) or None
     if enrolment.user_id == actor.id and not can_manage(enrolment.event, actor) and enrolment.event.is_past(now):
-        raise Conflict("This event has already taken place; it can no longer be cancelled.", field="enrolment_id")
+        raise Conflict("enrolment.cancel_after_event", field="enrolment_id")
     return _leave(session, enrolment, "cancelled", now=now, reason=reason, actor_id=actor_id)
 
 
@@ -242,7 +256,7 @@ def reject_enrolment(session: Session, *, enrolment_id: int, actor_id: int, now:
     actor = _user(session, actor_id, field="actor_id")
     enrolment = get_enrolment_for(session, enrolment_id, actor)
     if not can_manage(enrolment.event, actor):
-        raise Forbidden("Only the event's organisers can reject enrolments.")
+        raise Forbidden("enrolment.reject_organisers_only")
     reason = _text({"reason": reason}, "reason", 500) or None
     return _leave(session, enrolment, "rejected", now=now, reason=reason, actor_id=actor_id)
 
@@ -252,13 +266,12 @@ def approve_enrolment(session: Session, *, enrolment_id: int, actor_id: int, now
     actor = _user(session, actor_id, field="actor_id")
     enrolment = get_enrolment_for(session, enrolment_id, actor)
     if not can_manage(enrolment.event, actor):
-        raise Forbidden("Only the event's organisers can approve enrolments.")
+        raise Forbidden("enrolment.approve_organisers_only")
     event = lock_event(session, enrolment.event_id)
     session.refresh(enrolment)
     _refuse_if_cancelled(event)
     if enrolment.status != "pending":
-        raise Conflict(f"Only pending enrolments can be approved; this one is {enrolment.status}.",
-                       field="enrolment_id")
+        raise Conflict("enrolment.approve_not_pending", field="enrolment_id", status=enrolment.status)
     waiting = session.scalar(sa.select(sa.func.count()).select_from(Enrolment).where(
         Enrolment.event_id == event.id, Enrolment.status == "waitlisted"))
     if event.capacity is None or (_taken(session, event.id) < event.capacity and not waiting):
@@ -274,13 +287,12 @@ def promote_enrolment(session: Session, *, enrolment_id: int, actor_id: int, now
     actor = _user(session, actor_id, field="actor_id")
     enrolment = get_enrolment_for(session, enrolment_id, actor)
     if not can_manage(enrolment.event, actor):
-        raise Forbidden("Only the event's organisers can promote from the waiting list.")
+        raise Forbidden("enrolment.promote_organisers_only")
     event = lock_event(session, enrolment.event_id)
     session.refresh(enrolment)
     _refuse_if_cancelled(event)
     if enrolment.status not in ("waitlisted", "offered", "pending"):
-        raise Conflict(f"Only waiting or pending enrolments can be promoted; this one is {enrolment.status}.",
-                       field="enrolment_id")
+        raise Conflict("enrolment.promote_not_waiting", field="enrolment_id", status=enrolment.status)
     taken = _taken(session, event.id) - (1 if enrolment.status == "offered" else 0)
     enrolment.is_over_capacity = event.capacity is not None and taken >= event.capacity
     _set_status(session, enrolment, "confirmed", now=now, actor_id=actor_id)
@@ -292,16 +304,16 @@ def accept_offer(session: Session, *, enrolment_id: int, user_id: int, now: date
     user = _user(session, user_id)
     enrolment = _enrolment(session, enrolment_id)
     if enrolment.user_id != user.id:
-        raise NotFound("No such enrolment.", field="enrolment_id")
+        raise NotFound("enrolment.not_found", field="enrolment_id")
     event = lock_event(session, enrolment.event_id)
     session.refresh(enrolment)
     if enrolment.status != "offered":
-        raise Conflict(f"There is no open offer on this enrolment (it is {enrolment.status}).", field="enrolment_id")
+        raise Conflict("enrolment.no_open_offer", field="enrolment_id", status=enrolment.status)
     _refuse_if_cancelled(event)
     if event.is_past(now):
-        raise Conflict("This event has already taken place.", field="enrolment_id")
+        raise Conflict("event.past", field="enrolment_id")
     if enrolment.offer_expires_at is not None and enrolment.offer_expires_at <= now:
-        raise Conflict("The offer has expired; the seat goes to the next person waiting.", field="enrolment_id")
+        raise Conflict("enrolment.offer_expired", field="enrolment_id")
     _set_status(session, enrolment, "confirmed", now=now, actor_id=user_id)
     return enrolment
 

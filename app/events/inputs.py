@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+import app.events.messages  # noqa: F401  (the catalogue of the reasons raised here)
 from app.auth.services import TIMEZONES
 from app.directory.services import normalise_country
 from app.errors import ValidationFailed
@@ -26,6 +27,11 @@ TICKET_LENGTH = 10
 MAX_INT = 2_147_483_647
 
 
+def field_label(name: str) -> str:
+    """A field's data name as the start of a sentence ("starts_at" -> "Starts at")."""
+    return name.replace("_", " ").capitalize()
+
+
 def _text(data: dict, name: str, limit: int, *, required: bool = False, label: str | None = None) -> str:
     return clean_text(data.get(name), field=name, limit=limit, label=label, required=required,
                       strip_bidi=(name == "title"))
@@ -35,24 +41,24 @@ def _int(value, name: str, *, minimum: int = 0, maximum: int = MAX_INT, allow_no
     if value is None or value == "":
         if allow_none:
             return None
-        raise ValidationFailed(f"{name.replace('_', ' ').capitalize()} is required.", field=name)
+        raise ValidationFailed("event.field.required", field=name, label=field_label(name))
     if isinstance(value, bool):
-        raise ValidationFailed(f"{name} must be a whole number.", field=name)
+        raise ValidationFailed("event.field.whole_number", field=name, name=name)
     if isinstance(value, str):
         try:
             value = int(value.strip())
         except ValueError as exc:
-            raise ValidationFailed(f"{name} must be a whole number.", field=name) from exc
+            raise ValidationFailed("event.field.whole_number", field=name, name=name) from exc
     if isinstance(value, float):
         if not value.is_integer():
-            raise ValidationFailed(f"{name} must be a whole number.", field=name)
+            raise ValidationFailed("event.field.whole_number", field=name, name=name)
         value = int(value)
     if not isinstance(value, int):
-        raise ValidationFailed(f"{name} must be a whole number.", field=name)
+        raise ValidationFailed("event.field.whole_number", field=name, name=name)
     if value < minimum:
-        raise ValidationFailed(f"{name.replace('_', ' ').capitalize()} must be at least {minimum}.", field=name)
+        raise ValidationFailed("event.field.at_least", field=name, label=field_label(name), minimum=minimum)
     if value > maximum:
-        raise ValidationFailed(f"{name.replace('_', ' ').capitalize()} must be at most {maximum}.", field=name)
+        raise ValidationFailed("event.field.at_most", field=name, label=field_label(name), maximum=maximum)
     return value
 
 
@@ -69,14 +75,12 @@ def _bool(value, name: str) -> bool:
         return False
     if isinstance(value, int) and value in (0, 1):
         return bool(value)
-    raise ValidationFailed(f"{name} must be true or false.", field=name)
+    raise ValidationFailed("event.field.boolean", field=name, name=name)
 
 
 def check_zone(zone, *, field: str = "timezone") -> str:
     if not isinstance(zone, str) or zone not in TIMEZONES:
-        raise ValidationFailed(
-            f"Unknown time zone {zone!r}; use an IANA name such as Europe/Berlin.", field=field
-        )
+        raise ValidationFailed("event.timezone_unknown", field=field, zone=zone)
     return zone
 
 
@@ -85,19 +89,17 @@ def parse_datetime(value, *, zone: str, field: str, allow_none: bool = False, ma
     if value is None or value == "":
         if allow_none:
             return None
-        raise ValidationFailed(f"{field.replace('_', ' ').capitalize()} is required.", field=field)
+        raise ValidationFailed("event.field.required", field=field, label=field_label(field))
     if isinstance(value, str):
         text = value.strip()
         try:
             value = datetime.fromisoformat(text)
         except ValueError as exc:
-            raise ValidationFailed(
-                f"{field} must be an ISO 8601 date and time such as 2026-05-04T09:00+02:00.", field=field
-            ) from exc
+            raise ValidationFailed("event.field.datetime_format", field=field, name=field) from exc
     elif isinstance(value, date) and not isinstance(value, datetime):
         value = datetime.combine(value, time.min)
     if not isinstance(value, datetime):
-        raise ValidationFailed(f"{field} must be a date and time.", field=field)
+        raise ValidationFailed("event.field.datetime_type", field=field, name=field)
     # before any time zone arithmetic, which overflows at the ends of the calendar (year 1, year 9999)
     check_year(value, field=field, maximum=maximum)
     if value.tzinfo is None:
@@ -105,14 +107,13 @@ def parse_datetime(value, *, zone: str, field: str, allow_none: bool = False, ma
         # a wall-clock time skipped when the clocks go forward does not exist; refuse it rather than
         # silently moving it by an hour (a time that occurs twice takes its first occurrence)
         if local.astimezone(ZoneInfo("UTC")).astimezone(ZoneInfo(zone)).replace(tzinfo=None) != value:
-            raise ValidationFailed(
-                f"{value:%d %b %Y, %H:%M} does not exist in {zone}: the clocks go forward then. "
-                "Choose a time outside the change.", field=field)
+            raise ValidationFailed("event.time_skipped", field=field, local=value.strftime("%d %b %Y, %H:%M"),
+                                   zone=zone, moment=value)
         value = local
     try:
         result = value.astimezone(ZoneInfo("UTC"))
     except (OverflowError, ValueError) as exc:
-        raise ValidationFailed(f"{field} is out of range.", field=field) from exc
+        raise ValidationFailed("event.field.out_of_range", field=field, name=field) from exc
     return check_year(result, field=field, maximum=maximum)
 
 
@@ -120,13 +121,13 @@ def _decimal(value, name: str, *, maximum: Decimal) -> Decimal | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool):
-        raise ValidationFailed(f"{name} must be a number.", field=name)
+        raise ValidationFailed("event.field.number", field=name, name=name)
     try:
         number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError) as exc:
-        raise ValidationFailed(f"{name} must be a number.", field=name) from exc
+        raise ValidationFailed("event.field.number", field=name, name=name) from exc
     if not number.is_finite() or number < 0 or number > maximum:
-        raise ValidationFailed(f"{name.capitalize()} must be between 0 and {maximum}.", field=name)
+        raise ValidationFailed("event.field.between", field=name, label=name.capitalize(), maximum=maximum)
     return number.quantize(Decimal("0.01"))
 
 
@@ -136,7 +137,7 @@ def _list(value, name: str) -> list:
     if isinstance(value, str):
         return [part.strip() for part in value.split(",") if part.strip()]
     if not isinstance(value, list | tuple):
-        raise ValidationFailed(f"{name} must be a list.", field=name)
+        raise ValidationFailed("event.field.list", field=name, name=name)
     return list(value)
 
 
@@ -149,12 +150,11 @@ def _languages(value) -> list[str]:
     for item in items:
         code = item.strip().lower() if isinstance(item, str) else None
         if not code or not _LANG_RE.match(code):
-            raise ValidationFailed("Languages are two-letter ISO 639-1 codes such as en, de, pt.",
-                                   field="languages")
+            raise ValidationFailed("event.languages_invalid", field="languages")
         if code not in result:
             result.append(code)
     if len(result) > MAX_LANGUAGES:
-        raise ValidationFailed(f"At most {MAX_LANGUAGES} languages.", field="languages")
+        raise ValidationFailed("event.languages_too_many", field="languages", maximum=MAX_LANGUAGES)
     return result
 
 
@@ -206,12 +206,12 @@ def parse_filters(args) -> EventFilters:
         value = args.get(name)
         value = value.strip() if isinstance(value, str) else None
         if value and ("\x00" in value or len(value) > 200):
-            raise ValidationFailed(f"{name} is not valid.", field=name)
+            raise ValidationFailed("event.filter.invalid", field=name, name=name)
         return value or None
 
     fmt = get("format")
     if fmt and fmt not in EVENT_FORMATS:
-        raise ValidationFailed(f"format must be one of {', '.join(EVENT_FORMATS)}.", field="format")
+        raise ValidationFailed("event.filter.format", field="format", formats=", ".join(EVENT_FORMATS))
     country = get("country")
     if country:
         country = normalise_country(country, required=False)
@@ -225,8 +225,7 @@ def parse_filters(args) -> EventFilters:
             try:
                 day = date.fromisoformat(raw)
             except ValueError as exc:
-                raise ValidationFailed(f"{name} must be a date (YYYY-MM-DD) or an ISO 8601 date-time.",
-                                       field=name) from exc
+                raise ValidationFailed("event.filter.date", field=name, name=name) from exc
             check_year(day, field=name)
             value = datetime.combine(day if name == "from" else day + timedelta(days=1), time.min,
                                      ZoneInfo("UTC"))
@@ -234,5 +233,5 @@ def parse_filters(args) -> EventFilters:
             value = parse_datetime(raw, zone="UTC", field=name, maximum=MAX_YEAR)
         setattr(result, attr, value)
     if result.language and not _LANG_RE.match(result.language):
-        raise ValidationFailed("language must be a two-letter code.", field="language")
+        raise ValidationFailed("event.filter.language", field="language")
     return result

@@ -6,12 +6,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+import app.events.messages  # noqa: F401  (the catalogue of the reasons raised here)
 from app.errors import TryAgain
 from app.events.models import Event
 from app.events.queries import get_event
 
 LOCK_TIMEOUT_MS = 5000
-TRY_AGAIN_MESSAGE = "Many people are enrolling right now; please try again in a moment."
 
 
 def _is_lock_error(exc: sa.exc.DBAPIError) -> bool:
@@ -36,7 +36,7 @@ def lock_event(session: Session, event_id: int) -> Event:
         )
     except sa.exc.OperationalError as exc:
         if _is_lock_error(exc):
-            raise TryAgain(TRY_AGAIN_MESSAGE) from exc
+            raise TryAgain("event.busy") from exc
         raise
     event = session.get(Event, event_id, populate_existing=True)
     return event
@@ -47,5 +47,5 @@ def _flush(session: Session) -> None:
         session.flush()
     except sa.exc.OperationalError as exc:
         if _is_lock_error(exc):
-            raise TryAgain(TRY_AGAIN_MESSAGE) from exc
+            raise TryAgain("event.busy") from exc
         raise

@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+import app.events.messages  # noqa: F401  (the catalogue of the reasons raised here)
 from app.auth.models import User
 from app.directory.models import Organisation
 from app.directory.services import find_topics, normalise_country, normalise_url
-from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed, render_message
 from app.events import signals
 from app.events.enrolment import _fill_seats, _refuse_if_cancelled, _taken
 from app.events.inputs import (
@@ -27,6 +28,7 @@ from app.events.inputs import (
     _text,
     _unique_slug,
     check_zone,
+    field_label,
     parse_datetime,
     slugify,
 )
@@ -52,6 +54,25 @@ from app.events.queries import _user, managed_event
 
 TIME_FIELDS = ("starts_at", "ends_at", "timezone")
 PLACE_FIELDS = ("venue", "address", "city", "country", "online_url")
+MAX_EVENT_DAYS = 60
+
+
+class AgendaItemCannotMove(ValidationFailed):
+    """Moving the event would put an agenda item on a time that does not exist; says which, and why."""
+
+    reason = "agenda.item_cannot_move"
+
+    def __init__(self, *, title: str, cause: DomainError, field: str):
+        super().__init__(title=title)
+        self.cause = cause
+        self.fields = {field: self.reason}
+
+    def message_for(self, translate=None) -> str:
+        detail = self.cause.message_for(translate)
+        return render_message(self.reason, {**self.params, "detail": detail}, translate)
+
+    def fields_for(self, translate=None) -> dict[str, str]:
+        return dict.fromkeys(self.fields, self.message_for(translate))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -82,15 +103,15 @@ def _notify_event(session: Session, event: Event, *, changes: set[str], now: dat
 def _apply_event_data(session: Session, event: Event, data: dict, *, creating: bool) -> set[str]:
     """Validate `data` and set it on the event; returns the names of the fields that changed."""
     if not isinstance(data, dict):
-        raise ValidationFailed("The event data must be an object.")
+        raise ValidationFailed("event.data_not_object")
     unknown = sorted(set(data) - set(EVENT_WRITABLE) - set(EVENT_READ_ONLY))
     if unknown:
-        raise ValidationFailed(f"Unknown field(s): {', '.join(unknown)}.", field=unknown[0])
+        raise ValidationFailed("event.field.unknown", field=unknown[0], names=", ".join(unknown))
     data = {k: v for k, v in data.items() if k in EVENT_WRITABLE}
     required = EVENT_REQUIRED if creating else ()
     for name in required:
         if data.get(name) in (None, ""):
-            raise ValidationFailed(f"{name.replace('_', ' ').capitalize()} is required.", field=name)
+            raise ValidationFailed("event.field.required", field=name, label=field_label(name))
     changed: set[str] = set()
 
     def put(name, value):
@@ -103,7 +124,7 @@ def _apply_event_data(session: Session, event: Event, data: dict, *, creating: b
             put(name, _text(data, name, limit, required=(name == "title")))
     if "format" in data:
         if data["format"] not in EVENT_FORMATS:
-            raise ValidationFailed(f"Format must be one of {', '.join(EVENT_FORMATS)}.", field="format")
+            raise ValidationFailed("event.format_invalid", field="format", formats=", ".join(EVENT_FORMATS))
         put("format", data["format"])
     if "timezone" in data:
         put("timezone", check_zone(data["timezone"]))
@@ -116,11 +137,11 @@ def _apply_event_data(session: Session, event: Event, data: dict, *, creating: b
             put(name, parse_datetime(data[name], zone=zone, field=name, allow_none=True))
     if "country" in data:
         if data["country"] is not None and not isinstance(data["country"], str):
-            raise ValidationFailed("Country must be a two-letter code.", field="country")
+            raise ValidationFailed("event.country_not_text", field="country")
         put("country", normalise_country(data["country"], required=False))
     if "online_url" in data:
         if data["online_url"] is not None and not isinstance(data["online_url"], str):
-            raise ValidationFailed("Online URL must be text.", field="online_url")
+            raise ValidationFailed("event.online_url_not_text", field="online_url")
         put("online_url", normalise_url(data["online_url"], field="online_url"))
     if "capacity" in data:
         put("capacity", _int(data["capacity"], "capacity", minimum=0, maximum=MAX_CAPACITY, allow_none=True))
@@ -130,7 +151,7 @@ def _apply_event_data(session: Session, event: Event, data: dict, *, creating: b
         put("auto_certificates", _bool(data["auto_certificates"], "auto_certificates"))
     if "waitlist_mode" in data:
         if data["waitlist_mode"] not in WAITLIST_MODES:
-            raise ValidationFailed("Waiting-list mode must be auto or offer.", field="waitlist_mode")
+            raise ValidationFailed("event.waitlist_mode_invalid", field="waitlist_mode")
         put("waitlist_mode", data["waitlist_mode"])
     if "offer_hours" in data:
         put("offer_hours", _int(data["offer_hours"] if data["offer_hours"] not in (None, "") else 48,
@@ -148,14 +169,12 @@ def _apply_event_data(session: Session, event: Event, data: dict, *, creating: b
             offsets = [_int(v, "reminder_offsets_hours", minimum=REMINDER_HOURS[0], maximum=REMINDER_HOURS[1])
                        for v in _list(data["reminder_offsets_hours"], "reminder_offsets_hours")]
         except ValidationFailed as exc:
-            raise ValidationFailed(
-                "Give each reminder as a whole number of hours before the start, between 1 and 2160 "
-                "(90 days), separated by commas, such as 168, 24.", field="reminder_offsets_hours") from exc
+            raise ValidationFailed("event.reminders_invalid", field="reminder_offsets_hours") from exc
         put("reminder_offsets_hours", sorted(set(offsets), reverse=True)[:MAX_REMINDERS])
     if "topics" in data:
         slugs = _list(data["topics"], "topics")
         if not all(isinstance(s, str) for s in slugs):
-            raise ValidationFailed("Topics are given by their slugs.", field="topics")
+            raise ValidationFailed("event.topics_not_slugs", field="topics")
         topics = find_topics(session, slugs)
         if {t.id for t in topics} != {t.id for t in event.topics}:
             event.topics = topics
@@ -165,7 +184,7 @@ def _apply_event_data(session: Session, event: Event, data: dict, *, creating: b
         hosts = list(session.scalars(sa.select(Organisation).where(Organisation.id.in_(ids)))) if ids else []
         missing = sorted(set(ids) - {h.id for h in hosts})
         if missing:
-            raise ValidationFailed(f"Unknown organisation id(s): {', '.join(map(str, missing))}.", field="hosts")
+            raise ValidationFailed("event.hosts_unknown", field="hosts", ids=", ".join(map(str, missing)))
         if {h.id for h in hosts} != {h.id for h in event.hosts}:
             event.hosts = hosts
             changed.add("hosts")
@@ -174,13 +193,13 @@ def _apply_event_data(session: Session, event: Event, data: dict, *, creating: b
         people = list(session.scalars(sa.select(User).where(User.id.in_(ids)))) if ids else []
         missing = sorted(set(ids) - {u.id for u in people})
         if missing:
-            raise ValidationFailed(f"Unknown user id(s): {', '.join(map(str, missing))}.", field="organisers")
+            raise ValidationFailed("event.organisers_unknown", field="organisers", ids=", ".join(map(str, missing)))
         not_organisers = [u.name for u in people if not u.is_organiser]
         if not_organisers:
-            raise ValidationFailed(f"Only organisers can organise events: {', '.join(not_organisers)}.",
-                                   field="organisers")
+            raise ValidationFailed("event.organisers_not_organisers", field="organisers",
+                                   names=", ".join(not_organisers))
         if not people:
-            raise ValidationFailed("An event needs at least one organiser.", field="organisers")
+            raise ValidationFailed("event.organisers_none", field="organisers")
         if {u.id for u in people} != {u.id for u in event.organisers}:
             event.organisers = people
             changed.add("organisers")
@@ -188,21 +207,21 @@ def _apply_event_data(session: Session, event: Event, data: dict, *, creating: b
         slug = slugify(_text(data, "slug", SLUG_MAX))
         clash = session.scalar(sa.select(Event.id).where(Event.slug == slug, Event.id != (event.id or 0)))
         if clash is not None:
-            raise Conflict("Another event already uses that slug.", field="slug")
+            raise Conflict("event.slug_taken", field="slug")
         put("slug", slug)
 
     # rules across fields
     if event.ends_at <= event.starts_at:
-        raise ValidationFailed("The end must be after the start.", field="ends_at")
-    if event.ends_at - event.starts_at > timedelta(days=60):
-        raise ValidationFailed("An event lasts at most 60 days.", field="ends_at")
+        raise ValidationFailed("event.end_before_start", field="ends_at")
+    if event.ends_at - event.starts_at > timedelta(days=MAX_EVENT_DAYS):
+        raise ValidationFailed("event.too_long", field="ends_at", days=MAX_EVENT_DAYS)
     if (event.registration_opens_at and event.registration_closes_at
             and event.registration_closes_at <= event.registration_opens_at):
-        raise ValidationFailed("Registration must close after it opens.", field="registration_closes_at")
+        raise ValidationFailed("event.registration_closes_before_opening", field="registration_closes_at")
     if event.registration_opens_at and event.registration_opens_at >= event.ends_at:
-        raise ValidationFailed("Registration must open before the event ends.", field="registration_opens_at")
+        raise ValidationFailed("event.registration_opens_after_end", field="registration_opens_at")
     if not (event.city or event.venue or event.online_url):
-        raise ValidationFailed("Give a venue and city, or an online URL.", field="city")
+        raise ValidationFailed("event.place_missing", field="city")
     return changed
 
 
@@ -211,31 +230,28 @@ def _flush_event(session: Session) -> None:
     try:
         _flush(session)
     except sa.exc.IntegrityError as exc:
-        raise Conflict("Another event was saved with the same web address at the same moment; please save again.",
-                       field="slug") from exc
+        raise Conflict("event.slug_race", field="slug") from exc
 
 
 def _check_sessions_inside(event: Event) -> None:
     for item in event.sessions:
         if item.starts_at < event.starts_at or item.ends_at > event.ends_at:
-            raise ValidationFailed(
-                f"The agenda item {item.title!r} would lie outside the event; move or delete it first.",
-                field="starts_at" if item.starts_at < event.starts_at else "ends_at",
-            )
+            raise ValidationFailed("agenda.item_outside_event", title=item.title,
+                                   field="starts_at" if item.starts_at < event.starts_at else "ends_at")
 
 
 def create_event(session: Session, *, data: dict, created_by_id: int, now: datetime) -> Event:
     """A new draft event; the creator becomes one of its organisers."""
     creator = _user(session, created_by_id, field="created_by_id")
     if not creator.is_organiser:
-        raise Forbidden("Only organisers can create events.")
+        raise Forbidden("event.create_organisers_only")
     event = Event(status="draft", created_by_id=creator.id, created_at=now, updated_at=now, revision=0,
                   lock_version=0, offer_hours=48, min_attendance_percent=100, waitlist_mode="auto",
                   requires_approval=False, auto_certificates=True, languages=["en"], summary="", description="",
                   venue="", address="", city="", reminder_offsets_hours=[168, 24])
     event.topics, event.hosts, event.organisers = [], [], [creator]
     if not isinstance(data, dict):
-        raise ValidationFailed("The event data must be an object.")
+        raise ValidationFailed("event.data_not_object")
     # an explicit organiser list still includes the creator
     if "organisers" in data:
         data = {**data, "organisers": list({*_list(data["organisers"], "organisers"), creator.id})}
@@ -266,8 +282,7 @@ def _move_agenda(event: Event, *, old_start: datetime, old_end: datetime, old_zo
                 moved = parse_datetime(_wall_clock(getattr(item, name), old_zone) + offset, zone=old_zone,
                                        field=name)
             except ValidationFailed as exc:
-                raise ValidationFailed(f"The agenda item {item.title!r} cannot move with the event: {exc.message}",
-                                       field=name) from exc
+                raise AgendaItemCannotMove(title=item.title, cause=exc, field=name) from exc
             setattr(item, name, moved)
         item.updated_at = now
 
@@ -285,14 +300,13 @@ def update_event(session: Session, *, event_id: int, data: dict, actor_id: int, 
     with session.no_autoflush:
         changed = _apply_event_data(session, event, data, creating=False)
         if event.status == "cancelled" and changed - {"description", "summary"}:
-            raise Conflict("A cancelled event can no longer be changed.", field="status")
+            raise Conflict("event.cancelled_unchangeable", field="status")
         _move_agenda(event, old_start=old_start, old_end=old_end, old_zone=old_zone, now=now)
         _check_sessions_inside(event)
     if "capacity" in changed and event.capacity is not None:
         taken = _taken(session, event.id)
         if event.capacity < taken:
-            raise ValidationFailed(
-                f"Capacity cannot be below the {taken} confirmed or offered seats.", field="capacity")
+            raise ValidationFailed("event.capacity_below_taken", field="capacity", taken=taken)
     event.updated_at = now
     _flush_event(session)
     kinds = set()
@@ -313,7 +327,7 @@ def publish_event(session: Session, *, event_id: int, actor_id: int, now: dateti
     """Draft -> published."""
     event = managed_event(session, event_id, actor_id)
     if event.status != "draft":
-        raise Conflict(f"Only drafts can be published; this event is {event.status}.", field="status")
+        raise Conflict("event.publish_not_draft", field="status", status=event.status)
     event.status = "published"
     event.published_at = now
     _notify_event(session, event, changes={"status"}, now=now, kind="event_published", actor_id=actor_id)
@@ -326,7 +340,7 @@ def cancel_event(session: Session, *, event_id: int, actor_id: int, reason: str,
     event = lock_event(session, event_id)
     reason = _text({"reason": reason}, "reason", 2000, required=True, label="Reason")
     if event.status == "cancelled":
-        raise Conflict("This event is already cancelled.", field="status")
+        raise Conflict("event.already_cancelled", field="status")
     event.status = "cancelled"
     event.cancel_reason = reason
     event.cancelled_at = now
@@ -341,8 +355,7 @@ def delete_event(session: Session, *, event_id: int, actor_id: int, now: datetim
     managed_event(session, event_id, actor_id)
     event = lock_event(session, event_id)
     if event.status != "draft":
-        raise Conflict(f"Only drafts can be deleted; this event is {event.status}. "
-                       "Cancel it instead, so that everyone enrolled is told.", field="status")
+        raise Conflict("event.delete_not_draft", field="status", status=event.status)
     title = event.title
     session.delete(event)
     _flush(session)
@@ -390,15 +403,15 @@ def duplicate_event(session: Session, *, event_id: int, actor_id: int, starts_at
 
 def _apply_session_data(item: EventSession, event: Event, data: dict, *, creating: bool) -> None:
     if not isinstance(data, dict):
-        raise ValidationFailed("The session data must be an object.")
+        raise ValidationFailed("agenda.data_not_object")
     allowed = set(SESSION_TEXT_LIMITS) | {"starts_at", "ends_at", *SESSION_READ_ONLY}
     unknown = sorted(set(data) - allowed)
     if unknown:
-        raise ValidationFailed(f"Unknown field(s): {', '.join(unknown)}.", field=unknown[0])
+        raise ValidationFailed("event.field.unknown", field=unknown[0], names=", ".join(unknown))
     if creating:
         for name in SESSION_REQUIRED:
             if data.get(name) in (None, ""):
-                raise ValidationFailed(f"{name.replace('_', ' ').capitalize()} is required.", field=name)
+                raise ValidationFailed("event.field.required", field=name, label=field_label(name))
     for name, limit in SESSION_TEXT_LIMITS.items():
         if name in data:
             setattr(item, name, _text(data, name, limit, required=(name == "title")))
@@ -406,22 +419,19 @@ def _apply_session_data(item: EventSession, event: Event, data: dict, *, creatin
         if name in data:
             setattr(item, name, parse_datetime(data[name], zone=event.timezone, field=name))
     if item.ends_at <= item.starts_at:
-        raise ValidationFailed("The session must end after it starts.", field="ends_at")
+        raise ValidationFailed("agenda.end_before_start", field="ends_at")
     if item.starts_at < event.starts_at or item.ends_at > event.ends_at:
         zone = ZoneInfo(event.timezone)
-        raise ValidationFailed(
-            "Sessions must lie within the event "
-            f"({event.starts_at.astimezone(zone):%d %b %H:%M} – {event.ends_at.astimezone(zone):%d %b %H:%M} "
-            f"{event.timezone}).",
-            field="starts_at" if item.starts_at < event.starts_at else "ends_at",
-        )
+        raise ValidationFailed("agenda.outside_event", field="starts_at" if item.starts_at < event.starts_at else "ends_at",
+                               starts=event.starts_at.astimezone(zone).strftime("%d %b %H:%M"),
+                               ends=event.ends_at.astimezone(zone).strftime("%d %b %H:%M"), timezone=event.timezone)
 
 
 def add_session(session: Session, *, event_id: int, data: dict, actor_id: int, now: datetime) -> EventSession:
     """Add an agenda item (an itinerary stop for information trips) inside the event's time."""
     event = managed_event(session, event_id, actor_id)
     if event.status == "cancelled":
-        raise Conflict("This event was cancelled.", field="event_id")
+        raise Conflict("event.cancelled", field="event_id")
     item = EventSession(created_at=now, updated_at=now, location="", address="", speakers="", description="")
     with session.no_autoflush:
         _apply_session_data(item, event, data, creating=True)
@@ -439,10 +449,10 @@ def _agenda_changed(session: Session, event: Event, *, now: datetime, actor_id: 
 
 def get_session(session: Session, session_id) -> EventSession:
     if not isinstance(session_id, int) or isinstance(session_id, bool) or not 0 < session_id <= MAX_INT:
-        raise NotFound("No such session.", field="session_id")
+        raise NotFound("agenda.not_found", field="session_id")
     item = session.get(EventSession, session_id)
     if item is None:
-        raise NotFound("No such session.", field="session_id")
+        raise NotFound("agenda.not_found", field="session_id")
     return item
 
 
@@ -467,8 +477,7 @@ def delete_session(session: Session, *, session_id: int, actor_id: int, now: dat
     event = managed_event(session, item.event_id, actor_id)
     attended = session.scalar(sa.select(sa.func.count()).select_from(Checkin).where(Checkin.session_id == item.id))
     if attended:
-        raise Conflict(f"{attended} check-in(s) are recorded for this session; undo them before deleting it.",
-                       field="session_id")
+        raise Conflict("agenda.has_checkins", field="session_id", count=attended)
     session.delete(item)
     _flush(session)
     _agenda_changed(session, event, now=now, actor_id=actor_id)

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+import app.events.messages  # noqa: F401  (the catalogue of the reasons raised here)
 from app.auth.models import User
 from app.directory.models import Topic
 from app.errors import Forbidden, NotFound
@@ -29,10 +30,10 @@ WAITING_STATUSES = ("waitlisted", "offered")
 def get_event(session: Session, event_id) -> Event:
     """The event, or NotFound."""
     if not isinstance(event_id, int) or isinstance(event_id, bool) or not 0 < event_id <= MAX_INT:
-        raise NotFound("No such event.", field="event_id")
+        raise NotFound("event.not_found", field="event_id")
     event = session.get(Event, event_id)
     if event is None:
-        raise NotFound("No such event.", field="event_id")
+        raise NotFound("event.not_found", field="event_id")
     return event
 
 
@@ -43,10 +44,10 @@ def can_manage(event: Event, user: User | None) -> bool:
 
 def _user(session: Session, user_id, *, field: str = "user_id") -> User:
     if not isinstance(user_id, int) or isinstance(user_id, bool) or not 0 < user_id <= MAX_INT:
-        raise NotFound("No such user.", field=field)
+        raise NotFound("event.user_not_found", field=field)
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound("No such user.", field=field)
+        raise NotFound("event.user_not_found", field=field)
     return user
 
 
@@ -54,7 +55,7 @@ def visible_event(session: Session, event_id: int, user: User | None) -> Event:
     """The event if this user may see it: drafts only for their organisers (others get NotFound)."""
     event = get_event(session, event_id)
     if event.status == "draft" and not can_manage(event, user):
-        raise NotFound("No such event.", field="event_id")
+        raise NotFound("event.not_found", field="event_id")
     return event
 
 
@@ -64,17 +65,17 @@ def managed_event(session: Session, event_id: int, actor_id: int) -> Event:
     event = get_event(session, event_id)
     if not can_manage(event, actor):
         if event.status == "draft":
-            raise NotFound("No such event.", field="event_id")
-        raise Forbidden("Only the event's organisers can do that.")
+            raise NotFound("event.not_found", field="event_id")
+        raise Forbidden("event.organisers_only")
     return event
 
 
 def _enrolment(session: Session, enrolment_id) -> Enrolment:
     if not isinstance(enrolment_id, int) or isinstance(enrolment_id, bool) or not 0 < enrolment_id <= MAX_INT:
-        raise NotFound("No such enrolment.", field="enrolment_id")
+        raise NotFound("enrolment.not_found", field="enrolment_id")
     enrolment = session.get(Enrolment, enrolment_id)
     if enrolment is None:
-        raise NotFound("No such enrolment.", field="enrolment_id")
+        raise NotFound("enrolment.not_found", field="enrolment_id")
     return enrolment
 
 
@@ -82,7 +83,7 @@ def get_enrolment_for(session: Session, enrolment_id: int, user: User) -> Enrolm
     """The enrolment if it is the user's own or the user manages its event; NotFound otherwise."""
     enrolment = _enrolment(session, enrolment_id)
     if enrolment.user_id != user.id and not can_manage(enrolment.event, user):
-        raise NotFound("No such enrolment.", field="enrolment_id")
+        raise NotFound("enrolment.not_found", field="enrolment_id")
     return enrolment
 
 

@@ -34,6 +34,7 @@ from app.events.enrolment import (
     enrol,
     expire_offers,
     promote_enrolment,
+    registration_refusal,
     registration_state,
     reject_enrolment,
 )
@@ -50,7 +51,7 @@ from app.events.inputs import (
     slugify,
 )
 from app.events.limits import EVENT_TEXT_LIMITS, EVENT_WRITABLE
-from app.events.locking import LOCK_TIMEOUT_MS, TRY_AGAIN_MESSAGE, lock_event
+from app.events.locking import LOCK_TIMEOUT_MS, lock_event
 from app.events.planning import (
     PLACE_FIELDS,
     TIME_FIELDS,
@@ -95,10 +96,10 @@ __all__ = [
     "managed_event", "managed_events", "my_enrolments", "participants", "positions_for_user", "seat_counts",
     "seat_counts_for", "upcoming_events_for_home", "visible_event", "waitlist_position", "waitlist_positions",
     # locking
-    "LOCK_TIMEOUT_MS", "TRY_AGAIN_MESSAGE", "lock_event",
+    "LOCK_TIMEOUT_MS", "lock_event",
     # enrolment
     "AlreadyEnrolled", "RegistrationClosed", "accept_offer", "approve_enrolment", "cancel_enrolment", "enrol",
-    "expire_offers", "promote_enrolment", "registration_state", "reject_enrolment",
+    "expire_offers", "promote_enrolment", "registration_refusal", "registration_state", "reject_enrolment",
     # planning
     "PLACE_FIELDS", "TIME_FIELDS", "add_session", "cancel_event", "create_event", "delete_event",
     "delete_session", "duplicate_event", "get_session", "publish_event", "update_event", "update_session",

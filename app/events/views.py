@@ -12,10 +12,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
+import app.events.messages  # noqa: F401  (the catalogue of the reasons raised here)
 from app.auth.decorators import organiser_required
 from app.auth.models import User
 from app.directory.services import country_choices, country_name, list_organisations, list_topics
-from app.errors import DomainError, NotFound
+from app.errors import DomainError, NotFound, render_message
 from app.events import bp, services
 from app.events.forms import (
     ActionForm,
@@ -53,7 +54,7 @@ def _event_with_everything(event_id: int) -> Event:
             selectinload(Event.organisers))
     )
     if event is None or (event.status == "draft" and not services.can_manage(event, _user())):
-        raise NotFound("No such event.")
+        raise NotFound("event.not_found")
     return event
 
 
@@ -65,22 +66,30 @@ FILTER_LABELS = {"q": "Search", "format": "Format", "topic": "Topic", "country":
                  "language": "Language (ISO code)", "from": "From", "to": "To"}
 
 
+# a from/to filter refused for one of these could not be read as a date; any other reason (the shared year
+# check of app.validation) means a date outside the years the site takes
+UNREADABLE_DATE_REASONS = frozenset({
+    "event.filter.invalid", "event.filter.date", "event.field.datetime_format", "event.field.datetime_type",
+    "event.field.out_of_range", "event.time_skipped",
+})
+
+
 def _filter_message(exc: DomainError) -> str:
     """The listing's filter error in the words of the filter form (the API keeps the service's wording)."""
     name = next(iter(exc.fields), "")
     label = FILTER_LABELS.get(name)
     if label is None:
-        return exc.message
+        return exc.message_for()
     if name in ("from", "to"):
-        if "between the years" in exc.message:
-            return f"“{label}” must be a date between the years 1900 and 9998; the filter was ignored."
-        return f"“{label}” must be a date such as 2031-05-04; the filter was ignored."
-    if name == "language":
-        return f"“{label}” must be a two-letter code such as en or de; the filter was ignored."
-    value = request.args.get(name) or ""
-    if len(value.strip()) > 200:
-        return f"“{label}” is too long (at most 200 characters); the filter was ignored."
-    return f"“{label}” is not valid; the filter was ignored."
+        reason = ("event.filter_ignored.date" if exc.reason in UNREADABLE_DATE_REASONS
+                  else "event.filter_ignored.date_range")
+    elif name == "language":
+        reason = "event.filter_ignored.language"
+    elif len((request.args.get(name) or "").strip()) > 200:
+        reason = "event.filter_ignored.too_long"
+    else:
+        reason = "event.filter_ignored.invalid"
+    return render_message(reason, {"label": label})
 
 
 def _listing(past: bool):

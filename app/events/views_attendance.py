@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+import app.events.messages  # noqa: F401  (the catalogue of the reasons raised here)
 from app.auth.decorators import organiser_required
 from app.auth.models import User
 from app.errors import DomainError, NotFound
@@ -32,7 +33,7 @@ def _own_enrolment(enrolment_id: int) -> Enrolment:
     enrolment = db.session.get(Enrolment, enrolment_id)
     if enrolment is None or (enrolment.user_id != current_user.id
                              and not services.can_manage(enrolment.event, current_user)):
-        raise NotFound("No such ticket.")
+        raise NotFound("checkin.ticket_not_found")
     return enrolment
 
 
@@ -102,8 +103,7 @@ def add_participant(event_id: int):
     person = db.session.scalar(sa.select(User).where(User.email == form.email.data.strip().lower()))
     try:
         if person is None:
-            raise NotFound("Nobody is registered with that email; ask them to create an account first.",
-                           field="email")
+            raise NotFound("enrolment.person_not_registered", field="email")
         enrolment = services.enrol(db.session, event_id=event_id, user_id=person.id, actor_id=current_user.id,
                                    override_capacity=form.override_capacity.data, now=utcnow())
         db.session.commit()
@@ -234,7 +234,7 @@ def undo_checkin(checkin_id: int):
         abort(400, "The form expired; please try again.")
     item = db.session.get(Checkin, checkin_id)
     if item is None:
-        raise NotFound("No such check-in.")
+        raise NotFound("checkin.not_found")
     event_id = item.enrolment.event_id
     try:
         services.undo_checkin(db.session, checkin_id=checkin_id, actor_id=current_user.id, now=utcnow())

@@ -403,7 +403,8 @@ def test_a_slug_taken_at_the_same_moment_is_a_conflict(session, monkeypatch):
     monkeypatch.setattr(planning, "_unique_slug", lambda *args, **kwargs: taken)
     with pytest.raises(Conflict) as caught:
         services.create_event(session, data=_data(), created_by_id=organiser.id, now=utcnow())
-    assert caught.value.fields == {"slug": caught.value.message}
+    assert caught.value.reason == "event.slug_race"
+    assert caught.value.fields_for() == {"slug": caught.value.message}
     session.rollback()
 
 
@@ -414,7 +415,8 @@ def test_a_local_time_skipped_by_daylight_saving_is_refused(session):
 
     with pytest.raises(ValidationFailed, match="does not exist in Europe/Berlin") as caught:
         parse_datetime("2027-03-28T02:30", zone="Europe/Berlin", field="starts_at")
-    assert caught.value.fields == {"starts_at": caught.value.message}
+    assert caught.value.reason == "event.time_skipped"
+    assert caught.value.fields_for() == {"starts_at": caught.value.message}
     # the hour that occurs twice in October takes its first occurrence (summer time, UTC+2)
     assert parse_datetime("2027-10-31T02:30", zone="Europe/Berlin", field="starts_at").hour == 0
     # with an explicit offset nothing is guessed
