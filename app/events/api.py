@@ -10,6 +10,7 @@ from pydantic import Field
 from sqlalchemy.orm import selectinload
 from typing_extensions import TypedDict
 
+import app.events.messages  # noqa: F401  (the catalogue of the reasons raised here)
 from app.api import bp
 from app.api.auth import api_user, json_body, query_int, role_required, token_required
 from app.api.contract import (
@@ -429,7 +430,7 @@ def _loaded_event(event_id: int) -> Event:
     event = db.session.scalar(sa.select(Event).where(Event.id == event_id).options(
         selectinload(Event.topics), selectinload(Event.hosts), selectinload(Event.organisers)))
     if event is None or (event.status == "draft" and not services.can_manage(event, api_user())):
-        raise NotFound("No such event.", field="event_id")
+        raise NotFound("event.not_found", field="event_id")
     return event
 
 
@@ -447,7 +448,7 @@ def _optional_id(body: dict, name: str):
     if value is None:
         return None
     if not isinstance(value, int) or isinstance(value, bool):
-        raise ValidationFailed(f"{name} must be a whole number.", field=name)
+        raise ValidationFailed("event.field.whole_number", field=name, name=name)
     return value
 
 
@@ -576,7 +577,7 @@ def enrol(event_id: int):
         user_id = caller.id
     override = body.get("override_capacity", False)
     if not isinstance(override, bool):
-        raise ValidationFailed("override_capacity must be true or false.", field="override_capacity")
+        raise ValidationFailed("event.field.boolean", field="override_capacity", name="override_capacity")
     note = body.get("note", "")
     enrolment = services.enrol(db.session, event_id=event_id, user_id=user_id, now=utcnow(),
                                actor_id=caller.id if user_id != caller.id or override else None,
@@ -594,7 +595,7 @@ def list_enrolments(event_id: int):
     event = services.managed_event(db.session, event_id, api_user().id)
     status = request.args.get("status") or None
     if status is not None and status not in ENROLMENT_STATUSES:
-        raise ValidationFailed(f"status must be one of {', '.join(ENROLMENT_STATUSES)}.", field="status")
+        raise ValidationFailed("enrolment.status_filter_invalid", field="status", statuses=", ".join(ENROLMENT_STATUSES))
     people = services.participants(db.session, event_id=event.id, status=status,
                                    q=(request.args.get("q") or "").strip()[:200] or None)
     positions = services.waitlist_positions(db.session, event.id)
@@ -668,13 +669,13 @@ def check_in(event_id: int):
     body = json_body()
     ticket_code = body.get("ticket_code")
     if ticket_code is not None and not isinstance(ticket_code, str):
-        raise ValidationFailed("ticket_code must be text.", field="ticket_code")
+        raise ValidationFailed("checkin.ticket_code_not_text_api", field="ticket_code")
     day = body.get("day")
     if day is not None and not isinstance(day, str):
-        raise ValidationFailed("day must be a date such as 2026-05-04.", field="day")
+        raise ValidationFailed("checkin.day_not_text", field="day")
     confirm = body.get("confirm", False)
     if not isinstance(confirm, bool):
-        raise ValidationFailed("confirm must be true or false.", field="confirm")
+        raise ValidationFailed("event.field.boolean", field="confirm", name="confirm")
     checkin = services.check_in(
         db.session, event_id=event_id, actor_id=api_user().id, now=utcnow(), ticket_code=ticket_code,
         enrolment_id=_optional_id(body, "enrolment_id"), session_id=_optional_id(body, "session_id"), day=day,

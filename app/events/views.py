@@ -1,35 +1,32 @@
-"""Views of the events package: browsing, enrolment, the organiser's pages and check-in."""
+"""Views of the events package: browsing, enrolment and the organiser's pages (planning and the agenda).
+
+Tickets, participants, check-in and the attendance export are in views_attendance.py."""
 
 from __future__ import annotations
 
-import csv
-import io
-from datetime import date, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-import segno
 import sqlalchemy as sa
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
+import app.events.messages  # noqa: F401  (the catalogue of the reasons raised here)
 from app.auth.decorators import organiser_required
 from app.auth.models import User
 from app.directory.services import country_choices, country_name, list_organisations, list_topics
-from app.errors import DomainError, NotFound
+from app.errors import DomainError, NotFound, render_message
 from app.events import bp, services
 from app.events.forms import (
     ActionForm,
-    AddParticipantForm,
     CancelEventForm,
-    CheckinForm,
     DuplicateForm,
     EventForm,
     SessionForm,
 )
-from app.events.models import ENROLMENT_STATUSES, EVENT_FORMAT_LABELS, Checkin, Enrolment, Event
+from app.events.models import EVENT_FORMAT_LABELS, Enrolment, Event
 from app.extensions import db
-from app.spreadsheet import safe_cell
 from app.sqltypes import utcnow
 from app.viewhelpers import redirect_back, show_domain_error
 
@@ -57,7 +54,7 @@ def _event_with_everything(event_id: int) -> Event:
             selectinload(Event.organisers))
     )
     if event is None or (event.status == "draft" and not services.can_manage(event, _user())):
-        raise NotFound("No such event.")
+        raise NotFound("event.not_found")
     return event
 
 
@@ -69,22 +66,30 @@ FILTER_LABELS = {"q": "Search", "format": "Format", "topic": "Topic", "country":
                  "language": "Language (ISO code)", "from": "From", "to": "To"}
 
 
+# a from/to filter refused for one of these could not be read as a date; any other reason (the shared year
+# check of app.validation) means a date outside the years the site takes
+UNREADABLE_DATE_REASONS = frozenset({
+    "event.filter.invalid", "event.filter.date", "event.field.datetime_format", "event.field.datetime_type",
+    "event.field.out_of_range", "event.time_skipped",
+})
+
+
 def _filter_message(exc: DomainError) -> str:
     """The listing's filter error in the words of the filter form (the API keeps the service's wording)."""
     name = next(iter(exc.fields), "")
     label = FILTER_LABELS.get(name)
     if label is None:
-        return exc.message
+        return exc.message_for()
     if name in ("from", "to"):
-        if "between the years" in exc.message:
-            return f"“{label}” must be a date between the years 1900 and 9998; the filter was ignored."
-        return f"“{label}” must be a date such as 2031-05-04; the filter was ignored."
-    if name == "language":
-        return f"“{label}” must be a two-letter code such as en or de; the filter was ignored."
-    value = request.args.get(name) or ""
-    if len(value.strip()) > 200:
-        return f"“{label}” is too long (at most 200 characters); the filter was ignored."
-    return f"“{label}” is not valid; the filter was ignored."
+        reason = ("event.filter_ignored.date" if exc.reason in UNREADABLE_DATE_REASONS
+                  else "event.filter_ignored.date_range")
+    elif name == "language":
+        reason = "event.filter_ignored.language"
+    elif len((request.args.get(name) or "").strip()) > 200:
+        reason = "event.filter_ignored.too_long"
+    else:
+        reason = "event.filter_ignored.invalid"
+    return render_message(reason, {"label": label})
 
 
 def _listing(past: bool):
@@ -205,49 +210,6 @@ def my_events():
     past = [e for e in reversed(enrolments) if e.event.is_past(now)]
     return render_template("events/my_events.html", upcoming=upcoming, past=past, positions=positions,
                            action_form=ActionForm(), now=now)
-
-
-def _own_enrolment(enrolment_id: int) -> Enrolment:
-    enrolment = db.session.get(Enrolment, enrolment_id)
-    if enrolment is None or (enrolment.user_id != current_user.id
-                             and not services.can_manage(enrolment.event, current_user)):
-        raise NotFound("No such ticket.")
-    return enrolment
-
-
-def _ticket_qr(code: str) -> segno.QRCode:
-    """A standard QR code: segno would pick a Micro QR code for so short a text, which camera scanners,
-    the check-in page and most phone readers cannot read."""
-    return segno.make(code, error="m", micro=False)
-
-
-@bp.get("/tickets/<int:enrolment_id>")
-@login_required
-def ticket(enrolment_id: int):
-    enrolment = _own_enrolment(enrolment_id)
-    qr = _ticket_qr(enrolment.ticket_code)
-    return render_template("events/ticket.html", enrolment=enrolment, event=enrolment.event,
-                           qr_svg=qr.svg_inline(border=2, omitsize=True, title=f"Ticket {enrolment.ticket_code}"),
-                           position=services.waitlist_position(db.session, enrolment))
-
-
-@bp.get("/tickets/<int:enrolment_id>/qr.svg")
-@login_required
-def ticket_qr(enrolment_id: int):
-    enrolment = _own_enrolment(enrolment_id)
-    out = io.BytesIO()
-    _ticket_qr(enrolment.ticket_code).save(out, kind="svg", scale=8, border=2)
-    return Response(out.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "private, no-store"})
-
-
-@bp.get("/tickets/<int:enrolment_id>/qr.png")
-@login_required
-def ticket_qr_png(enrolment_id: int):
-    """The ticket's QR code as an image to save on a phone or print."""
-    enrolment = _own_enrolment(enrolment_id)
-    out = io.BytesIO()
-    _ticket_qr(enrolment.ticket_code).save(out, kind="png", scale=8, border=4)
-    return Response(out.getvalue(), mimetype="image/png", headers={"Cache-Control": "private, no-store"})
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -465,206 +427,3 @@ def delete_session(session_id: int):
     else:
         flash("The session is deleted.", "info")
     return redirect(url_for("events.agenda", event_id=event_id))
-
-
-@bp.get("/<int:event_id>/participants")
-@organiser_required
-def participants(event_id: int):
-    event = services.managed_event(db.session, event_id, current_user.id)
-    status = request.args.get("status") or None
-    if status not in ENROLMENT_STATUSES:
-        status = None
-    q = (request.args.get("q") or "").strip()[:200]
-    people = services.participants(db.session, event_id=event.id, status=status, q=q or None)
-    return render_template(
-        "events/participants.html", event=event, people=people, status=status, q=q,
-        statuses=ENROLMENT_STATUSES, positions=services.waitlist_positions(db.session, event.id),
-        counts=services.seat_counts(db.session, event.id), units=services.attendance_units(event),
-        action_form=ActionForm(), add_form=AddParticipantForm(),
-    )
-
-
-@bp.post("/<int:event_id>/participants/add")
-@organiser_required
-def add_participant(event_id: int):
-    form = AddParticipantForm()
-    if not form.validate_on_submit():
-        flash("Enter the email of a registered person.", "danger")
-        return redirect(url_for("events.participants", event_id=event_id))
-    person = db.session.scalar(sa.select(User).where(User.email == form.email.data.strip().lower()))
-    try:
-        if person is None:
-            raise NotFound("Nobody is registered with that email; ask them to create an account first.",
-                           field="email")
-        enrolment = services.enrol(db.session, event_id=event_id, user_id=person.id, actor_id=current_user.id,
-                                   override_capacity=form.override_capacity.data, now=utcnow())
-        db.session.commit()
-    except DomainError as exc:
-        show_domain_error(exc)
-    else:
-        flash(f"{person.name} is enrolled ({enrolment.status}).", "success")
-    return redirect(url_for("events.participants", event_id=event_id))
-
-
-ENROLMENT_ACTIONS = {
-    "approve": (services.approve_enrolment, "Approved."),
-    "reject": (services.reject_enrolment, "Rejected."),
-    "promote": (services.promote_enrolment, "Promoted from the waiting list."),
-    "cancel": (services.cancel_enrolment, "Cancelled."),
-}
-
-
-@bp.post("/enrolments/<int:enrolment_id>/<action>")
-@organiser_required
-def enrolment_action(enrolment_id: int, action: str):
-    if action not in ENROLMENT_ACTIONS:
-        abort(404)
-    form = ActionForm()
-    if not form.validate_on_submit():
-        abort(400, "The form expired; please try again.")
-    enrolment = services.get_enrolment_for(db.session, enrolment_id, current_user)
-    event_id = enrolment.event_id
-    function, message = ENROLMENT_ACTIONS[action]
-    kwargs = {"reason": form.reason.data or None} if action in ("reject", "cancel") else {}
-    try:
-        changed = function(db.session, enrolment_id=enrolment_id, actor_id=current_user.id, now=utcnow(),
-                           **kwargs)
-        if action == "approve":
-            message = _approval_message(changed)
-        db.session.commit()
-    except DomainError as exc:
-        show_domain_error(exc)
-    else:
-        flash(message, "success")
-    return redirect_back(url_for("events.participants", event_id=event_id))
-
-
-def _approval_message(enrolment: Enrolment) -> str:
-    """What approving did: a confirmed seat, or (the event being full) a place on the waiting list."""
-    name = enrolment.user.name
-    if enrolment.status == "waitlisted":
-        position = services.waitlist_position(db.session, enrolment)
-        return (f"Approved. The event is full, so {name} is now on the waiting list at position {position}."
-                if position else f"Approved. The event is full, so {name} is now on the waiting list.")
-    return f"Approved: {name} is confirmed."
-
-
-# ---------------------------------------------------------------------------------------------------
-# Check-in and export
-
-
-def _unit_args(unit_key: str | None) -> dict:
-    if not unit_key:
-        return {}
-    kind, _, value = unit_key.partition(":")
-    if kind == "s" and value.isdigit():
-        return {"session_id": int(value)}
-    if kind == "d":
-        try:
-            return {"day": date.fromisoformat(value)}
-        except ValueError:
-            return {}
-    return {}
-
-
-def _unit_key(unit) -> str:
-    return f"s:{unit.session_id}" if unit.session_id is not None else f"d:{unit.day.isoformat()}"
-
-
-@bp.route("/<int:event_id>/checkin", methods=["GET", "POST"])
-@organiser_required
-def checkin(event_id: int):
-    event = services.managed_event(db.session, event_id, current_user.id)
-    units = services.attendance_units(event)
-    now = utcnow()
-    form = CheckinForm()
-    unit_key = request.values.get("unit") or ""
-    if unit_key not in {_unit_key(u) for u in units}:
-        try:
-            unit_key = _unit_key(services.pick_unit(event, units, now=now, session_id=None, day=None))
-        except DomainError:
-            unit_key = _unit_key(units[0]) if units else ""
-    q = (request.values.get("q") or "").strip()[:200]  # kept across check-ins so the search stays
-    early = None  # a check-in before the event's first day waits for the desk to confirm it
-    if form.validate_on_submit():
-        try:
-            done = services.check_in(
-                db.session, event_id=event.id, actor_id=current_user.id, now=now,
-                ticket_code=form.ticket_code.data or None,
-                enrolment_id=int(form.enrolment_id.data) if (form.enrolment_id.data or "").isdigit() else None,
-                method="code" if form.ticket_code.data else "search", **_unit_args(unit_key),
-                confirm_before_event=form.confirm.data == "yes")
-            name = done.enrolment.user.name
-            db.session.commit()
-        except services.CheckinBeforeEvent as exc:
-            db.session.rollback()
-            early = exc
-        except DomainError as exc:
-            show_domain_error(exc)
-        else:
-            flash(f"✓ {name} is checked in.", "success")
-        if early is None:
-            return redirect(url_for("events.checkin", event_id=event.id, unit=unit_key, q=q or None))
-    people = services.participants(db.session, event_id=event.id, status="confirmed", q=q or None)
-    unit = next((u for u in units if _unit_key(u) == unit_key), None)
-    done = {}
-    if unit is not None:
-        for person in people:
-            for c in person.checkins:
-                if (c.session_id, c.day) == (unit.session_id, unit.day):
-                    done[person.id] = c
-    return render_template("events/checkin.html", event=event, units=units, unit=unit, unit_key=unit_key,
-                           unit_key_of=_unit_key, people=people, done=done, q=q, form=form,
-                           action_form=ActionForm(), early=early)
-
-
-@bp.post("/checkins/<int:checkin_id>/undo")
-@organiser_required
-def undo_checkin(checkin_id: int):
-    form = ActionForm()
-    if not form.validate_on_submit():
-        abort(400, "The form expired; please try again.")
-    item = db.session.get(Checkin, checkin_id)
-    if item is None:
-        raise NotFound("No such check-in.")
-    event_id = item.enrolment.event_id
-    try:
-        services.undo_checkin(db.session, checkin_id=checkin_id, actor_id=current_user.id, now=utcnow())
-        db.session.commit()
-    except DomainError as exc:
-        show_domain_error(exc)
-    else:
-        flash("The check-in is undone.", "info")
-    return redirect_back(url_for("events.checkin", event_id=event_id))
-
-
-@bp.get("/<int:event_id>/export.csv")
-@organiser_required
-def export_csv(event_id: int):
-    event = services.managed_event(db.session, event_id, current_user.id)
-    units = services.attendance_units(event)
-    people = services.participants(db.session, event_id=event.id)
-    positions = services.waitlist_positions(db.session, event.id)
-    summary = services.summarise_attendance(event, people, [c for p in people for c in p.checkins])
-    zone = ZoneInfo(event.timezone)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    # session titles are organisers' text too: the header row is neutralised like every cell
-    writer.writerow([safe_cell(v) for v in [
-        "name", "email", "organisation", "status", "waitlist_position", "ticket_code", "enrolled_at",
-        "confirmed_at", *[u.label for u in units], "units_attended", "attendance_percent", "hours_attended",
-        "meets_minimum"]])
-    for person in people:
-        att = summary[person.id]
-        attended = {u.key for u in att.attended}
-        writer.writerow([safe_cell(v) for v in [
-            person.user.name, person.user.email, person.user.organisation.name if person.user.organisation else "",
-            person.status, positions.get(person.id, ""), person.ticket_code,
-            person.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-            person.confirmed_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if person.confirmed_at else "",
-            *["x" if u.key in attended else "" for u in units], len(att.attended),
-            round(att.share * 100), att.hours_attended, "yes" if att.meets_minimum else "no",
-        ]])
-    filename = f"{event.slug}-participants.csv"
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

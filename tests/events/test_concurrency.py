@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
 
 from app.errors import TryAgain
-from app.events import services
+from app.events import locking, services
 from app.events.models import Enrolment
 from app.extensions import db
 from app.sqltypes import utcnow
@@ -129,7 +129,7 @@ def test_200_concurrent_enrolments_into_50_seats_on_postgresql(app, session):
 @pytest.fixture
 def short_lock_wait(app, monkeypatch):
     """Lock waits that run out quickly: lock_timeout on PostgreSQL, busy_timeout on SQLite."""
-    monkeypatch.setattr(services, "LOCK_TIMEOUT_MS", 200)
+    monkeypatch.setattr(locking, "LOCK_TIMEOUT_MS", 200)
     with app.app_context():
         engine = db.engine
     listener = None

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from app.events import services, signals
+from app.events import planning, queries, services, signals
 from app.events.models import Enrolment, EventNotification
 from app.sqltypes import utcnow
 from tests.factories import make_event, make_organiser, make_session, make_user
@@ -400,10 +400,11 @@ def test_a_slug_taken_at_the_same_moment_is_a_conflict(session, monkeypatch):
     taken = make_event(session, organisers=[organiser]).slug
     session.commit()
     # what the other transaction's _unique_slug saw before this one committed
-    monkeypatch.setattr(services, "_unique_slug", lambda *args, **kwargs: taken)
+    monkeypatch.setattr(planning, "_unique_slug", lambda *args, **kwargs: taken)
     with pytest.raises(Conflict) as caught:
         services.create_event(session, data=_data(), created_by_id=organiser.id, now=utcnow())
-    assert caught.value.fields == {"slug": caught.value.message}
+    assert caught.value.reason == "event.slug_race"
+    assert caught.value.fields_for() == {"slug": caught.value.message}
     session.rollback()
 
 
@@ -414,7 +415,8 @@ def test_a_local_time_skipped_by_daylight_saving_is_refused(session):
 
     with pytest.raises(ValidationFailed, match="does not exist in Europe/Berlin") as caught:
         parse_datetime("2027-03-28T02:30", zone="Europe/Berlin", field="starts_at")
-    assert caught.value.fields == {"starts_at": caught.value.message}
+    assert caught.value.reason == "event.time_skipped"
+    assert caught.value.fields_for() == {"starts_at": caught.value.message}
     # the hour that occurs twice in October takes its first occurrence (summer time, UTC+2)
     assert parse_datetime("2027-10-31T02:30", zone="Europe/Berlin", field="starts_at").hour == 0
     # with an explicit offset nothing is guessed
@@ -535,6 +537,6 @@ def test_seat_count_statement_is_built_once(session):
     event = make_event(session, capacity=2)
     session.flush()
     services.enrol(session, event_id=event.id, user_id=make_user(session).id, now=utcnow())
-    assert services._counts_stmt() is services._counts_stmt()  # bound per call, never rebuilt
+    assert queries._counts_stmt() is queries._counts_stmt()  # bound per call, never rebuilt
     assert services.seat_counts_for(session, [event.id])[event.id].taken == 1
     assert services.seat_counts_for(session, []) == {}

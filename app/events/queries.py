@@ -1,0 +1,305 @@
+"""Reading events: lookups with their permissions, seat counts and waiting-list positions, and the lists
+(events, my enrolments, participants)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
+import app.events.messages  # noqa: F401  (the catalogue of the reasons raised here)
+from app.auth.models import User
+from app.directory.models import Topic
+from app.errors import Forbidden, NotFound
+from app.events.inputs import MAX_INT, EventFilters, normalise_ticket_code
+from app.events.models import ACTIVE_STATUSES, SEAT_STATUSES, Enrolment, Event, event_topic
+from app.sqltypes import utcnow
+
+# statuses of people in the waiting list (an offered seat keeps its place until accepted)
+WAITING_STATUSES = ("waitlisted", "offered")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Lookups and permissions
+
+
+def get_event(session: Session, event_id) -> Event:
+    """The event, or NotFound."""
+    if not isinstance(event_id, int) or isinstance(event_id, bool) or not 0 < event_id <= MAX_INT:
+        raise NotFound("event.not_found", field="event_id")
+    event = session.get(Event, event_id)
+    if event is None:
+        raise NotFound("event.not_found", field="event_id")
+    return event
+
+
+def can_manage(event: Event, user: User | None) -> bool:
+    """Admins and the event's organisers manage it."""
+    return event.is_organised_by(user)
+
+
+def _user(session: Session, user_id, *, field: str = "user_id") -> User:
+    if not isinstance(user_id, int) or isinstance(user_id, bool) or not 0 < user_id <= MAX_INT:
+        raise NotFound("event.user_not_found", field=field)
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("event.user_not_found", field=field)
+    return user
+
+
+def visible_event(session: Session, event_id: int, user: User | None) -> Event:
+    """The event if this user may see it: drafts only for their organisers (others get NotFound)."""
+    event = get_event(session, event_id)
+    if event.status == "draft" and not can_manage(event, user):
+        raise NotFound("event.not_found", field="event_id")
+    return event
+
+
+def managed_event(session: Session, event_id: int, actor_id: int) -> Event:
+    """The event if the actor manages it; NotFound for drafts of others, Forbidden otherwise."""
+    actor = _user(session, actor_id, field="actor_id")
+    event = get_event(session, event_id)
+    if not can_manage(event, actor):
+        if event.status == "draft":
+            raise NotFound("event.not_found", field="event_id")
+        raise Forbidden("event.organisers_only")
+    return event
+
+
+def _enrolment(session: Session, enrolment_id) -> Enrolment:
+    if not isinstance(enrolment_id, int) or isinstance(enrolment_id, bool) or not 0 < enrolment_id <= MAX_INT:
+        raise NotFound("enrolment.not_found", field="enrolment_id")
+    enrolment = session.get(Enrolment, enrolment_id)
+    if enrolment is None:
+        raise NotFound("enrolment.not_found", field="enrolment_id")
+    return enrolment
+
+
+def get_enrolment_for(session: Session, enrolment_id: int, user: User) -> Enrolment:
+    """The enrolment if it is the user's own or the user manages its event; NotFound otherwise."""
+    enrolment = _enrolment(session, enrolment_id)
+    if enrolment.user_id != user.id and not can_manage(enrolment.event, user):
+        raise NotFound("enrolment.not_found", field="enrolment_id")
+    return enrolment
+
+
+# ---------------------------------------------------------------------------------------------------
+# Seats and the waiting list
+
+
+@dataclass
+class SeatCounts:
+    taken: int = 0  # confirmed + offered
+    waiting: int = 0  # waitlisted + offered
+    pending: int = 0
+    confirmed: int = 0
+
+    def seats_left(self, capacity: int | None) -> int | None:
+        return None if capacity is None else max(capacity - self.taken, 0)
+
+
+@lru_cache(maxsize=1)
+def _counts_stmt():
+    """Built once (its CASE expressions cost more to build than to run); the ids are bound per call."""
+    e = Enrolment
+    return (
+        sa.select(
+            e.event_id,
+            sa.func.sum(sa.case((e.status.in_(SEAT_STATUSES), 1), else_=0)),
+            sa.func.sum(sa.case((e.status.in_(WAITING_STATUSES), 1), else_=0)),
+            sa.func.sum(sa.case((e.status == "pending", 1), else_=0)),
+            sa.func.sum(sa.case((e.status == "confirmed", 1), else_=0)),
+        )
+        .where(e.event_id.in_(sa.bindparam("event_ids", expanding=True)), e.status.in_(ACTIVE_STATUSES))
+        .group_by(e.event_id)
+    )
+
+
+def seat_counts_for(session: Session, event_ids) -> dict[int, SeatCounts]:
+    """Seat counts of several events in one query."""
+    ids = list(event_ids)
+    result = {i: SeatCounts() for i in ids}
+    if not ids:
+        return result
+    for event_id, taken, waiting, pending, confirmed in session.execute(_counts_stmt(), {"event_ids": ids}):
+        result[event_id] = SeatCounts(int(taken or 0), int(waiting or 0), int(pending or 0), int(confirmed or 0))
+    return result
+
+
+def seat_counts(session: Session, event_id: int) -> SeatCounts:
+    return seat_counts_for(session, [event_id])[event_id]
+
+
+def waitlist_positions(session: Session, event_id: int) -> dict[int, int]:
+    """Enrolment id -> position (1, 2, ...) of everyone in the event's waiting list."""
+    ids = session.scalars(
+        sa.select(Enrolment.id)
+        .where(Enrolment.event_id == event_id, Enrolment.status.in_(WAITING_STATUSES))
+        .order_by(Enrolment.waitlist_seq)
+    )
+    return {enrolment_id: n for n, enrolment_id in enumerate(ids, start=1)}
+
+
+def waitlist_position(session: Session, enrolment: Enrolment) -> int | None:
+    """The enrolment's position in the waiting list, or None when it is not waiting."""
+    if enrolment.status not in WAITING_STATUSES or enrolment.waitlist_seq is None:
+        return None
+    ahead = session.scalar(
+        sa.select(sa.func.count()).select_from(Enrolment).where(
+            Enrolment.event_id == enrolment.event_id, Enrolment.status.in_(WAITING_STATUSES),
+            Enrolment.waitlist_seq < enrolment.waitlist_seq)
+    )
+    return 1 + int(ahead or 0)
+
+
+def positions_for_user(session: Session, user_id: int) -> dict[int, int]:
+    """Enrolment id -> waiting-list position for every waiting enrolment of one user (one query)."""
+    ranked = (
+        sa.select(
+            Enrolment.id.label("id"), Enrolment.user_id.label("user_id"),
+            sa.func.row_number().over(partition_by=Enrolment.event_id, order_by=Enrolment.waitlist_seq)
+            .label("position"),
+        )
+        .where(
+            Enrolment.status.in_(WAITING_STATUSES),
+            Enrolment.event_id.in_(sa.select(Enrolment.event_id).where(
+                Enrolment.user_id == user_id, Enrolment.status.in_(WAITING_STATUSES))),
+        )
+        .subquery()
+    )
+    rows = session.execute(sa.select(ranked.c.id, ranked.c.position).where(ranked.c.user_id == user_id))
+    return {row.id: int(row.position) for row in rows}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Lists
+
+
+@dataclass
+class EventPage:
+    items: list[Event]
+    total: int
+    page: int
+    per_page: int
+    counts: dict[int, SeatCounts]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def _like(text: str) -> str:
+    return "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _filtered(stmt, filters: EventFilters):
+    if filters.format:
+        stmt = stmt.where(Event.format == filters.format)
+    if filters.topic:
+        stmt = stmt.where(Event.id.in_(
+            sa.select(event_topic.c.event_id).join(Topic, Topic.id == event_topic.c.topic_id)
+            .where(Topic.slug == filters.topic)))
+    if filters.country:
+        stmt = stmt.where(Event.country == filters.country)
+    if filters.city:
+        stmt = stmt.where(sa.func.lower(Event.city) == filters.city.lower())
+    if filters.date_from:
+        stmt = stmt.where(Event.ends_at >= filters.date_from)
+    if filters.date_to:
+        stmt = stmt.where(Event.starts_at < filters.date_to)
+    if filters.language:
+        stmt = stmt.where(sa.cast(Event.languages, sa.String).like(f'%"{filters.language}"%'))
+    if filters.q:
+        like = _like(filters.q)
+        stmt = stmt.where(sa.or_(
+            sa.func.lower(Event.title).like(like, escape="\\"), sa.func.lower(Event.summary).like(like, escape="\\"),
+            sa.func.lower(Event.city).like(like, escape="\\")))
+    return stmt
+
+
+def list_events(session: Session, *, now: datetime, filters: EventFilters | None = None, past: bool = False,
+                page: int = 1, per_page: int = 20, with_people: bool = False) -> EventPage:
+    """Published upcoming (or past) events matching the filters, one page, with seat counts (4-6 queries)."""
+    filters = filters or EventFilters()
+    stmt = sa.select(Event).where(Event.status == "published")
+    stmt = stmt.where(Event.ends_at <= now) if past else stmt.where(Event.ends_at > now)
+    stmt = _filtered(stmt, filters)
+    total = session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
+    order = (Event.starts_at.desc(), Event.id.desc()) if past else (Event.starts_at, Event.id)
+    items = list(session.scalars(stmt.order_by(*order).limit(per_page).offset((max(page, 1) - 1) * per_page)))
+    _load_collections(session, items, ("topics", "hosts", "organisers") if with_people else ("topics",))
+    counts = seat_counts_for(session, [e.id for e in items])
+    return EventPage(items=items, total=int(total), page=page, per_page=per_page, counts=counts)
+
+
+@lru_cache(maxsize=8)
+def _collection_stmt(name: str):
+    """(event id, item) rows of one of an event's many-to-many collections, in the relationship's order."""
+    relationship = getattr(Event, name).property
+    table, target = relationship.secondary, relationship.mapper.class_
+    link = next(c for c in table.c if c.name != "event_id")
+    return (
+        sa.select(table.c.event_id, target).join(target, target.id == link)
+        .where(table.c.event_id.in_(sa.bindparam("event_ids", expanding=True)))
+        .order_by(table.c.event_id, *relationship.order_by, target.id)
+    )
+
+
+def _load_collections(session: Session, events: list[Event], names: tuple[str, ...]) -> None:
+    """Eager-load collections of a page of events, one prepared query each (what selectinload does, cheaper)."""
+    for name in names:
+        pending = [e for e in events if name not in e.__dict__]  # as selectinload: loaded ones stay
+        if not pending:
+            continue
+        groups: dict[int, list] = {e.id: [] for e in pending}
+        for event_id, item in session.execute(_collection_stmt(name), {"event_ids": list(groups)}):
+            groups[event_id].append(item)
+        for event in pending:
+            set_committed_value(event, name, groups[event.id])
+
+
+def managed_events(session: Session, *, user: User) -> list[Event]:
+    """Events the user organises (all events for admins), newest first."""
+    from app.events.models import event_organiser
+
+    stmt = sa.select(Event).order_by(Event.starts_at.desc(), Event.id.desc())
+    if not user.is_admin:
+        stmt = stmt.where(Event.id.in_(sa.select(event_organiser.c.event_id)
+                                       .where(event_organiser.c.user_id == user.id)))
+    return list(session.scalars(stmt.limit(500)))
+
+
+def my_enrolments(session: Session, *, user_id: int) -> tuple[list[Enrolment], dict[int, int]]:
+    """The user's enrolments with their events, and waiting-list positions (3 queries)."""
+    enrolments = list(session.scalars(
+        sa.select(Enrolment).join(Event, Event.id == Enrolment.event_id).where(Enrolment.user_id == user_id)
+        .options(selectinload(Enrolment.event)).order_by(Event.starts_at)
+    ))
+    return enrolments, positions_for_user(session, user_id)
+
+
+def participants(session: Session, *, event_id: int, status: str | None = None, q: str | None = None
+                 ) -> list[Enrolment]:
+    """Enrolments of an event with their people, optionally filtered by status or a name/email search."""
+    stmt = (sa.select(Enrolment).join(User, User.id == Enrolment.user_id).where(Enrolment.event_id == event_id)
+            .options(selectinload(Enrolment.user), selectinload(Enrolment.checkins)))
+    if status:
+        stmt = stmt.where(Enrolment.status == status)
+    if q:
+        like = _like(q)
+        stmt = stmt.where(sa.or_(sa.func.lower(User.name).like(like, escape="\\"),
+                                 User.email.like(like, escape="\\"), Enrolment.ticket_code == normalise_ticket_code(q)))
+    order = sa.case((Enrolment.status.in_(WAITING_STATUSES), Enrolment.waitlist_seq), else_=0)
+    return list(session.scalars(stmt.order_by(Enrolment.status, order, User.name)))
+
+
+def upcoming_events_for_home(session: Session, *, limit: int) -> list[Event]:
+    """The next published events for the home page."""
+    return list(session.scalars(
+        sa.select(Event).where(Event.status == "published", Event.ends_at > utcnow())
+        .order_by(Event.starts_at, Event.id).limit(limit)
+    ))
