@@ -9,7 +9,7 @@ from typing import IO
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.certificates.lookups import CertificateSettings, _load_event, _load_programme, current_settings
+from app.certificates.lookups import CertificateSettings, _load_event, current_settings, get_programme
 from app.certificates.models import Certificate
 from app.certificates.pdf import render_certificate_pdf
 from app.certificates.zipstream import SpooledZipWriter
@@ -47,7 +47,7 @@ def _export_filter(session: Session, event_id: int | None, programme_id: int | N
         _load_event(session, event_id)
         condition = Certificate.event_id == event_id
     else:
-        _load_programme(session, programme_id)
+        get_programme(session, programme_id)
         condition = Certificate.programme_id == programme_id
     if not include_revoked:
         condition = sa.and_(condition, Certificate.revoked_at.is_(None))

@@ -21,11 +21,11 @@ from app.certificates import i18n
 from app.certificates.lookups import (
     CertificateSettings,
     _load_event,
-    _load_programme,
     _programme_organisers,
     _require_actor,
     can_manage_programme,
     current_settings,
+    get_programme,
     new_code,
     pdf_url,
     verify_url,
@@ -316,7 +316,7 @@ def _completed_modules(session: Session, *, user_id: int, programme_id: int) -> 
 def programme_candidates(session: Session, *, programme_id: int,
                          user_ids: Iterable[int] | None = None) -> tuple[object, list[Candidate]]:
     """Everyone who completed the programme (or those of user_ids), and whether a certificate can be issued now."""
-    programme = _load_programme(session, programme_id)
+    programme = get_programme(session, programme_id)
     completions = _completions(session, programme_id, user_ids)
     users = {u.id: u for u in session.scalars(
         sa.select(User).where(User.id.in_([c.user_id for c in completions]))
@@ -368,7 +368,7 @@ def issue_programme_certificates(session: Session, *, programme_id: int, actor_i
     """Issue a completion certificate to everyone who completed the programme (or those of user_ids) and has none
     yet; settled_only (the automatic paths) waits until the attendance a completion rests on is over."""
     settings = current_settings(settings)
-    programme = _load_programme(session, programme_id)
+    programme = get_programme(session, programme_id)
     actor = _require_actor(session, actor_id, lambda user: can_manage_programme(programme, user))
     _, candidates = programme_candidates(session, programme_id=programme_id, user_ids=user_ids)
     unsettled = {}

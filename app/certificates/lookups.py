@@ -170,7 +170,8 @@ def _load_event(session: Session, event_id: int) -> Event:
     return event
 
 
-def _load_programme(session: Session, programme_id: int):
+def get_programme(session: Session, programme_id: int):
+    """The programme a certificate is (or would be) for (NotFound otherwise)."""
     from app.learning.models import Programme
 
     programme = session.get(Programme, programme_id)
@@ -200,7 +201,7 @@ def can_manage_certificate(session: Session, certificate: Certificate, user: Use
         return True
     if certificate.kind == "event":
         return rules.can_manage_event(user, _load_event(session, certificate.event_id))
-    return can_manage_programme(_load_programme(session, certificate.programme_id), user)
+    return can_manage_programme(get_programme(session, certificate.programme_id), user)
 
 
 def can_download(session: Session, certificate: Certificate, user: User | None) -> bool:

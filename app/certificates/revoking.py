@@ -22,11 +22,11 @@ from app.certificates.issuing import (
 from app.certificates.lookups import (
     CertificateSettings,
     _load_event,
-    _load_programme,
     _programme_organisers,
     _require_actor,
     can_manage_certificate,
     current_settings,
+    get_programme,
     new_code,
     normalise_code,
 )
@@ -110,7 +110,7 @@ def reissue_certificate(session: Session, *, code: str, actor_id: int | None, no
         new = _create(session, kind="event", holder=holder, snapshot=snapshot, hours=_hours(hours), actor=actor,
                       now=now, settings=settings, event_id=event.id, replaces=old)
     else:
-        programme = _load_programme(session, old.programme_id)
+        programme = get_programme(session, old.programme_id)
         completion = next(iter(_completions(session, programme.id, [holder.id])), None)
         hours = completion.hours if completion is not None else old.hours
         candidate = Candidate(user=holder, eligible=True, hours=_hours(hours), completion=completion)
