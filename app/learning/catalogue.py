@@ -26,6 +26,7 @@ from app.learning.limits import (
     TITLE_MAX,
 )
 from app.learning.lookups import _flush_or_conflict, _require_manager, _user, get_module, get_programme
+from app.learning.messages import title_path
 from app.learning.models import (
     COMPLETION_KINDS,
     Module,
@@ -47,31 +48,31 @@ def parse_hours(value, *, field: str = "hours") -> Decimal:
     if value is None or value == "":
         return Decimal(0)
     if isinstance(value, bool):
-        raise ValidationFailed("Hours must be a number.", field=field)
+        raise ValidationFailed("learning.hours_not_number", field=field)
     try:
         hours = Decimal(str(value).strip())
     except InvalidOperation as exc:
-        raise ValidationFailed("Hours must be a number.", field=field) from exc
+        raise ValidationFailed("learning.hours_not_number", field=field) from exc
     if not hours.is_finite():
-        raise ValidationFailed("Hours must be a number.", field=field)
+        raise ValidationFailed("learning.hours_not_number", field=field)
     if hours < 0:
-        raise ValidationFailed("Hours cannot be negative.", field=field)
+        raise ValidationFailed("learning.hours_negative", field=field)
     if hours > MAX_HOURS:
-        raise ValidationFailed(f"Hours are at most {MAX_HOURS}.", field=field)
+        raise ValidationFailed("learning.hours_too_many", field=field, maximum=MAX_HOURS)
     return hours.quantize(Decimal("0.01"))
 
 
-def _bool(value, *, field: str, label: str) -> bool:
+def _bool(value, *, field: str, reason: str) -> bool:
     if isinstance(value, bool):
         return value
-    raise ValidationFailed(f"{label} must be true or false.", field=field)
+    raise ValidationFailed(reason, field=field)
 
 
-def _id_list(value, *, field: str, label: str) -> list[int]:
+def _id_list(value, *, field: str, reason: str) -> list[int]:
     if value is None:
         return []
     if not isinstance(value, list | tuple) or any(isinstance(v, bool) or not isinstance(v, int) for v in value):
-        raise ValidationFailed(f"{label} must be a list of ids.", field=field)
+        raise ValidationFailed(reason, field=field)
     return list(dict.fromkeys(value))
 
 
@@ -100,10 +101,10 @@ def _unique_slug(session: Session, title: str, *, exclude_id: int | None = None)
 
 def _apply_programme_data(session: Session, programme: Programme, data: dict, *, partial: bool) -> None:
     if not isinstance(data, dict):
-        raise ValidationFailed("Send the programme as an object.")
+        raise ValidationFailed("learning.programme_not_object")
     unknown = sorted(set(data) - PROGRAMME_FIELDS)
     if unknown:
-        raise ValidationFailed(f"Unknown field(s): {', '.join(unknown)}.", field=unknown[0])
+        raise ValidationFailed("learning.unknown_fields", field=unknown[0], names=", ".join(unknown))
     if not partial or "title" in data:
         programme.title = clean_name(data.get("title"), field="title", label="Title", limit=TITLE_MAX, required=True)
     if not partial or "summary" in data:
@@ -115,15 +116,15 @@ def _apply_programme_data(session: Session, programme: Programme, data: dict, *,
         slugs = data.get("topics") or []
         if not isinstance(slugs, list | tuple) or not all(
                 isinstance(s, str) and "\x00" not in s and len(s) <= 200 for s in slugs):
-            raise ValidationFailed("Topics must be a list of topic slugs.", field="topics")
+            raise ValidationFailed("learning.topics_not_slugs", field="topics")
         programme.topics = find_topics(session, list(slugs))
     if "organisers" in data:
-        ids = _id_list(data.get("organisers"), field="organisers", label="Organisers")
+        ids = _id_list(data.get("organisers"), field="organisers", reason="learning.organisers_not_ids")
         users = list(session.scalars(sa.select(User).where(User.id.in_(ids)))) if ids else []
         if len(users) != len(ids) or any(u.role not in ("organiser", "admin") for u in users):
-            raise ValidationFailed("Organisers must be existing organiser or admin accounts.", field="organisers")
+            raise ValidationFailed("learning.organisers_invalid", field="organisers")
         if not users:
-            raise ValidationFailed("A programme needs at least one organiser.", field="organisers")
+            raise ValidationFailed("learning.organisers_missing", field="organisers")
         programme.organisers = users
 
 
@@ -131,7 +132,7 @@ def create_programme(session: Session, *, data: dict, created_by_id: int, now: d
     """A new draft programme; its creator becomes its first organiser."""
     creator = _user(session, created_by_id)
     if creator is None or not creator.is_organiser:
-        raise Forbidden("Only organisers can create programmes.")
+        raise Forbidden("learning.create_organisers_only")
     programme = Programme(status="draft", created_by_id=creator.id, created_at=now, updated_at=now)
     _apply_programme_data(session, programme, data, partial=False)
     if "organisers" not in data:
@@ -157,9 +158,9 @@ def publish_programme(session: Session, *, programme_id: int, actor_id: int, now
     programme = get_programme(session, programme_id)
     _require_manager(session, programme, actor_id)
     if programme.status == "published":
-        raise Conflict("The programme is already published.")
+        raise Conflict("learning.programme_already_published")
     if not any(m.is_required for m in programme.active_modules):
-        raise ValidationFailed("Add at least one required module before publishing.", field="modules")
+        raise ValidationFailed("learning.publish_needs_required_module", field="modules")
     programme.status = "published"
     programme.published_at = programme.published_at or now
     programme.archived_at = None
@@ -173,7 +174,7 @@ def archive_programme(session: Session, *, programme_id: int, actor_id: int, now
     programme = get_programme(session, programme_id)
     _require_manager(session, programme, actor_id)
     if programme.status == "archived":
-        raise Conflict("The programme is already archived.")
+        raise Conflict("learning.programme_already_archived")
     programme.status = "archived"
     programme.archived_at = now
     programme.updated_at = now
@@ -197,7 +198,7 @@ def load_programme(session: Session, programme_id: int) -> Programme:
     programme = session.scalar(sa.select(Programme).where(Programme.id == programme_id)
                                .options(*_programme_options()))
     if programme is None:
-        raise NotFound("No such programme.")
+        raise NotFound("learning.programme_not_found")
     return programme
 
 
@@ -217,7 +218,7 @@ def managed_programmes(session: Session, *, actor_id: int) -> list[Programme]:
     """Every programme the actor organises (admins: all), drafts first."""
     actor = _user(session, actor_id)
     if actor is None or not actor.is_organiser:
-        raise Forbidden("Only organisers manage programmes.")
+        raise Forbidden("learning.manage_organisers_only")
     stmt = sa.select(Programme).options(selectinload(Programme.modules), selectinload(Programme.organisers))
     if actor.role != "admin":
         stmt = stmt.where(Programme.organisers.any(User.id == actor.id))
@@ -234,7 +235,7 @@ def add_module(session: Session, *, programme_id: int, data: dict, actor_id: int
     programme = get_programme(session, programme_id)
     _require_manager(session, programme, actor_id)
     if programme.status == "archived":
-        raise Conflict("The programme is archived; publish it again before adding modules.")
+        raise Conflict("learning.programme_archived")
     # validated before it joins the programme, so a refusal leaves nothing behind
     module = Module(created_at=now, updated_at=now, is_required=True, completion="event", hours=Decimal(0),
                     description="", objectives="")
@@ -251,11 +252,11 @@ def update_module(session: Session, *, module_id: int, data: dict, actor_id: int
     module = get_module(session, module_id)
     _require_manager(session, module.programme, actor_id)
     if module.archived_at is not None:
-        raise Conflict("The module is archived.")
+        raise Conflict("learning.module_archived")
     old_required, old_kind = module.is_required, module.completion
     _apply_module_data(session, module, data, partial=True, programme=module.programme)
     if module.completion != old_kind and module.completion == "self_study" and module.links:
-        raise ValidationFailed("Remove the module's event links before making it self-study.", field="completion")
+        raise ValidationFailed("learning.self_study_has_links", field="completion")
     module.updated_at = now
     session.flush()
     if module.is_required != old_required:
@@ -266,10 +267,10 @@ def update_module(session: Session, *, module_id: int, data: dict, actor_id: int
 def _apply_module_data(session: Session, module: Module, data: dict, *, partial: bool,
                        programme: Programme) -> None:
     if not isinstance(data, dict):
-        raise ValidationFailed("Send the module as an object.")
+        raise ValidationFailed("learning.module_not_object")
     unknown = sorted(set(data) - MODULE_FIELDS)
     if unknown:
-        raise ValidationFailed(f"Unknown field(s): {', '.join(unknown)}.", field=unknown[0])
+        raise ValidationFailed("learning.unknown_fields", field=unknown[0], names=", ".join(unknown))
     if not partial or "title" in data:
         module.title = clean_name(data.get("title"), field="title", label="Title", limit=TITLE_MAX, required=True)
     if "description" in data:
@@ -280,38 +281,35 @@ def _apply_module_data(session: Session, module: Module, data: dict, *, partial:
     if "hours" in data:
         module.hours = parse_hours(data["hours"])
     if "required" in data:
-        module.is_required = _bool(data["required"], field="required", label="Required")
+        module.is_required = _bool(data["required"], field="required", reason="learning.required_not_boolean")
     if "completion" in data:
         if data["completion"] not in COMPLETION_KINDS:
-            raise ValidationFailed("Completion must be 'event' or 'self_study'.", field="completion")
+            raise ValidationFailed("learning.completion_kind_invalid", field="completion")
         module.completion = data["completion"]
     if "prerequisites" in data:
-        ids = _id_list(data["prerequisites"], field="prerequisites", label="Prerequisites")
+        ids = _id_list(data["prerequisites"], field="prerequisites", reason="learning.prerequisites_not_ids")
         _set_prerequisites(session, module, ids, programme)
     if "position" in data:
         position = data["position"]
         if isinstance(position, bool) or not isinstance(position, int) or position < 1:
-            raise ValidationFailed("Position must be a whole number from 1.", field="position")
+            raise ValidationFailed("learning.position_invalid", field="position")
         _move_to(module, position - 1, programme)
 
 
 def _set_prerequisites(session: Session, module: Module, ids: list[int], programme: Programme) -> None:
     by_id = {m.id: m for m in programme.modules if m.archived_at is None and m.id is not None}
     if module.id is not None and module.id in ids:
-        raise ValidationFailed("A module cannot be its own prerequisite.", field="prerequisites")
+        raise ValidationFailed("learning.prerequisite_is_itself", field="prerequisites")
     unknown = [i for i in ids if i not in by_id]
     if unknown:
-        raise ValidationFailed(
-            "Prerequisites must be modules of the same programme (not: "
-            f"{', '.join(str(i) for i in unknown)}).", field="prerequisites")
+        raise ValidationFailed("learning.prerequisites_elsewhere", field="prerequisites",
+                               ids=", ".join(str(i) for i in unknown))
     wanted = [by_id[i] for i in ids]
     if module.id is not None:
         cycle = _find_cycle(module, wanted, by_id)
         if cycle:
-            names = " → ".join(f"“{m.title}”" for m in cycle)
-            raise ValidationFailed(
-                f"These prerequisites would make a cycle ({names}; → means “needs”). "
-                "Remove one of them.", field="prerequisites")
+            raise ValidationFailed("learning.prerequisites_cycle", field="prerequisites",
+                                   cycle=title_path(m.title for m in cycle))
     module.prerequisites = wanted
 
 
@@ -344,7 +342,8 @@ def set_prerequisites(session: Session, *, module_id: int, prerequisite_ids: lis
     """Replace a module's prerequisites (same programme; cycles refused naming the modules)."""
     module = get_module(session, module_id)
     _require_manager(session, module.programme, actor_id)
-    _set_prerequisites(session, module, _id_list(prerequisite_ids, field="prerequisites", label="Prerequisites"),
+    _set_prerequisites(session, module, _id_list(prerequisite_ids, field="prerequisites",
+                                                reason="learning.prerequisites_not_ids"),
                        module.programme)
     module.updated_at = now
     session.flush()
@@ -365,7 +364,7 @@ def move_module(session: Session, *, module_id: int, direction: str, actor_id: i
     module = get_module(session, module_id)
     _require_manager(session, module.programme, actor_id)
     if direction not in ("up", "down"):
-        raise ValidationFailed("Direction must be up or down.", field="direction")
+        raise ValidationFailed("learning.direction_invalid", field="direction")
     active = sorted((m for m in module.programme.modules if m.archived_at is None),
                     key=lambda m: (m.position, m.id))
     index = active.index(module) if module in active else 0
@@ -380,7 +379,7 @@ def delete_module(session: Session, *, module_id: int, actor_id: int, now: datet
     programme = module.programme
     _require_manager(session, programme, actor_id)
     if module.archived_at is not None:
-        raise Conflict("The module is already archived.")
+        raise Conflict("learning.module_already_archived")
     for other in programme.modules:
         if module in other.prerequisites:
             other.prerequisites.remove(module)
@@ -412,38 +411,37 @@ def link_module(session: Session, *, module_id: int, actor_id: int, now: datetim
     module = get_module(session, module_id)
     _require_manager(session, module.programme, actor_id)
     if module.archived_at is not None:
-        raise Conflict("The module is archived.")
+        raise Conflict("learning.module_archived")
     if module.completion != "event":
-        raise ValidationFailed("Only event-based modules are linked to events; this one is self-study.",
-                               field="completion")
+        raise ValidationFailed("learning.link_self_study", field="completion")
     if (event_id is None) == (session_id is None):
-        raise ValidationFailed("Give either an event_id or a session_id.", field="event_id")
+        raise ValidationFailed("learning.link_target_missing", field="event_id")
     for name, value in (("event_id", event_id), ("session_id", session_id)):
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-            raise ValidationFailed(f"{name} must be a whole number.", field=name)
+            raise ValidationFailed("learning.link_id_not_whole", field=name, name=name)
     if session_id is not None:
         agenda_item = session.get(EventSession, session_id) if as_id(session_id) else None
         if agenda_item is None:
-            raise NotFound("No such session.", field="session_id")
+            raise NotFound("learning.session_not_found", field="session_id")
         event = agenda_item.event
         field_name = "session_id"
     else:
         event = session.get(Event, event_id) if as_id(event_id) else None
         if event is None:
-            raise NotFound("No such event.", field="event_id")
+            raise NotFound("learning.event_not_found", field="event_id")
         field_name = "event_id"
     if event.status == "draft":
-        raise ValidationFailed(f"“{event.title}” is a draft; publish it before linking it.", field=field_name)
+        raise ValidationFailed("learning.link_event_draft", field=field_name, title=event.title)
     if event.status == "cancelled":
-        raise ValidationFailed(f"“{event.title}” is cancelled and cannot teach a module.", field=field_name)
+        raise ValidationFailed("learning.link_event_cancelled", field=field_name, title=event.title)
     duplicate = any((event_id is not None and link.event_id == event_id)
                     or (session_id is not None and link.session_id == session_id) for link in module.links)
     if duplicate:
-        raise Conflict("That link already exists.", field=field_name)
+        raise Conflict("learning.link_exists", field=field_name)
     link = ModuleLink(module=module, event_id=event_id, session_id=session_id, created_at=now,
                       created_by_id=actor_id)
     session.add(link)
-    _flush_or_conflict(session, "That link already exists.")
+    _flush_or_conflict(session, "learning.link_exists")
     # attendance recorded before the link counts too
     _sync_attendance(session, modules=[module], user_ids=None, now=now, remove=False)
     return link
@@ -453,7 +451,7 @@ def unlink_module(session: Session, *, link_id: int, actor_id: int, now: datetim
     """Remove a link; completions already recorded through it stay (they happened)."""
     link = session.get(ModuleLink, link_id) if as_id(link_id) else None
     if link is None:
-        raise NotFound("No such link.")
+        raise NotFound("learning.link_not_found")
     _require_manager(session, link.module.programme, actor_id)
     link.module.links.remove(link)
     session.delete(link)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from app.auth.models import User
 from app.errors import Conflict, Forbidden, NotFound
+from app.learning import messages  # noqa: F401  (fills the catalogue whenever the services are used)
 from app.learning.models import (
     LearningAudit,
     Module,
@@ -28,23 +29,23 @@ def can_manage(programme: Programme, user: User | None) -> bool:
 def get_programme(session: Session, programme_id: int) -> Programme:
     programme = session.get(Programme, programme_id) if as_id(programme_id) else None
     if programme is None:
-        raise NotFound("No such programme.")
+        raise NotFound("learning.programme_not_found")
     return programme
 
 
 def get_programme_by_slug(session: Session, slug: str) -> Programme:
     if "\x00" in slug or len(slug) > 220:  # PostgreSQL refuses NUL in a query parameter
-        raise NotFound("No such programme.")
+        raise NotFound("learning.programme_not_found")
     programme = session.scalar(sa.select(Programme).where(Programme.slug == slug))
     if programme is None:
-        raise NotFound("No such programme.")
+        raise NotFound("learning.programme_not_found")
     return programme
 
 
 def get_module(session: Session, module_id: int) -> Module:
     module = session.get(Module, module_id) if as_id(module_id) else None
     if module is None:
-        raise NotFound("No such module.")
+        raise NotFound("learning.module_not_found")
     return module
 
 
@@ -61,17 +62,17 @@ def _require_manager(session: Session, programme: Programme, actor_id: int | Non
     actor = _user(session, actor_id)
     if actor is None or not can_manage(programme, actor):
         if actor is not None and can_view(programme, actor):
-            raise Forbidden("Only the programme's organisers can do that.")
-        raise NotFound("No such programme.")
+            raise Forbidden("learning.managers_only")
+        raise NotFound("learning.programme_not_found")
     return actor
 
 
-def _flush_or_conflict(session: Session, message: str) -> None:
+def _flush_or_conflict(session: Session, reason: str) -> None:
     """Flush; a unique constraint hit by a concurrent request becomes a clear 409 instead of a 500."""
     try:
         session.flush()
     except sa.exc.IntegrityError as exc:
-        raise Conflict(message) from exc
+        raise Conflict(reason) from exc
 
 
 def _insert_new(session: Session, model: type, rows: list[dict]) -> list:

@@ -44,6 +44,7 @@ from app.learning.lookups import (
     get_module,
     get_programme,
 )
+from app.learning.messages import title_list
 from app.learning.models import (
     Module,
     ModuleCompletion,
@@ -73,11 +74,11 @@ def join_programme(session: Session, *, programme_id: int, user_id: int, now: da
     programme = get_programme(session, programme_id)
     user = _user(session, user_id)
     if user is None:
-        raise NotFound("No such user.")
+        raise NotFound("learning.user_not_found")
     if programme.status != "published":
         if not can_view(programme, user):
-            raise NotFound("No such programme.")
-        raise Conflict("This programme is not open for joining.")
+            raise NotFound("learning.programme_not_found")
+        raise Conflict("learning.programme_closed")
     existing = session.scalar(sa.select(ProgrammeParticipant).where(
         ProgrammeParticipant.programme_id == programme_id, ProgrammeParticipant.user_id == user_id))
     if existing is not None:
@@ -97,9 +98,10 @@ def participant(session: Session, *, programme_id: int, user_id: int) -> Program
         ProgrammeParticipant.programme_id == programme_id, ProgrammeParticipant.user_id == user_id))
 
 
-def _require_participant(session: Session, programme: Programme, user_id: int, *, who: str = "You") -> None:
+def _require_participant(session: Session, programme: Programme, user_id: int, *,
+                         reason: str = "learning.join_first") -> None:
     if participant(session, programme_id=programme.id, user_id=user_id) is None:
-        raise Conflict(f"{who} must join “{programme.title}” first.")
+        raise Conflict(reason, programme=programme.title)
 
 
 # Attendance -----------------------------------------------------------------------------------------
@@ -140,11 +142,11 @@ def missing_prerequisites(module: Module, done_ids: set[int]) -> list[Module]:
     return [p for p in module.prerequisites if p.archived_at is None and p.id not in done_ids]
 
 
-def _refuse_before_prerequisites(session: Session, module: Module, user_id: int, message: str) -> None:
+def _refuse_before_prerequisites(session: Session, module: Module, user_id: int, reason: str) -> None:
     prereq_ids = [p.id for p in module.prerequisites if p.archived_at is None]
     missing = missing_prerequisites(module, _done_module_ids(session, user_id=user_id, module_ids=prereq_ids))
     if missing:
-        raise Conflict(message + ", ".join(f"“{p.title}”" for p in missing) + ".", field="prerequisites")
+        raise Conflict(reason, field="prerequisites", modules=title_list(p.title for p in missing))
 
 
 def _sync_attendance(session: Session, *, modules: Iterable[Module], user_ids: list[int] | None, now: datetime,
@@ -346,26 +348,25 @@ def submit_work(session: Session, *, module_id: int, user_id: int, now: datetime
     programme = module.programme
     user = _user(session, user_id)
     if not can_view(programme, user):
-        raise NotFound("No such module.")
+        raise NotFound("learning.module_not_found")
     if module.archived_at is not None or programme.status != "published":
-        raise Conflict("This module is not open for submissions.")
+        raise Conflict("learning.submissions_closed")
     if module.completion != "self_study":
-        raise ValidationFailed("This module is completed by attending an event, not by a submission.",
-                               field="completion")
+        raise ValidationFailed("learning.module_by_attendance", field="completion")
     _require_participant(session, programme, user_id)
     text = clean_text(text, field="text", label="Text", limit=MAX_SUBMISSION_TEXT)
     if link is not None and (not isinstance(link, str) or "\x00" in link):
-        raise ValidationFailed("The link must be text.", field="link")
+        raise ValidationFailed("learning.link_not_text", field="link")
     link = normalise_url(link, field="link")
     if not text and not link:
-        raise ValidationFailed("Write a short reflection or give a link to your evidence.", field="text")
+        raise ValidationFailed("learning.submission_empty", field="text")
     if _done_module_ids(session, user_id=user_id, module_ids=[module.id]):
-        raise Conflict("You have already completed this module.")
-    _refuse_before_prerequisites(session, module, user_id, "Complete the prerequisites first: ")
+        raise Conflict("learning.module_already_completed")
+    _refuse_before_prerequisites(session, module, user_id, "learning.prerequisites_first")
     pending = session.scalar(sa.select(Submission.id).where(
         Submission.module_id == module.id, Submission.user_id == user_id, Submission.status == "submitted"))
     if pending is not None:
-        raise Conflict("Your earlier submission is still waiting for review.")
+        raise Conflict("learning.submission_pending")
     submission = Submission(module_id=module.id, user_id=user_id, text=text, link=link, status="submitted",
                             submitted_at=now)
     session.add(submission)
@@ -373,20 +374,24 @@ def submit_work(session: Session, *, module_id: int, user_id: int, now: datetime
     return submission
 
 
+ALREADY_REVIEWED = {"approved": "learning.submission_already_approved",
+                    "returned": "learning.submission_already_returned"}
+
+
 def _reviewable(session: Session, submission_id: int, actor_id: int) -> tuple[Submission, User]:
     submission = session.get(Submission, submission_id) if as_id(submission_id) else None
     if submission is None:
-        raise NotFound("No such submission.")
+        raise NotFound("learning.submission_not_found")
     actor = _user(session, actor_id)
     programme = submission.module.programme
     if actor is None or not can_manage(programme, actor):
         if actor is not None and actor.id == submission.user_id:
-            raise Forbidden("You cannot review your own submission.")
-        raise NotFound("No such submission.")
+            raise Forbidden("learning.review_own_submission")
+        raise NotFound("learning.submission_not_found")
     if submission.user_id == actor.id:
-        raise Forbidden("You cannot approve or return your own submission; another organiser must review it.")
+        raise Forbidden("learning.approve_own_submission")
     if submission.status != "submitted":
-        raise Conflict(f"This submission was already {submission.status}.")
+        raise Conflict(ALREADY_REVIEWED.get(submission.status, "learning.submission_already_reviewed"))
     return submission, actor
 
 
@@ -402,7 +407,7 @@ def approve_submission(session: Session, *, submission_id: int, actor_id: int, n
         ModuleCompletion.module_id == module.id, ModuleCompletion.user_id == submission.user_id))
     if existing is None:
         _refuse_before_prerequisites(session, module, submission.user_id,
-                                     "This module can be approved once its prerequisites are completed: ")
+                                     "learning.approve_after_prerequisites")
         session.add(ModuleCompletion(module_id=module.id, user_id=submission.user_id, completed_at=now,
                                      source="submission", submission_id=submission.id, recorded_by_id=actor.id,
                                      note=comment))
@@ -435,23 +440,23 @@ def mark_module_done(session: Session, *, module_id: int, user_id: int, actor_id
     programme = module.programme
     actor = _require_manager(session, programme, actor_id)
     if actor.id == user_id:
-        raise Forbidden("You cannot mark your own modules as done; another organiser must do it.")
+        raise Forbidden("learning.mark_own_modules")
     if module.archived_at is not None:
-        raise Conflict("The module is archived.")
+        raise Conflict("learning.module_archived")
     note = clean_text(note, field="note", label="Note", limit=NOTE_MAX, required=True)
-    _require_participant(session, programme, user_id, who="The person")
+    _require_participant(session, programme, user_id, reason="learning.person_join_first")
     existing = session.scalar(sa.select(ModuleCompletion).where(
         ModuleCompletion.module_id == module.id, ModuleCompletion.user_id == user_id))
     if existing is not None:
-        raise Conflict("The module is already done for this person.")
+        raise Conflict("learning.module_already_done")
     _refuse_before_prerequisites(session, module, user_id,
-                                 "Mark the prerequisites done first (a module is completed only after them): ")
+                                 "learning.mark_prerequisites_first")
     completion = ModuleCompletion(module_id=module.id, user_id=user_id, completed_at=now, source="manual",
                                   note=note, recorded_by_id=actor.id)
     session.add(completion)
     _audit(session, programme_id=programme.id, module_id=module.id, user_id=user_id, actor_id=actor.id,
            action="marked_done", now=now, note=note)
-    _flush_or_conflict(session, "The module was completed for this person at the same moment; reload the page.")
+    _flush_or_conflict(session, "learning.completed_at_same_moment")
     _refresh_completions(session, programme=programme, user_ids=[user_id], now=now, allow_removal=False)
     _complete_waiting(session, programme=programme, user_ids=[user_id], now=now)
     return completion
@@ -467,10 +472,10 @@ def unmark_module(session: Session, *, module_id: int, user_id: int, actor_id: i
     completion = session.scalar(sa.select(ModuleCompletion).where(
         ModuleCompletion.module_id == module.id, ModuleCompletion.user_id == user_id))
     if completion is None:
-        raise NotFound("The module is not done for this person.")
+        raise NotFound("learning.module_not_done")
     reason = _certificate_reason(session, user_id=user_id, programme_id=programme.id)
     if reason:
-        raise Conflict(reason)
+        raise Conflict("learning.completion_kept", reason=reason)
     session.delete(completion)
     _audit(session, programme_id=programme.id, module_id=module.id, user_id=user_id, actor_id=actor.id,
            action="unmarked", now=now, note=note)
@@ -482,7 +487,7 @@ def review_queue(session: Session, *, actor_id: int) -> list[Submission]:
     """Submissions waiting for review in the programmes the actor organises, oldest first."""
     actor = _user(session, actor_id)
     if actor is None or not actor.is_organiser:
-        raise Forbidden("Only organisers review submissions.")
+        raise Forbidden("learning.review_organisers_only")
     stmt = (sa.select(Submission).join(Module, Module.id == Submission.module_id)
             .where(Submission.status == "submitted")
             .options(joinedload(Submission.user), joinedload(Submission.module).joinedload(Module.programme))

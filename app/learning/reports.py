@@ -146,14 +146,14 @@ def programme_progress(session: Session, *, programme_id: int, user_id: int, vie
     programme = load_programme(session, programme_id)
     viewer = _user(session, viewer_id)
     if viewer is None or not can_view(programme, viewer):
-        raise NotFound("No such programme.")
+        raise NotFound("learning.programme_not_found")
     if as_id(user_id) is None:
-        raise NotFound("No such participant.", field="user_id")
+        raise NotFound("learning.participant_not_found", field="user_id")
     if user_id != viewer.id:
         if not can_manage(programme, viewer):
-            raise NotFound("No such participant.")
+            raise NotFound("learning.participant_not_found")
         if participant(session, programme_id=programme.id, user_id=user_id) is None:
-            raise NotFound("That person has not joined this programme.")
+            raise NotFound("learning.not_joined")
     return _progress_for(session, [programme], user_id)[0]
 
 
@@ -251,13 +251,13 @@ def progress_matrix(session: Session, *, programme_id: int, actor_id: int, q: st
     programme = session.scalar(sa.select(Programme).where(Programme.id == programme_id).options(
         selectinload(Programme.organisers), selectinload(Programme.modules)))
     if programme is None:
-        raise NotFound("No such programme.")
+        raise NotFound("learning.programme_not_found")
     _require_manager(session, programme, actor_id)
     if state not in MATRIX_STATES:
-        raise ValidationFailed("Unknown state filter.", field="state")
+        raise ValidationFailed("learning.state_filter_unknown", field="state")
     modules = programme.active_modules
     if module_id is not None and module_id not in {m.id for m in modules}:
-        raise ValidationFailed("No such module in this programme.", field="module_id")
+        raise ValidationFailed("learning.module_not_in_programme", field="module_id")
     stmt = (sa.select(ProgrammeParticipant).join(User, User.id == ProgrammeParticipant.user_id)
             .where(ProgrammeParticipant.programme_id == programme.id)
             .options(joinedload(ProgrammeParticipant.user))
