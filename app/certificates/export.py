@@ -42,7 +42,7 @@ def export_certificates_zip(session: Session, *, out: IO[bytes], event_id: int |
 
 def _export_filter(session: Session, event_id: int | None, programme_id: int | None, include_revoked: bool):
     if (event_id is None) == (programme_id is None):
-        raise ValidationFailed("Name exactly one event or programme to export.")
+        raise ValidationFailed("certificate.export_target")
     if event_id is not None:
         _load_event(session, event_id)
         condition = Certificate.event_id == event_id

@@ -32,7 +32,7 @@ from app.certificates.lookups import (
 )
 from app.certificates.models import Certificate
 from app.certificates.pdf import pdf_sha256, render_certificate_pdf
-from app.errors import Conflict, ValidationFailed
+from app.errors import Conflict, ValidationFailed, render_message
 from app.events.models import Enrolment, Event
 
 SNAPSHOT_VERSION = 1
@@ -210,20 +210,30 @@ def event_candidates(session: Session, *, event_id: int, now: datetime) -> tuple
     return event, candidates
 
 
-def event_issuable_reason(event: Event, now: datetime) -> str | None:
-    """Why no certificate can be issued for the event at all now (None when they can): the one rule that the
-    issuing service, the organisers' page and the CLI share."""
+UNPUBLISHED = {"draft": "certificate.event_draft", "cancelled": "certificate.event_cancelled"}
+
+
+def event_issuable_problem(event: Event, now: datetime) -> tuple[str, dict] | None:
+    """Why no certificate can be issued for the event at all now, as a reason and its values (None when they
+    can): the one rule that the issuing service, the organisers' page and the CLI share."""
     if event.status != "published":
-        return f"Certificates are only issued for published events (this one is {event.status})."
+        return UNPUBLISHED.get(event.status, "certificate.event_not_published"), {"status": event.status}
     if event.starts_at > now:
-        return "The event has not started yet; certificates come after attendance."
+        return "certificate.event_not_started", {}
     return None
 
 
+def event_issuable_reason(event: Event, now: datetime, translate=None) -> str | None:
+    """The same, as the sentence the organisers' page and the CLI show (English unless translate is given)."""
+    problem = event_issuable_problem(event, now)
+    return render_message(*problem, translate=translate) if problem is not None else None
+
+
 def _check_event_issuable(event: Event, now: datetime) -> None:
-    reason = event_issuable_reason(event, now)
-    if reason is not None:
-        raise ValidationFailed(reason)
+    problem = event_issuable_problem(event, now)
+    if problem is not None:
+        reason, params = problem
+        raise ValidationFailed(reason, **params)
 
 
 def _queue_issued_mail(session: Session, certificate: Certificate, holder: User, now: datetime,
@@ -263,7 +273,7 @@ def _flush_or_conflict(session: Session) -> None:
     try:
         session.flush()
     except IntegrityError as exc:
-        raise Conflict("Certificates for the same people are being issued at this moment; try again.") from exc
+        raise Conflict("certificate.issuing_clash") from exc
 
 
 def issue_event_certificates(session: Session, *, event_id: int, actor_id: int | None, now: datetime,
@@ -293,7 +303,7 @@ def issue_event_certificates(session: Session, *, event_id: int, actor_id: int |
                 progress(certificate)
         _flush_or_conflict(session)
     except IntegrityError as exc:
-        raise Conflict("Certificates for the same people are being issued at this moment; try again.") from exc
+        raise Conflict("certificate.issuing_clash") from exc
     return report
 
 
@@ -390,7 +400,7 @@ def issue_programme_certificates(session: Session, *, programme_id: int, actor_i
                 progress(certificate)
         _flush_or_conflict(session)
     except IntegrityError as exc:
-        raise Conflict("Certificates for the same people are being issued at this moment; try again.") from exc
+        raise Conflict("certificate.issuing_clash") from exc
     return report
 
 

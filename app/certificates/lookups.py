@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.auth import rules
 from app.auth.models import User
+from app.certificates import messages  # noqa: F401  (fills the catalogue whenever the services are used)
 from app.certificates.models import Certificate
 from app.certificates.pdf import render_certificate_pdf
-from app.errors import Forbidden, NotFound
+from app.errors import Forbidden, NotFound, render_message
 from app.events.models import Event
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # 32 symbols, no 0/O/1/I: 5 bits each
@@ -100,7 +101,7 @@ def get_certificate(session: Session, code: str | None) -> Certificate:
     """The certificate with this code (NotFound otherwise)."""
     certificate = find_certificate(session, code)
     if certificate is None:
-        raise NotFound("No certificate has this code.", field="code")
+        raise NotFound("certificate.not_found", field="code")
     return certificate
 
 
@@ -156,9 +157,8 @@ def active_certificate_reason(session: Session, *, user_id: int, event_id: int |
     )
     if certificate is None:
         return None
-    what = "event" if certificate.kind == "event" else "programme"
-    return (f"Certificate {certificate.code} (issued {certificate.issued_at:%Y-%m-%d}) stands on this {what}; "
-            "revoke it first.")
+    reason = "certificate.stands_on_event" if certificate.kind == "event" else "certificate.stands_on_programme"
+    return render_message(reason, {"code": certificate.code, "issued_on": certificate.issued_at.date()})
 
 
 # Authorisation ---------------------------------------------------------------------------------------
@@ -166,7 +166,7 @@ def active_certificate_reason(session: Session, *, user_id: int, event_id: int |
 def _load_event(session: Session, event_id: int) -> Event:
     event = session.get(Event, event_id, options=[selectinload(Event.organisers)])
     if event is None:
-        raise NotFound("No such event.")
+        raise NotFound("certificate.event_not_found")
     return event
 
 
@@ -176,7 +176,7 @@ def get_programme(session: Session, programme_id: int):
 
     programme = session.get(Programme, programme_id)
     if programme is None:
-        raise NotFound("No such programme.")
+        raise NotFound("certificate.programme_not_found")
     return programme
 
 
@@ -216,5 +216,5 @@ def _require_actor(session: Session, actor_id: int | None, allowed: Callable[[Us
         return None
     actor = session.get(User, actor_id)
     if actor is None or not allowed(actor):
-        raise Forbidden("Only the organisers and admins can manage these certificates.")
+        raise Forbidden("certificate.managers_only")
     return actor

@@ -47,7 +47,7 @@ def _lock_certificate(session: Session, code: str) -> Certificate:
             sa.select(Certificate).where(Certificate.code == canonical).with_for_update()
         )
     if certificate is None:
-        raise NotFound("No certificate has this code.", field="code")
+        raise NotFound("certificate.not_found", field="code")
     return certificate
 
 
@@ -56,13 +56,13 @@ def revoke_certificate(session: Session, *, code: str, actor_id: int | None, rea
     """Revoke a valid certificate, with a reason shown on the verification page."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed("Give the reason for revoking; it is shown to anyone who verifies.", field="reason")
+        raise ValidationFailed("certificate.revoke_reason_missing", field="reason")
     if len(reason) > REVOKE_REASON_MAX:
-        raise ValidationFailed(f"Keep the reason under {REVOKE_REASON_MAX} characters.", field="reason")
+        raise ValidationFailed("certificate.revoke_reason_too_long", field="reason", maximum=REVOKE_REASON_MAX)
     certificate = _lock_certificate(session, code)
     _require_actor(session, actor_id, lambda user: can_manage_certificate(session, certificate, user))
     if certificate.revoked_at is not None:
-        raise Conflict(f"Certificate {certificate.code} was already revoked on {certificate.revoked_at:%Y-%m-%d}.")
+        raise Conflict("certificate.already_revoked", code=certificate.code, revoked_on=certificate.revoked_at.date())
     certificate.revoked_at = now
     certificate.revoke_reason = reason
     certificate.revoked_by_id = actor_id
@@ -77,7 +77,7 @@ def reissue_certificate(session: Session, *, code: str, actor_id: int | None, no
     old = _lock_certificate(session, code)
     actor = _require_actor(session, actor_id, lambda user: can_manage_certificate(session, old, user))
     if old.replaced_by is not None:
-        raise Conflict(f"Certificate {old.code} was already replaced by {old.replaced_by.code}.")
+        raise Conflict("certificate.already_replaced", code=old.code, replacement=old.replaced_by.code)
     holder = session.get(User, old.holder_id)
     valid_other = session.scalar(
         sa.select(Certificate.code).where(
@@ -87,7 +87,7 @@ def reissue_certificate(session: Session, *, code: str, actor_id: int | None, no
         )
     )
     if valid_other is not None:
-        raise Conflict(f"{holder.name} already holds the valid certificate {valid_other}.")
+        raise Conflict("certificate.holder_has_valid", holder=holder.name, code=valid_other)
     code_new = new_code()
     if old.revoked_at is None:
         old.revoked_at = now

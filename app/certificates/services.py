@@ -19,6 +19,7 @@ from app.certificates.issuing import (
     Candidate,
     IssueReport,
     event_candidates,
+    event_issuable_problem,
     event_issuable_reason,
     event_snapshot,
     issue_completion_certificate,
@@ -63,7 +64,7 @@ __all__ = [
     "get_programme", "can_manage_programme", "can_manage_certificate", "can_download",
     # issuing
     "SNAPSHOT_VERSION", "AUTO_ISSUE_DELAY", "AUTO_ISSUE_WINDOW", "event_snapshot", "programme_snapshot",
-    "IssueReport", "Candidate", "event_candidates", "event_issuable_reason", "issue_event_certificates",
+    "IssueReport", "Candidate", "event_candidates", "event_issuable_problem", "event_issuable_reason", "issue_event_certificates",
     "programme_candidates", "unsettled_attendance", "issue_programme_certificates", "issue_due_certificates",
     "issue_completion_certificate",
     # revoking
