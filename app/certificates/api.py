@@ -178,7 +178,7 @@ def certificates_issue_programme(programme_id: int):
 def _managed(code: str) -> Certificate:
     certificate = svc.find_certificate(db.session, code)
     if certificate is None or not svc.can_download(db.session, certificate, api_user()):
-        raise NotFound("No certificate has this code.")
+        raise NotFound("certificate.not_found")
     return certificate
 
 
@@ -190,7 +190,7 @@ def certificates_revoke(code: str):
     certificate = _managed(code)
     reason = json_body().get("reason")
     if reason is not None and not isinstance(reason, str):
-        raise ValidationFailed("reason must be a string.", field="reason")
+        raise ValidationFailed("certificate.reason_not_string", field="reason")
     certificate = svc.revoke_certificate(db.session, code=certificate.code, actor_id=api_user().id, reason=reason,
                                          now=utcnow())
     db.session.commit()
@@ -224,5 +224,5 @@ def certificates_detail(code: str):
 def certificates_verify(code: str):
     certificate = svc.find_certificate(db.session, code)
     if certificate is None:
-        raise NotFound("No certificate has this code.", field="code")
+        raise NotFound("certificate.not_found", field="code")
     return jsonify(svc.certificate_facts(certificate))

@@ -52,7 +52,7 @@ def issue(event_id: int | None, programme_id: int | None) -> None:
         session.commit()
     except DomainError as exc:
         session.rollback()
-        raise click.ClickException(exc.message) from exc
+        raise click.ClickException(exc.message_for()) from exc
     reasons: dict[str, int] = {}
     for _, reason in report.skipped:
         key = reason.split(" (")[0].split(";")[0]
@@ -83,7 +83,7 @@ def export(event_id: int | None, programme_id: int | None, out_path: str, includ
             )
         os.replace(tmp_path, out_path)
     except DomainError as exc:
-        raise click.ClickException(exc.message) from exc
+        raise click.ClickException(exc.message_for()) from exc
     finally:
         if os.path.exists(tmp_path):
             os.remove(tmp_path)

@@ -104,7 +104,7 @@ def event_certificates(event_id: int):
 @login_required
 def programme_certificates(programme_id: int):
     try:
-        programme = svc._load_programme(db.session, programme_id)
+        programme = svc.get_programme(db.session, programme_id)
     except DomainError:
         abort(404)
     if not svc.can_manage_programme(programme, current_user):

@@ -341,7 +341,7 @@ def submission_json(submission: Submission) -> SubmissionOut:
 def _visible(programme_id: int) -> Programme:
     programme = services.load_programme(db.session, programme_id)
     if not services.can_view(programme, api_user()):
-        raise NotFound("No such programme.")
+        raise NotFound("learning.programme_not_found")
     return programme
 
 
@@ -434,7 +434,7 @@ def modules_link(module_id: int):
     data = json_body()
     unknown = sorted(set(data) - {"event_id", "session_id"})
     if unknown:
-        raise ValidationFailed(f"Unknown field(s): {', '.join(unknown)}.", field=unknown[0])
+        raise ValidationFailed("learning.unknown_fields", field=unknown[0], names=", ".join(unknown))
     link = services.link_module(db.session, module_id=module_id, actor_id=api_user().id, now=utcnow(),
                                 event_id=data.get("event_id"), session_id=data.get("session_id"))
     db.session.commit()
@@ -468,7 +468,7 @@ def programmes_progress(programme_id: int):
         try:
             user_id = int(raw)
         except ValueError as exc:
-            raise ValidationFailed("user_id must be a whole number.", field="user_id") from exc
+            raise ValidationFailed("learning.user_id_not_whole", field="user_id") from exc
     progress = services.programme_progress(db.session, programme_id=programme_id, user_id=user_id,
                                            viewer_id=user.id)
     return jsonify(progress_json(progress, user_id))
@@ -492,7 +492,7 @@ def _comment() -> str:
     data = json_body()
     comment = data.get("comment", "")
     if not isinstance(comment, str):
-        raise ValidationFailed("The comment must be text.", field="comment")
+        raise ValidationFailed("learning.comment_not_text", field="comment")
     return comment
 
 

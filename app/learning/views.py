@@ -420,7 +420,7 @@ def progress(programme_id: int):
     except DomainError as exc:
         if exc.status in (403, 404):
             abort(404)
-        flash(exc.message, "danger")
+        flash(exc.message_for(), "danger")
         return redirect(url_for("learning.progress", programme_id=programme_id))
     mark_form = MarkDoneForm()
     mark_form.module_id.choices = [(m.id, m.title) for m in matrix.modules]
@@ -458,7 +458,7 @@ def progress_csv(programme_id: int):
     except DomainError as exc:
         if exc.status in (403, 404):
             abort(404)
-        abort(400, exc.message)
+        abort(400, exc.message_for())
     buffer = io.StringIO()
     csv.writer(buffer).writerows(services.matrix_csv_rows(matrix))
     filename = f"progress-{matrix.programme.slug}.csv"
