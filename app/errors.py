@@ -120,7 +120,16 @@ class TryAgain(DomainError):
 
 # how long a client should wait before retrying a 503 (a lock wait ran out, or the database is away)
 RETRY_AFTER_SECONDS = 30
-UNAVAILABLE_MESSAGE = "The service is temporarily unavailable; please try again in a moment."
+
+# the handlers' own sentences, rendered at the edge like every domain's
+register_messages({
+    "errors.unavailable": msg("The service is temporarily unavailable; please try again in a moment."),
+    "errors.clash": msg("This clashed with a change made at the same moment; please reload and try again."),
+    "errors.unstorable": msg(
+        "A value could not be stored: it contains characters or numbers the database does not accept."),
+    "errors.unexpected": msg("An unexpected error occurred."),
+})
+UNAVAILABLE_MESSAGE = render_message("errors.unavailable")  # English, for logs and older callers
 
 
 def wants_json() -> bool:
@@ -164,7 +173,7 @@ def register_errorhandlers(app: Flask) -> None:
         db.session.rollback()
         if wants_json():
             return json_error(exc.status, exc.code, exc.message_for(), exc.fields_for())
-        return render_template("errors/error.html", status=exc.status, message=exc.message), exc.status
+        return render_template("errors/error.html", status=exc.status, message=exc.message_for()), exc.status
 
     @app.errorhandler(HTTPException)
     def handle_http(exc: HTTPException):
@@ -187,7 +196,7 @@ def register_errorhandlers(app: Flask) -> None:
     def handle_db_unavailable(exc: OperationalError):
         db.session.rollback()
         log.warning("database operational error: %s", exc)
-        message = UNAVAILABLE_MESSAGE
+        message = render_message("errors.unavailable")
         if wants_json():
             return json_error(503, "try_again", message)
         return render_template("errors/error.html", status=503, message=message), 503
@@ -197,7 +206,7 @@ def register_errorhandlers(app: Flask) -> None:
         # services check rules first; reaching a constraint means a concurrent request won the race
         db.session.rollback()
         log.warning("constraint violation on %s %s: %s", request.method, request.path, exc.orig)
-        message = "This clashed with a change made at the same moment; please reload and try again."
+        message = render_message("errors.clash")
         if wants_json():
             return json_error(409, "conflict", message)
         return render_template("errors/error.html", status=409, message=message), 409
@@ -207,7 +216,7 @@ def register_errorhandlers(app: Flask) -> None:
         # a value the database refuses (a NUL character, a number out of range) is bad input, not a crash
         db.session.rollback()
         log.warning("database refused a value on %s %s: %s", request.method, request.path, exc.orig)
-        message = "A value could not be stored: it contains characters or numbers the database does not accept."
+        message = render_message("errors.unstorable")
         if wants_json():
             return json_error(422, "validation_failed", message)
         return render_template("errors/error.html", status=422, message=message), 422
@@ -219,7 +228,7 @@ def register_errorhandlers(app: Flask) -> None:
         # text that cannot be encoded (a lone surrogate) or a number too large to bind is still bad input
         db.session.rollback()
         log.warning("unstorable value on %s %s: %r", request.method, request.path, exc, exc_info=exc)
-        message = "A value could not be stored: it contains characters or numbers the database does not accept."
+        message = render_message("errors.unstorable")
         if wants_json():
             return json_error(422, "validation_failed", message)
         return render_template("errors/error.html", status=422, message=message), 422
@@ -228,6 +237,7 @@ def register_errorhandlers(app: Flask) -> None:
     def handle_unexpected(exc: Exception):
         db.session.rollback()
         log.exception("unhandled error on %s %s", request.method, request.path)
+        message = render_message("errors.unexpected")
         if wants_json():
-            return json_error(500, "server_error", "An unexpected error occurred.")
-        return render_template("errors/500.html", status=500, message="An unexpected error occurred."), 500
+            return json_error(500, "server_error", message)
+        return render_template("errors/500.html", status=500, message=message), 500

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from datetime import date
 
+from app import validation_messages  # noqa: F401  (the catalogue entries of these checks)
 from app.errors import ValidationFailed
 
 # Primary keys are INTEGER columns: 32-bit on PostgreSQL, and SQLite cannot even bind 2**63 or more.
@@ -33,10 +34,9 @@ def has_visible_text(value: str) -> bool:
 
 def _refuse_unstorable(value: str, *, field: str, label: str) -> None:
     if "\x00" in value:
-        raise ValidationFailed(f"{label} contains a character that is not allowed (NUL).", field=field)
+        raise ValidationFailed("text.nul", field=field, field_name=field, label=label)
     if _SURROGATE.search(value):
-        raise ValidationFailed(
-            f"{label} contains a character that is not allowed (an unpaired UTF-16 surrogate).", field=field)
+        raise ValidationFailed("text.surrogate", field=field, field_name=field, label=label)
 
 
 def clean_text(value, *, field: str, limit: int, label: str | None = None, required: bool = False,
@@ -50,7 +50,7 @@ def clean_text(value, *, field: str, limit: int, label: str | None = None, requi
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise ValidationFailed(f"{label} must be text.", field=field)
+        raise ValidationFailed("text.not_text", field=field, field_name=field, label=label)
     _refuse_unstorable(value, field=field, label=label)
     given = bool(value.strip())
     if strip_bidi:
@@ -58,12 +58,13 @@ def clean_text(value, *, field: str, limit: int, label: str | None = None, requi
     value = value.strip()
     if given and not has_visible_text(value):
         if required:
-            raise ValidationFailed(f"{label} must contain visible text.", field=field)
+            raise ValidationFailed("text.invisible", field=field, field_name=field, label=label)
         value = ""
     if required and not value:
-        raise ValidationFailed(f"{label} is required.", field=field)
+        raise ValidationFailed("text.required", field=field, field_name=field, label=label)
     if len(value) > limit:
-        raise ValidationFailed(f"{label} is at most {limit} characters (got {len(value)}).", field=field)
+        raise ValidationFailed("text.too_long", field=field, field_name=field, label=label, limit=limit,
+                               length=len(value))
     return value
 
 
@@ -102,10 +103,11 @@ def check_storable(data) -> None:
         if not found:
             continue
         field = printable(key) if isinstance(key, str) else str(key)
-        label = field.replace("_", " ").capitalize() or "The request"
-        if found == "number":
-            raise ValidationFailed(f"{label} is out of range.", field=field or None)
-        raise ValidationFailed(f"{label} contains a character that is not allowed.", field=field or None)
+        if not field:
+            raise ValidationFailed("request.out_of_range" if found == "number" else "request.not_allowed_character")
+        label = field.replace("_", " ").capitalize()
+        reason = "value.out_of_range" if found == "number" else "value.not_allowed_character"
+        raise ValidationFailed(reason, field=field, field_name=field, label=label)
 
 
 def printable(text: str) -> str:
@@ -137,6 +139,7 @@ def check_year(value: date, *, field: str, label: str | None = None, minimum: in
     """The date (or datetime) if its year lies within minimum..maximum; a clear error naming the field otherwise."""
     if not minimum <= value.year <= maximum:
         label = label or field.replace("_", " ").capitalize()
-        raise ValidationFailed(f"{label} must be a date between the years {minimum} and {maximum}.", field=field)
+        raise ValidationFailed("date.year_out_of_range", field=field, field_name=field, label=label, minimum=minimum,
+                               maximum=maximum)
     return value
 

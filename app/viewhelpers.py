@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, redirect, request
 from flask_wtf import FlaskForm
 
-from app.errors import DomainError
+from app.errors import DomainError, render_message
 from app.extensions import db
 
 
@@ -20,21 +20,33 @@ def name_field_as_labelled(message: str, name: str, label: str) -> str:
     return message
 
 
+def field_message(value, name: str, label: str | None, translate=None) -> str:
+    """One field's error (a reason, or a (reason, params) pair) as a sentence naming the field by `label`.
+
+    A reason whose values carry a ``label`` (the shared checks in app.validation) gets the form's label in
+    its place, so a translated form names its own field; older plain sentences fall back to the prefix."""
+    reason, params = value if isinstance(value, tuple) else (value, None)
+    if label and params and "label" in params:
+        return render_message(reason, {**params, "label": label}, translate)
+    message = render_message(reason, params, translate)
+    return name_field_as_labelled(message, name, label) if label else message
+
+
 def show_domain_error(exc: DomainError, form: FlaskForm | None = None) -> None:
     """Roll back and attach the error to the named form field (named as the form labels it), or flash it."""
     db.session.rollback()
     attached = False
     if form is not None:
-        for name, message in exc.fields_for().items():
+        for name, value in exc.fields.items():
             field = getattr(form, name, None)
             if field is not None and hasattr(field, "errors"):
                 errors = list(field.errors) if not isinstance(field.errors, dict) else []
                 label = getattr(getattr(field, "label", None), "text", None)
-                errors.append(name_field_as_labelled(message, name, label) if label else message)
+                errors.append(field_message(value, name, label))
                 field.errors = errors
                 attached = True
     if not attached:
-        flash(exc.message, "danger")
+        flash(exc.message_for(), "danger")
 
 
 def hash_method() -> str | None:

@@ -14,7 +14,7 @@ def test_lone_surrogates_are_refused_naming_the_field():
     for bad in ("\ud800", "a\udfffb", "\udc80"):
         with pytest.raises(ValidationFailed) as caught:
             validation.clean_text(bad, field="note", limit=500, label="Note")
-        assert caught.value.fields == {"note": caught.value.message}
+        assert caught.value.fields_for() == {"note": caught.value.message}
         assert "Note" in caught.value.message and "not allowed" in caught.value.message
     # a real astral character (a surrogate pair in UTF-16, one code point in Python) is fine
     assert validation.clean_text("Ok 🎉", field="note", limit=500) == "Ok 🎉"
@@ -56,5 +56,5 @@ def test_dates_and_datetimes_in_range():
     for bad in (date(9999, 12, 31), date(1, 1, 1), datetime(9999, 12, 31, 23, 0, tzinfo=UTC)):
         with pytest.raises(ValidationFailed) as caught:
             validation.check_year(bad, field="to", label="To")
-        assert caught.value.fields == {"to": caught.value.message}
+        assert caught.value.fields_for() == {"to": caught.value.message}
         assert "between the years 1900 and 9998" in caught.value.message

@@ -5,14 +5,14 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from app.admin import bp
+from app.admin import bp, messages  # noqa: F401  (messages: the sentences flashed here)
 from app.admin.forms import OrganisationForm, RoleForm, TopicForm
 from app.auth import services as auth_services
 from app.auth.decorators import admin_required
 from app.auth.models import User
 from app.directory import services as directory
 from app.directory.models import Organisation, Topic
-from app.errors import DomainError
+from app.errors import DomainError, render_message
 from app.extensions import db
 from app.sqltypes import utcnow
 from app.validation import page_number
@@ -43,7 +43,7 @@ def users():
 def set_role(user_id: int):
     form = RoleForm()
     if not form.validate_on_submit():
-        flash("Choose a valid role.", "danger")
+        flash(render_message("admin.role_invalid"), "danger")
         return redirect(url_for("admin.users"))
     try:
         user = auth_services.set_role(db.session, user_id, form.role.data)
@@ -51,7 +51,7 @@ def set_role(user_id: int):
     except DomainError as exc:
         show_domain_error(exc)
     else:
-        flash(f"{user.name} is now {user.role}.", "success")
+        flash(render_message("admin.role_changed", {"name": user.name, "role": user.role}), "success")
     return redirect(url_for("admin.users"))
 
 
@@ -82,7 +82,7 @@ def edit_organisation(organisation_id: int | None):
         except DomainError as exc:
             show_domain_error(exc, form)
         else:
-            flash("Organisation saved.", "success")
+            flash(render_message("admin.organisation_saved"), "success")
             return redirect(url_for("admin.organisations"))
     return render_template("admin/organisation_form.html", form=form, organisation=org)
 
@@ -113,6 +113,6 @@ def edit_topic(topic_id: int | None):
         except DomainError as exc:
             show_domain_error(exc, form)
         else:
-            flash("Topic saved.", "success")
+            flash(render_message("admin.topic_saved"), "success")
             return redirect(url_for("admin.topics"))
     return render_template("admin/topic_form.html", form=form, topic=topic)

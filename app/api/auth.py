@@ -6,9 +6,10 @@ from functools import wraps
 
 from flask import abort, g, request
 
+from app.api import messages  # noqa: F401  (the catalogue entries of the reasons raised here)
 from app.auth.models import User
 from app.auth.services import bearer_token, user_for_api_token
-from app.errors import ValidationFailed
+from app.errors import ValidationFailed, render_message
 from app.extensions import db
 from app.sqltypes import utcnow
 
@@ -21,10 +22,10 @@ def load_api_user() -> None:
         return
     token = bearer_token(header)
     if token is None:
-        abort(401, "Authorization must be 'Bearer <token>'.")
+        abort(401, render_message("api.authorization_malformed"))
     user = user_for_api_token(db.session, token, now=utcnow())
     if user is None:
-        abort(401, "The token is not valid or has been revoked.")
+        abort(401, render_message("api.token_invalid"))
     if db.session.dirty:
         db.session.commit()
     g.api_user = user
@@ -40,7 +41,7 @@ def token_required(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
         if g.get("api_user") is None:
-            abort(401, "Send a personal API token as 'Authorization: Bearer <token>'.")
+            abort(401, render_message("api.token_required"))
         return view(*args, **kwargs)
 
     return wrapped
@@ -52,7 +53,7 @@ def role_required(*roles: str):
         @token_required
         def wrapped(*args, **kwargs):
             if g.api_user.role not in roles and g.api_user.role != "admin":
-                abort(403, "Your role does not allow this.")
+                abort(403, render_message("api.role_forbidden"))
             return view(*args, **kwargs)
 
         return wrapped
@@ -71,9 +72,9 @@ def json_body() -> dict:
     if data is None:
         if request.content_length in (None, 0) and not request.data:
             return {}
-        abort(400, "The request body must be a JSON object (Content-Type: application/json).")
+        abort(400, render_message("api.body_not_json"))
     if not isinstance(data, dict):
-        abort(400, "The request body must be a JSON object.")
+        abort(400, render_message("api.body_not_object"))
     return data
 
 
@@ -84,8 +85,9 @@ def query_int(name: str, default: int, *, minimum: int = 1, maximum: int | None 
     try:
         value = int(raw)
     except ValueError as exc:
-        raise ValidationFailed(f"{name} must be a whole number.", field=name) from exc
+        raise ValidationFailed("api.query.not_whole_number", field=name, name=name) from exc
     if value < minimum or (maximum is not None and value > maximum):
-        bound = f" and at most {maximum}" if maximum is not None else ""
-        raise ValidationFailed(f"{name} must be at least {minimum}{bound}.", field=name)
+        if maximum is None:
+            raise ValidationFailed("api.query.too_small", field=name, name=name, minimum=minimum)
+        raise ValidationFailed("api.query.out_of_range", field=name, name=name, minimum=minimum, maximum=maximum)
     return value

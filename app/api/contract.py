@@ -23,7 +23,8 @@ from typing import Annotated, Any, ClassVar
 from flask import Response, abort, g, request
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, TypeAdapter, ValidationError
 
-from app.errors import HTTP_CODES, NotFound, ValidationFailed
+from app.api import messages  # noqa: F401  (the catalogue entries of the reasons raised here)
+from app.errors import HTTP_CODES, NotFound, ValidationFailed, render_message
 
 JSON = "application/json"
 MAX_INT = 2_147_483_647  # the largest id a database integer column holds
@@ -162,9 +163,9 @@ def operation(route: Callable, rule: str, *, tag: str, summary: str, replies: di
         @wraps(view)
         def guarded(*args, **kwargs):
             if any(isinstance(value, int) and value > MAX_INT for value in kwargs.values()):
-                raise NotFound("No such object.", field=next(iter(kwargs)))
+                raise NotFound("api.object_not_found", field=next(iter(kwargs)))
             if not public and g.get("api_user") is None:  # who you are is checked before what you sent
-                abort(401, "Send a personal API token as 'Authorization: Bearer <token>'.")
+                abort(401, render_message("api.token_required"))
             if query is not None:
                 g.api_query = _validate_query(query)
             if body is not None:
@@ -199,44 +200,51 @@ def _label(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
 
-def _message(error: dict) -> tuple[str, str]:
-    """(field, a plain sentence naming it) for one pydantic error."""
+# pydantic's error type -> our reason; those in _PER_ITEM say "(each item)" when the error is inside a list
+_REASONS = {
+    "missing": "api.field.missing",
+    "extra_forbidden": "api.field.unknown",
+    "string_type": "api.field.not_text",
+    "string_too_long": "api.field.too_long",
+    "string_too_short": "api.field.too_short",
+    "string_pattern_mismatch": "api.field.pattern",
+    "int_type": "api.field.not_whole_number",
+    "int_parsing": "api.field.not_whole_number",
+    "int_from_float": "api.field.not_whole_number",
+    "float_type": "api.field.not_number",
+    "float_parsing": "api.field.not_number",
+    "finite_number": "api.field.not_number",
+    "bool_type": "api.field.not_boolean",
+    "greater_than_equal": "api.field.too_small",
+    "less_than_equal": "api.field.too_large",
+    "list_type": "api.field.not_list",
+    "too_short": "api.field.too_few_items",
+    "too_long": "api.field.too_many_items",
+    "literal_error": "api.field.not_a_choice",
+}
+_WHOLE = {"api.field.missing", "api.field.unknown", "api.field.not_list", "api.field.too_few_items",
+          "api.field.too_many_items"}
+_LIMITS = ("max_length", "min_length", "ge", "le", "expected")
+
+
+def _reason(error: dict) -> tuple[str, str, dict]:
+    """(field, reason, values) for one pydantic error: the values name the field and the limit it missed."""
     loc = [str(part) for part in error["loc"]]
     name = loc[0] if loc else "body"
-    label = _label(name)
-    kind, ctx = error["type"], error.get("ctx") or {}
-    item = " (each item)" if len(loc) > 1 else ""
-    sentences = {
-        "missing": f"{label} is required.",
-        "extra_forbidden": f"Unknown field: {name}.",
-        "string_type": f"{label}{item} must be text.",
-        "string_too_long": f"{label}{item} must be at most {ctx.get('max_length')} characters.",
-        "string_too_short": f"{label}{item} must be at least {ctx.get('min_length')} characters.",
-        "string_pattern_mismatch": f"{label}{item} is not in the expected form.",
-        "int_type": f"{label}{item} must be a whole number.",
-        "int_parsing": f"{label}{item} must be a whole number.",
-        "int_from_float": f"{label}{item} must be a whole number.",
-        "float_type": f"{label}{item} must be a number.",
-        "float_parsing": f"{label}{item} must be a number.",
-        "finite_number": f"{label}{item} must be a number.",
-        "bool_type": f"{label}{item} must be true or false.",
-        "greater_than_equal": f"{label}{item} must be at least {ctx.get('ge')}.",
-        "less_than_equal": f"{label}{item} must be at most {ctx.get('le')}.",
-        "list_type": f"{label} must be a list.",
-        "too_short": f"{label} needs at least {ctx.get('min_length')} item(s).",
-        "too_long": f"{label} takes at most {ctx.get('max_length')} item(s).",
-        "literal_error": f"{label}{item} must be one of {ctx.get('expected')}.",
-    }
-    return name, sentences.get(kind, f"{label}{item} is not valid.")
+    ctx = error.get("ctx") or {}
+    reason = _REASONS.get(error["type"], "api.field.invalid")
+    if len(loc) > 1 and reason not in _WHOLE:
+        reason += ".each_item"
+    return name, reason, {"field_name": name, "label": _label(name), **{key: ctx.get(key) for key in _LIMITS}}
 
 
 def _refuse(exc: ValidationError):
-    fields: dict[str, str] = {}
+    fields: dict[str, tuple[str, dict]] = {}
     for error in exc.errors(include_url=False):
-        name, message = _message(error)
-        fields.setdefault(name, message)
-    first = next(iter(fields))
-    raise ValidationFailed(fields[first], fields=fields) from None
+        name, reason, params = _reason(error)
+        fields.setdefault(name, (reason, params))
+    reason, params = next(iter(fields.values()))
+    raise ValidationFailed(reason, fields=fields, **params) from None
 
 
 def _validate_body(model: type[Body], *, required: bool) -> dict:
@@ -245,15 +253,15 @@ def _validate_body(model: type[Body], *, required: bool) -> dict:
         if request.content_length in (None, 0) and not request.data:
             data = {}
         else:
-            abort(400, "The request body must be a JSON object (Content-Type: application/json).")
+            abort(400, render_message("api.body_not_json"))
     if not isinstance(data, dict):
-        abort(400, "The request body must be a JSON object.")
+        abort(400, render_message("api.body_not_object"))
     unknown = sorted(set(data) - set(model.model_fields) - set(model.ignored))
     if unknown:
-        raise ValidationFailed(f"Unknown field(s): {', '.join(unknown)}.", field=unknown[0])
+        raise ValidationFailed("api.unknown_fields", field=unknown[0], names=", ".join(unknown))
     given = {name: value for name, value in data.items() if name in model.model_fields}
     if len(given) < model.min_fields:
-        raise ValidationFailed("Send at least one field to change, as a JSON object.")
+        raise ValidationFailed("api.nothing_to_change")
     try:
         parsed = model.model_validate(given)
     except ValidationError as exc:

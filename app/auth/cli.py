@@ -6,9 +6,10 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from app.auth import messages  # noqa: F401  (the sentences printed here)
 from app.auth import services as auth_services
 from app.auth.models import ROLES
-from app.errors import DomainError
+from app.errors import DomainError, render_message
 from app.extensions import db
 from app.sqltypes import utcnow
 
@@ -46,7 +47,7 @@ def set_role(email: str, role: str) -> None:
     """Change someone's role."""
     user = auth_services.find_user_by_email(db.session, email)
     if user is None:
-        raise click.ClickException(f"No account for {email}.")
+        raise click.ClickException(render_message("auth.no_account_for", {"email": email}))
     try:
         auth_services.set_role(db.session, user.id, role)
         db.session.commit()
@@ -62,7 +63,7 @@ def create_token(email: str, name: str) -> None:
     """Create a personal API token and print it alone on the last line."""
     user = auth_services.find_user_by_email(db.session, email)
     if user is None:
-        raise click.ClickException(f"No account for {email}.")
+        raise click.ClickException(render_message("auth.no_account_for", {"email": email}))
     _, plain = auth_services.create_api_token(db.session, user.id, name=name, now=utcnow())
     db.session.commit()
     click.echo(f"API token for {user.email} (stored hashed; shown only now):")

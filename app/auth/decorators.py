@@ -7,6 +7,9 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user, login_required
 
+from app.auth import messages  # noqa: F401  (the sentences answered here)
+from app.errors import render_message
+
 
 def role_required(*roles: str):
     """Require a signed-in user with one of the roles (admins pass every check)."""
@@ -16,7 +19,7 @@ def role_required(*roles: str):
         @login_required
         def wrapped(*args, **kwargs):
             if current_user.role not in roles and current_user.role != "admin":
-                abort(403, "You do not have permission to do that.")
+                abort(403, render_message("auth.permission_denied"))
             return view(*args, **kwargs)
 
         return wrapped

@@ -14,6 +14,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.auth import messages  # noqa: F401  (the catalogue entries of the reasons raised here)
 from app.auth.models import LANGUAGES, ROLES, ApiToken, User
 from app.directory.services import get_organisation, normalise_country
 from app.errors import Conflict, NotFound, ValidationFailed
@@ -21,6 +22,7 @@ from app.sqltypes import utcnow
 from app.validation import clean_name
 
 MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 256
 TIMEZONES = frozenset(available_timezones())
 # what people pick from: canonical Area/City names, without legacy aliases such as "US/Eastern"
 SORTED_TIMEZONES = sorted(z for z in TIMEZONES if "/" in z and not z.startswith(("Etc/", "SystemV/", "US/"))) + ["UTC"]
@@ -82,24 +84,24 @@ def normalise_email(email: str | None, *, field: str = "email") -> str:
     """Validate an email's syntax (no DNS) and lower-case it."""
     value = (email or "").strip()
     if not value:
-        raise ValidationFailed("Email is required.", field=field)
+        raise ValidationFailed("auth.email_required", field=field)
     try:
         return validate_email(value, check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
-        raise ValidationFailed(f"Not a valid email address: {exc}", field=field) from exc
+        raise ValidationFailed("auth.email_invalid", field=field, detail=str(exc)) from exc
 
 
 def check_timezone(zone: str | None, *, field: str = "timezone") -> str:
     if not zone or zone not in TIMEZONES:
-        raise ValidationFailed(f"Unknown time zone {zone!r}; use an IANA name such as Europe/Berlin.", field=field)
+        raise ValidationFailed("auth.timezone_unknown", field=field, zone=zone)
     return zone
 
 
 def check_password_strength(password: str | None, *, field: str = "password") -> str:
     if not password or len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationFailed(f"Password must be at least {MIN_PASSWORD_LENGTH} characters.", field=field)
-    if len(password) > 256:
-        raise ValidationFailed("Password is at most 256 characters.", field=field)
+        raise ValidationFailed("auth.password_too_short", field=field, minimum=MIN_PASSWORD_LENGTH)
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise ValidationFailed("auth.password_too_long", field=field, limit=MAX_PASSWORD_LENGTH)
     return password
 
 
@@ -110,14 +112,14 @@ def hash_password(password: str, method: str | None = None) -> str:
 def _check_name(name: str | None) -> str:
     value = clean_name(name, field="name", limit=200, required=True)
     if any(ord(ch) < 32 for ch in value):
-        raise ValidationFailed("Name cannot contain control characters.", field="name")
+        raise ValidationFailed("auth.name_control_characters", field="name")
     return value
 
 
 def get_user(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound("No such user.")
+        raise NotFound("auth.user_not_found", user_id=user_id)
     return user
 
 
@@ -143,15 +145,15 @@ def register_user(
     name = _check_name(name)
     check_password_strength(password)
     if role not in ROLES:
-        raise ValidationFailed(f"Role must be one of {', '.join(ROLES)}.", field="role")
+        raise ValidationFailed("auth.role_invalid", field="role", roles=", ".join(ROLES))
     if organisation_id:
         get_organisation(session, organisation_id)
     country_code = normalise_country(country, required=False)
     check_timezone(timezone)
     if language not in LANGUAGES:
-        raise ValidationFailed("Unsupported language.", field="language")
+        raise ValidationFailed("auth.language_unsupported", field="language", language=language)
     if find_user_by_email(session, email) is not None:
-        raise Conflict("An account with that email already exists.", field="email")
+        raise Conflict("auth.email_taken", field="email")
     user = User(
         email=email,
         name=name,
@@ -251,7 +253,7 @@ def update_profile(
     user.country = normalise_country(country, required=False)
     user.timezone = check_timezone(timezone)
     if language not in LANGUAGES:
-        raise ValidationFailed("Unsupported language.", field="language")
+        raise ValidationFailed("auth.language_unsupported", field="language", language=language)
     user.language = language
     session.flush()
     return user
@@ -262,7 +264,7 @@ def change_password(
 ) -> User:
     user = get_user(session, user_id)
     if not check_password_hash(user.password_hash, current or ""):
-        raise ValidationFailed("The current password is not correct.", field="current_password")
+        raise ValidationFailed("auth.current_password_wrong", field="current_password")
     check_password_strength(new, field="new_password")
     user.password_hash = hash_password(new, hash_method)
     end_sessions(session, user.id)
@@ -271,7 +273,7 @@ def change_password(
 
 def set_role(session: Session, user_id: int, role: str) -> User:
     if role not in ROLES:
-        raise ValidationFailed(f"Role must be one of {', '.join(ROLES)}.", field="role")
+        raise ValidationFailed("auth.role_invalid", field="role", roles=", ".join(ROLES))
     user = get_user(session, user_id)
     user.role = role
     session.flush()
@@ -298,12 +300,12 @@ def user_for_reset_token(session: Session, token: str, secret_key: str, max_age:
     try:
         data = _reset_serializer(secret_key).loads(token, max_age=max_age)
     except SignatureExpired as exc:
-        raise ValidationFailed("This reset link has expired; ask for a new one.") from exc
+        raise ValidationFailed("auth.reset_expired") from exc
     except BadSignature as exc:
-        raise ValidationFailed("This reset link is not valid; ask for a new one.") from exc
+        raise ValidationFailed("auth.reset_invalid") from exc
     user = session.get(User, data.get("uid")) if isinstance(data, dict) else None
     if user is None or data.get("pw") != _password_fingerprint(user):
-        raise ValidationFailed("This reset link has already been used; ask for a new one.")
+        raise ValidationFailed("auth.reset_used")
     return user
 
 
@@ -375,7 +377,7 @@ def user_for_api_token(session: Session, token: str, *, now: datetime) -> User |
 def revoke_api_token(session: Session, user_id: int, token_id: int, *, now: datetime) -> ApiToken:
     record = session.get(ApiToken, token_id)
     if record is None or record.user_id != user_id:
-        raise NotFound("No such token.")
+        raise NotFound("auth.token_not_found", token_id=token_id)
     if record.revoked_at is None:
         record.revoked_at = now
     session.flush()

@@ -5,7 +5,10 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.auth import bp
+from app.auth import (
+    bp,
+    messages,  # noqa: F401  (the sentences flashed here)
+)
 from app.auth import services as auth_services
 from app.auth.forms import (
     ChangePasswordForm,
@@ -18,7 +21,7 @@ from app.auth.forms import (
     TokenForm,
 )
 from app.directory.services import country_choices, list_organisations
-from app.errors import DomainError
+from app.errors import DomainError, render_message
 from app.extensions import db, limiter
 from app.sqltypes import utcnow
 from app.viewhelpers import hash_method, redirect_back, show_domain_error
@@ -37,10 +40,10 @@ def _organisation_choices() -> list[tuple[int, str]]:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], error_message="Too many login attempts; wait a minute.")
+@limiter.limit(_login_limit, methods=["POST"], error_message=lambda: render_message("auth.too_many_logins"))
 @limiter.limit(
     _login_limit, key_func=_login_account_key, methods=["POST"], scope="login-account",
-    error_message="Too many login attempts for this account; wait a minute.",
+    error_message=lambda: render_message("auth.too_many_logins_for_account"),
 )
 def login():
     if current_user.is_authenticated:
@@ -50,10 +53,10 @@ def login():
         user = auth_services.authenticate(db.session, form.email.data, form.password.data, hash_method=hash_method())
         if user is None:
             # the same message whether or not the email exists
-            form.password.errors = ["Email or password is not correct."]
+            form.password.errors = [render_message("auth.login_failed")]
         else:
             login_user(user, remember=form.remember.data)
-            flash(f"Welcome, {user.name}.", "success")
+            flash(render_message("auth.welcome", {"name": user.name}), "success")
             return redirect_back(url_for("main.index"))
     return render_template("auth/login.html", form=form)
 
@@ -65,7 +68,7 @@ def logout():
     auth_services.end_sessions(db.session, current_user.id)
     db.session.commit()
     logout_user()
-    flash("You are logged out.", "info")
+    flash(render_message("auth.logged_out"), "info")
     return redirect(url_for("main.index"))
 
 
@@ -75,7 +78,7 @@ def _register_limit() -> str:
 
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(_register_limit, methods=["POST"], scope="register",
-               error_message="Too many registrations from your network; wait a while and try again.")
+               error_message=lambda: render_message("auth.too_many_registrations"))
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
@@ -100,8 +103,7 @@ def register():
             show_domain_error(exc, form)
         else:
             # the same answer whether or not the address already had an account
-            flash("Check your email: we have sent a message to the address you gave. "
-                  "If your account is new, you can log in now.", "info")
+            flash(render_message("auth.registration_answered"), "info")
             return redirect(url_for("auth.login"))
     return render_template("auth/register.html", form=form)
 
@@ -130,7 +132,7 @@ def profile():
         except DomainError as exc:
             show_domain_error(exc, form)
         else:
-            flash("Profile saved.", "success")
+            flash(render_message("auth.profile_saved"), "success")
             return redirect(url_for("auth.profile"))
     tokens = auth_services.list_api_tokens(db.session, current_user.id)
     return render_template(
@@ -156,7 +158,7 @@ def change_password():
             # every other session has ended; this browser stays signed in (with a renewed remember-me cookie)
             remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
             login_user(user, remember=remembered)
-            flash("Password changed.", "success")
+            flash(render_message("auth.password_changed"), "success")
     else:
         for errors in form.errors.values():
             for message in errors:
@@ -175,7 +177,7 @@ def reset_request():
         )
         db.session.commit()
         # the same answer whether or not the account exists
-        flash("If an account exists for that address, we have sent it a reset link.", "info")
+        flash(render_message("auth.reset_sent"), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_request.html", form=form)
 
@@ -187,7 +189,7 @@ def reset_password(token: str):
     try:
         auth_services.user_for_reset_token(db.session, token, secret, max_age)
     except DomainError as exc:
-        flash(exc.message, "danger")
+        flash(exc.message_for(), "danger")
         return redirect(url_for("auth.reset_request"))
     form = ResetPasswordForm()
     if form.validate_on_submit():
@@ -199,7 +201,7 @@ def reset_password(token: str):
         except DomainError as exc:
             show_domain_error(exc, form)
         else:
-            flash("Your password is changed; log in with it now.", "success")
+            flash(render_message("auth.password_reset_done"), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form)
 
@@ -209,11 +211,11 @@ def reset_password(token: str):
 def create_token():
     form = TokenForm()
     if not form.validate_on_submit():
-        flash("Give the token a name of at most 100 characters.", "danger")
+        flash(render_message("auth.token_name_invalid", {"limit": 100}), "danger")
         return redirect(url_for("auth.profile"))
     _, plain = auth_services.create_api_token(db.session, current_user.id, name=form.name.data, now=utcnow())
     db.session.commit()
-    flash(f"Your new API token (shown only once): {plain}", "success")
+    flash(render_message("auth.token_created", {"token": plain}), "success")
     return redirect(url_for("auth.profile"))
 
 
@@ -222,7 +224,7 @@ def create_token():
 def revoke_token(token_id: int):
     form = ConfirmForm()
     if not form.validate_on_submit():
-        flash("The form expired; try again.", "danger")
+        flash(render_message("auth.form_expired"), "danger")
         return redirect(url_for("auth.profile"))
     try:
         auth_services.revoke_api_token(db.session, current_user.id, token_id, now=utcnow())
@@ -230,5 +232,5 @@ def revoke_token(token_id: int):
     except DomainError as exc:
         show_domain_error(exc)
     else:
-        flash("Token revoked.", "info")
+        flash(render_message("auth.token_revoked"), "info")
     return redirect(url_for("auth.profile"))

@@ -20,7 +20,10 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
-from app.calendar import ical
+from app.calendar import (
+    ical,
+    messages,  # noqa: F401  (the catalogue entries of the reasons raised here)
+)
 from app.calendar.ical import EventData, SessionData
 from app.calendar.models import CalendarVeventCache
 from app.calendar.site import Site
@@ -61,7 +64,7 @@ def rotate_calendar_token(session: Session, *, user_id: int) -> str:
     """Give the user a new feed token; the old feed URL answers 404 from now on."""
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound("No such user.")
+        raise NotFound("calendar.user_not_found", user_id=user_id)
     user.calendar_token = _new_token()
     session.flush()
     return user.calendar_token
@@ -71,7 +74,7 @@ def ensure_calendar_token(session: Session, *, user_id: int) -> str:
     """The user's feed token, created on first need."""
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound("No such user.")
+        raise NotFound("calendar.user_not_found", user_id=user_id)
     if not user.calendar_token:
         user.calendar_token = _new_token()
         session.flush()
@@ -87,12 +90,12 @@ class FeedOwner:
 def user_for_feed_token(session: Session, token: str) -> FeedOwner:
     """The owner of a feed token (NotFound for unknown or rotated tokens, and for disabled accounts)."""
     if not token or len(token) > 64:
-        raise NotFound("No such calendar feed.")
+        raise NotFound("calendar.feed_not_found")
     row = session.execute(
         sa.select(User.id, User.name).where(User.calendar_token == token, User.is_active_account.is_(True))
     ).first()
     if row is None:
-        raise NotFound("No such calendar feed.")
+        raise NotFound("calendar.feed_not_found")
     return FeedOwner(id=row.id, name=row.name)
 
 
@@ -183,7 +186,7 @@ def event_data(session: Session, event_id: int, *, site: Site, include_drafts: b
     """EventData of one event; drafts are NotFound unless asked for."""
     data = load_event_data(session, [event_id], site=site).get(event_id)
     if data is None or (data.status == "draft" and not include_drafts):
-        raise NotFound("No such event.")
+        raise NotFound("calendar.event_not_found", event_id=event_id)
     return data
 
 
@@ -210,16 +213,16 @@ class FeedFilters:
         def clean(name: str, limit: int) -> str | None:
             value = (args.get(name) or "").strip()
             if len(value) > limit:
-                raise ValidationFailed(f"{name} is too long.", field=name)
+                raise ValidationFailed("calendar.filter_too_long", field=name, name=name, limit=limit)
             return value or None
 
         fmt = clean("format", 40)
         if fmt is not None and fmt not in EVENT_FORMATS:
-            raise ValidationFailed(f"format must be one of {', '.join(EVENT_FORMATS)}.", field="format")
+            raise ValidationFailed("calendar.format_invalid", field="format", formats=", ".join(EVENT_FORMATS))
         country = clean("country", 2)
         if country is not None:
             if len(country) != 2 or not country.isalpha():
-                raise ValidationFailed("country must be a two-letter ISO code.", field="country")
+                raise ValidationFailed("calendar.country_invalid", field="country")
             country = country.upper()
         return cls(format=fmt, topic=clean("topic", 100), country=country, city=clean("city", 120))
 
@@ -494,7 +497,7 @@ def event_state(session: Session, *, event_id: int, with_sessions: bool, site: S
     """ETag / Last-Modified of one published event's .ics (NotFound for drafts and unknown ids)."""
     state = _state(session, "event", (), {"event_id": event_id}, site=site, extra=(event_id, with_sessions))
     if state.last_modified is None:
-        raise NotFound("No such event.")
+        raise NotFound("calendar.event_not_found", event_id=event_id)
     return state
 
 

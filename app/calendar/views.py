@@ -17,7 +17,7 @@ from app.calendar import bp
 from app.calendar import services as calendar
 from app.calendar.forms import RetryForm, RotateTokenForm
 from app.calendar.site import current_site
-from app.errors import DomainError
+from app.errors import DomainError, render_message
 from app.extensions import db
 from app.mail.models import OUTBOX_STATUSES, OutboxMessage
 from app.mail.services import retry_message
@@ -152,7 +152,7 @@ def personal_feed(token: str):
 def rotate_token():
     form = RotateTokenForm()
     if not form.validate_on_submit():
-        flash("The form expired; please try again.", "danger")
+        flash(render_message("form.expired"), "danger")
         return redirect(url_for("auth.profile"))
     try:
         calendar.rotate_calendar_token(db.session, user_id=current_user.id)
@@ -160,7 +160,7 @@ def rotate_token():
     except DomainError as exc:
         show_domain_error(exc)
     else:
-        flash("Your calendar feed has a new address; the old one no longer works.", "success")
+        flash(render_message("calendar.token_rotated"), "success")
     return redirect(url_for("auth.profile") + "#calendar-feed")
 
 
@@ -269,7 +269,7 @@ def admin_outbox_message(message_id: int):
 def admin_outbox_retry(message_id: int):
     form = RetryForm()
     if not form.validate_on_submit():
-        flash("The form expired; please try again.", "danger")
+        flash(render_message("form.expired"), "danger")
         return redirect(url_for("calendar.admin_outbox", status="failed"))
     try:
         message = retry_message(db.session, message_id, now=utcnow())
@@ -277,7 +277,7 @@ def admin_outbox_retry(message_id: int):
     except DomainError as exc:
         show_domain_error(exc)
     else:
-        flash(f"Message #{message.id} to {message.to_addr} is queued again.", "success")
+        flash(render_message("mail.requeued", {"message_id": message.id, "to": message.to_addr}), "success")
     return redirect_back(url_for("calendar.admin_outbox", status="failed"))
 
 

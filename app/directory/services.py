@@ -10,6 +10,7 @@ import pycountry
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.directory import messages  # noqa: F401  (the catalogue entries of the reasons raised here)
 from app.directory.models import ORGANISATION_KINDS, Organisation, Topic
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.validation import clean_name
@@ -61,10 +62,10 @@ def normalise_country(code: str | None, *, field: str = "country", required: boo
     value = (code or "").strip().upper()
     if not value:
         if required:
-            raise ValidationFailed("Country is required.", field=field)
+            raise ValidationFailed("directory.country_required", field=field)
         return None
     if value not in COUNTRY_CODES:
-        raise ValidationFailed(f"{code!r} is not an ISO 3166-1 alpha-2 country code.", field=field)
+        raise ValidationFailed("directory.country_invalid", field=field, code=code)
     return value
 
 
@@ -76,7 +77,7 @@ def normalise_url(url: str | None, *, field: str) -> str | None:
     if not value:
         return None
     if len(value) > 300 or not _URL_RE.match(value):
-        raise ValidationFailed("Enter a full web address starting with http:// or https://.", field=field)
+        raise ValidationFailed("directory.url_invalid", field=field)
     return value
 
 
@@ -103,7 +104,7 @@ def list_organisations(session: Session) -> list[Organisation]:
 def get_organisation(session: Session, organisation_id: int) -> Organisation:
     org = session.get(Organisation, organisation_id)
     if org is None:
-        raise NotFound("No such organisation.")
+        raise NotFound("directory.organisation_not_found", organisation_id=organisation_id)
     return org
 
 
@@ -120,17 +121,17 @@ def save_organisation(
     """Create or update an organisation after validating every field."""
     name = clean_name(name, field="name", limit=200, required=True)
     if kind not in ORGANISATION_KINDS:
-        raise ValidationFailed(f"Kind must be one of {', '.join(ORGANISATION_KINDS)}.", field="kind")
+        raise ValidationFailed("directory.kind_invalid", field="kind", kinds=", ".join(ORGANISATION_KINDS))
     city = (city or "").strip()
     if len(city) > 120:
-        raise ValidationFailed("City is at most 120 characters.", field="city")
+        raise ValidationFailed("directory.city_too_long", field="city", limit=120)
     country_code = normalise_country(country)
     website = normalise_url(website, field="website")
     clash = session.scalar(
         sa.select(Organisation.id).where(sa.func.lower(Organisation.name) == name.lower())
     )
     if clash is not None and clash != organisation_id:
-        raise Conflict("An organisation with that name already exists.", field="name")
+        raise Conflict("directory.organisation_name_taken", field="name")
     org = get_organisation(session, organisation_id) if organisation_id else Organisation()
     org.name, org.kind, org.city, org.country, org.website = name, kind, city, country_code, website
     session.add(org)
@@ -146,7 +147,7 @@ def find_topics(session: Session, slugs: list[str], *, field: str = "topics") ->
     topics = list(session.scalars(sa.select(Topic).where(Topic.slug.in_(wanted))))
     missing = sorted(set(wanted) - {t.slug for t in topics})
     if missing:
-        raise ValidationFailed(f"Unknown topic(s): {', '.join(missing)}.", field=field)
+        raise ValidationFailed("directory.topics_unknown", field=field, slugs=", ".join(missing), count=len(missing))
     return topics
 
 
@@ -156,7 +157,7 @@ _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 def get_topic(session: Session, topic_id: int) -> Topic:
     topic = session.get(Topic, topic_id)
     if topic is None:
-        raise NotFound("No such topic.")
+        raise NotFound("directory.topic_not_found", topic_id=topic_id)
     return topic
 
 
@@ -168,20 +169,17 @@ def save_topic(
 
     slug = (slug or "").strip().lower()
     if not slug or len(slug) > 80 or not _SLUG_RE.match(slug):
-        raise ValidationFailed(
-            "The slug is 1-80 lower-case letters, digits and single hyphens (e.g. energy-efficiency).",
-            field="slug",
-        )
+        raise ValidationFailed("directory.slug_invalid", field="slug", limit=80)
     name = clean_name(name, field="name", limit=200, required=True)
     description = (description or "").strip()
     if len(description) > 2000:
-        raise ValidationFailed("Description is at most 2000 characters.", field="description")
+        raise ValidationFailed("directory.description_too_long", field="description", limit=2000)
     clash = session.scalar(sa.select(Topic.id).where(Topic.slug == slug))
     if clash is not None and clash != topic_id:
-        raise Conflict("Another topic already has that slug.", field="slug")
+        raise Conflict("directory.topic_slug_taken", field="slug")
     clash = session.scalar(sa.select(Topic.id).where(sa.func.lower(Topic.name) == name.lower()))
     if clash is not None and clash != topic_id:
-        raise Conflict("Another topic already has that name.", field="name")
+        raise Conflict("directory.topic_name_taken", field="name")
     topic = get_topic(session, topic_id) if topic_id else Topic()
     renamed = topic_id is not None and (topic.slug != slug or topic.name != name)
     topic.slug, topic.name, topic.description = slug, name, description

@@ -54,11 +54,13 @@ def jobs_list() -> None:
 @click.argument("name")
 def jobs_run(name: str) -> None:
     """Run the job NAME once, now, under its lease (for cron-style deployments and tests)."""
+    from app.errors import render_message
+    from app.jobs import messages  # noqa: F401  (the sentences printed here)
     from app.jobs.jobs import JOBS
     from app.jobs.services import run_job
 
     if name not in JOBS:
-        raise click.UsageError(f"No job called {name!r}. The jobs are: {', '.join(JOBS)}.")
+        raise click.UsageError(render_message("jobs.unknown_in_cli", {"name": name, "jobs": ", ".join(JOBS)}))
     outcome = run_job(db.session, name, now=utcnow(), config=current_app.config)
     click.echo(str(outcome))
     if outcome.status == "error":

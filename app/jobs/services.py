@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.errors import NotFound
+from app.jobs import messages  # noqa: F401  (the catalogue entries of the reasons raised here)
 from app.jobs.jobs import JOBS, JobSpec
 from app.jobs.locks import acquire_lease, current_lease, instance_id, release_lease
 from app.jobs.models import JobLease, JobRun, SchedulerHeartbeat
@@ -21,7 +22,7 @@ HEARTBEAT_STALE_AFTER = timedelta(minutes=5)
 
 
 class UnknownJob(NotFound):
-    pass
+    reason = "jobs.unknown"
 
 
 def get_job(name: str) -> JobSpec:
@@ -29,7 +30,7 @@ def get_job(name: str) -> JobSpec:
     try:
         return JOBS[name]
     except KeyError:
-        raise UnknownJob(f"No job called {name!r}; the jobs are: {', '.join(JOBS)}.", field="name") from None
+        raise UnknownJob(field="name", name=name, jobs=", ".join(JOBS)) from None
 
 
 @dataclass

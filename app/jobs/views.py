@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 
+from app import validation_messages  # noqa: F401  (form.expired)
 from app.auth.decorators import admin_required
+from app.errors import render_message
 from app.extensions import db
-from app.jobs import bp
+from app.jobs import bp, messages  # noqa: F401  (messages: the sentences flashed here)
 from app.jobs.jobs import JOBS
 from app.jobs.services import format_age, heartbeat_status, job_statuses, run_job
 from app.sqltypes import utcnow
@@ -38,12 +40,12 @@ def run_now(name: str):
         abort(404)
     form = RunJobForm()
     if not form.validate_on_submit():
-        flash("The form expired; please try again.", "danger")
+        flash(render_message("form.expired"), "danger")
         return redirect(url_for("jobs.admin_jobs"))
     if name in NOT_FROM_THE_PAGE:
-        flash("The heartbeat comes from a running scheduler process; it cannot be run from this page.", "warning")
+        flash(render_message("jobs.heartbeat_not_from_page"), "warning")
         return redirect(url_for("jobs.admin_jobs"))
     outcome = run_job(db.session, name, now=utcnow(), config=current_app.config)
     category = {"ok": "success", "skipped": "warning", "error": "danger"}[outcome.status]
-    flash(f"{name}: {outcome.result}", category)
+    flash(render_message("jobs.outcome", {"name": name, "result": outcome.result}), category)
     return redirect(url_for("jobs.admin_jobs"))

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.errors import NotFound, ValidationFailed
+from app.mail import messages  # noqa: F401  (the catalogue entries of the reasons raised here)
 from app.mail.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -347,9 +348,9 @@ def retry_message(session: Session, message_id: int, *, now: datetime) -> Outbox
     """Put a failed message back in the queue (admins' retry button)."""
     message = session.get(OutboxMessage, message_id)
     if message is None:
-        raise NotFound("No such message.")
+        raise NotFound("mail.message_not_found", message_id=message_id)
     if message.status != "failed":
-        raise ValidationFailed("Only failed messages can be retried.")
+        raise ValidationFailed("mail.retry_not_failed", message_id=message_id, status=message.status)
     message.status = "pending"
     message.attempts = 0
     message.next_attempt_at = now

@@ -130,10 +130,12 @@ def test_login_rate_limited_per_account(app, session):
     statuses = []
     for _ in range(4):
         token = csrf_from(client.get("/auth/login").get_data(as_text=True))
-        statuses.append(client.post("/auth/login", data={
-            "email": "ana@example.org", "password": "wrong-password", "csrf_token": token}).status_code)
+        answer = client.post("/auth/login", data={
+            "email": "ana@example.org", "password": "wrong-password", "csrf_token": token})
+        statuses.append(answer.status_code)
     assert statuses[:3] == [200, 200, 200]
     assert statuses[3] == 429
+    assert "Too many login attempts" in answer.get_data(as_text=True)  # the sentence from the catalogue
     with limited.app_context():
         from app.extensions import db
         db.engine.dispose()

@@ -62,7 +62,7 @@ def test_participants_cannot_create_and_bad_fields_are_named(session, org):
         services.create_programme(session, data={"title": "X"}, created_by_id=make_user(session).id, now=utcnow())
     with pytest.raises(ValidationFailed) as exc:
         services.create_programme(session, data={"title": " "}, created_by_id=org.id, now=utcnow())
-    assert exc.value.fields == {"title": "Title is required."}
+    assert exc.value.fields_for() == {"title": "Title is required."}
     with pytest.raises(ValidationFailed) as exc:
         services.create_programme(session, data={"title": "X", "topics": ["nope"]}, created_by_id=org.id,
                                   now=utcnow())
