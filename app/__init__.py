@@ -29,6 +29,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     register_converters(app)
     register_extensions(app)
     register_blueprints(app)
+    register_receivers(app)
     register_errorhandlers(app)
     register_commands(app)
     register_template_helpers(app)
@@ -106,6 +107,14 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(jobs_bp)
     csrf.exempt(api_bp)  # the API authenticates with Bearer tokens only, never cookies
     app.register_blueprint(api_bp)
+
+
+def register_receivers(app: Flask) -> None:
+    """Every reaction to a domain event (emails, invitations, learning progress, certificates), listed in
+    app/receivers.py."""
+    from app.receivers import register_receivers as register
+
+    register(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

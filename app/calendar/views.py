@@ -16,7 +16,7 @@ from app.auth.decorators import admin_required
 from app.calendar import bp
 from app.calendar import services as calendar
 from app.calendar.forms import RetryForm, RotateTokenForm
-from app.calendar.site import current_site
+from app.calendar.site import Site, site_for
 from app.errors import DomainError
 from app.extensions import db
 from app.mail.models import OUTBOX_STATUSES, OutboxMessage
@@ -26,6 +26,12 @@ from app.validation import page_number
 from app.viewhelpers import redirect_back, show_domain_error
 
 ICS_MIMETYPE = "text/calendar; charset=utf-8"
+
+
+def current_site() -> Site:
+    """This app's Site (made once at start-up by app.receivers.register_receivers)."""
+    site = current_app.extensions.get("site")
+    return site if site is not None else site_for(current_app)
 
 
 # HTTP caching ----------------------------------------------------------------------------------------
@@ -187,7 +193,7 @@ def _webcal(url: str) -> str:
 def calendar_feed_urls(user) -> dict | None:
     if user is None or not getattr(user, "is_authenticated", False) or not user.calendar_token:
         return None
-    return calendar.feed_urls(user)
+    return calendar.feed_urls(user, base_url=current_site().base_url)
 
 
 @bp.app_template_global()

@@ -63,7 +63,7 @@ def role_required(*roles: str):
 def json_body() -> dict:
     """The request's JSON object; a clear 400 for anything else.
 
-    For a route that declares its body (app.api.contract), the body as validated against the declaration.
+    For a route that declares its body (app.apikit.contract), the body as validated against the declaration.
     """
     if "api_body" in g:
         return g.api_body

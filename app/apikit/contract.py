@@ -362,7 +362,7 @@ def _ref(name: str) -> dict:
 @cache
 def document() -> dict:
     """The OpenAPI 3.1 document of every declared operation (built once)."""
-    from app.api import INFO, TAGS  # noqa: F401  (importing app.api registers every operation)
+    from app.apikit import INFO, TAGS  # every operation is registered once app.api is imported (create_app)
 
     types = []
     for op in OPERATIONS:
