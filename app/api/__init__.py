@@ -5,9 +5,8 @@ foundation module the domains build on; this package, at the top of the layers, 
 api.py so that all routes are registered, and serves the basics (app.api.views) and the OpenAPI document.
 """
 
-from app.apikit import INFO, TAGS, bp  # noqa: F401
-
 from app.api import views  # noqa: E402,F401
+from app.apikit import INFO, TAGS, bp  # noqa: F401
 from app.calendar import api as calendar_api  # noqa: E402,F401
 from app.certificates import api as certificates_api  # noqa: E402,F401
 from app.events import api as events_api  # noqa: E402,F401

@@ -10,8 +10,8 @@ from typing_extensions import TypedDict
 
 from app.apikit import bp
 from app.apikit.auth import api_user, load_api_user, token_required
-from app.apikit.shapes import PersonOut
 from app.apikit.contract import Email, Id, Reply, Url, document, operation
+from app.apikit.shapes import PersonOut
 from app.auth.models import ROLES, User
 from app.directory.models import ORGANISATION_KINDS
 from app.directory.services import list_organisations, list_topics
