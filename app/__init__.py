@@ -95,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     from app.extensions import csrf
     from app.jobs import bp as jobs_bp
     from app.learning import bp as learning_bp
+    from app.mail import bp as mail_bp
     from app.main import bp as main_bp
 
     app.register_blueprint(main_bp)
@@ -105,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(certificates_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(jobs_bp)
+    app.register_blueprint(mail_bp)
     csrf.exempt(api_bp)  # the API authenticates with Bearer tokens only, never cookies
     app.register_blueprint(api_bp)
 

@@ -199,7 +199,7 @@ def send_digests(session: Session, *, now: datetime, config) -> str:
     sent = skipped = 0
     digests = due_digests(session, now=now)
     manage_url = public_url(config, "events.manage", "/events/manage") if digests else ""
-    outbox_url = public_url(config, "calendar.admin_outbox", "/admin/outbox") if digests else ""
+    outbox_url = public_url(config, "mail.admin_outbox", "/admin/outbox") if digests else ""
     learning_url = public_url(config, "learning.manage", "/learning/manage") if digests else ""
     for digest in digests:
         status = "sent" if digest.has_news else "skipped"
