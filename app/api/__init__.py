@@ -7,6 +7,7 @@ api.py so that all routes are registered, and serves the basics (app.api.views) 
 
 from app.api import views  # noqa: E402,F401
 from app.apikit import INFO, TAGS, bp  # noqa: F401
+from app.apikit.contract import document  # noqa: F401  (complete once this package is imported)
 from app.calendar import api as calendar_api  # noqa: E402,F401
 from app.certificates import api as certificates_api  # noqa: E402,F401
 from app.events import api as events_api  # noqa: E402,F401

@@ -361,8 +361,9 @@ def _ref(name: str) -> dict:
 
 @cache
 def document() -> dict:
-    """The OpenAPI 3.1 document of every declared operation (built once)."""
-    from app.apikit import INFO, TAGS  # every operation is registered once app.api is imported (create_app)
+    """The OpenAPI 3.1 document of every declared operation (built once): call it as app.api.document, whose
+    import registers every domain's operations (this foundation module never imports them)."""
+    from app.apikit import INFO, TAGS
 
     types = []
     for op in OPERATIONS:
