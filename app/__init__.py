@@ -74,7 +74,7 @@ def register_extensions(app: Flask) -> None:
 
     app.session_interface = CachedSerializerSessionInterface()
 
-    from app.auth.services import init_login
+    from app.auth.login import init_login
 
     init_login(app)
 
