@@ -29,6 +29,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     register_converters(app)
     register_extensions(app)
     register_blueprints(app)
+    register_receivers(app)
     register_errorhandlers(app)
     register_commands(app)
     register_template_helpers(app)
@@ -73,7 +74,7 @@ def register_extensions(app: Flask) -> None:
 
     app.session_interface = CachedSerializerSessionInterface()
 
-    from app.auth.services import init_login
+    from app.auth.login import init_login
 
     init_login(app)
 
@@ -94,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     from app.extensions import csrf
     from app.jobs import bp as jobs_bp
     from app.learning import bp as learning_bp
+    from app.mail import bp as mail_bp
     from app.main import bp as main_bp
 
     app.register_blueprint(main_bp)
@@ -104,8 +106,17 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(certificates_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(jobs_bp)
+    app.register_blueprint(mail_bp)
     csrf.exempt(api_bp)  # the API authenticates with Bearer tokens only, never cookies
     app.register_blueprint(api_bp)
+
+
+def register_receivers(app: Flask) -> None:
+    """Every reaction to a domain event (emails, invitations, learning progress, certificates), listed in
+    app/receivers.py."""
+    from app.receivers import register_receivers as register
+
+    register(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -58,7 +58,7 @@ NAV = {
         ("certificates.mine", "My certificates"),
     ],
     "organiser": [("events.manage", "Manage events"), ("learning.manage", "Manage programmes")],
-    "admin": [("calendar.admin_outbox", "Outbox"), ("jobs.admin_jobs", "Scheduled jobs")],
+    "admin": [("mail.admin_outbox", "Outbox"), ("jobs.admin_jobs", "Scheduled jobs")],
 }
 
 

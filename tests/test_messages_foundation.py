@@ -25,7 +25,7 @@ MODULES = [
     *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "app/jobs").glob("*.py")),
     "app/mail/services.py", "app/mail/cli.py",
     "app/calendar/services.py", "app/calendar/views.py", "app/calendar/api.py", "app/calendar/cli.py",
-    "app/api/auth.py", "app/api/contract.py", "app/api/views.py",
+    "app/apikit/auth.py", "app/apikit/contract.py", "app/api/views.py",
 ]
 PLACEHOLDER = re.compile(r"%\((\w+)\)")
 

@@ -1,40 +1,13 @@
 """JSON API at /api/v1, authenticated by personal Bearer tokens. Each domain adds its routes in its api.py.
 
-Every route is declared with app.api.contract.operation; the OpenAPI document is generated from those
-declarations (GET /api/v1/openapi.json).
+The blueprint, the contract (app.apikit.contract.operation) and token authentication live in app.apikit, a
+foundation module the domains build on; this package, at the top of the layers, imports every domain's
+api.py so that all routes are registered, and serves the basics (app.api.views) and the OpenAPI document.
 """
 
-from flask import Blueprint
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
-INFO = {
-    "title": "Connective Cities API",
-    "version": "1.0.0",
-    "summary": "Events, learning programmes and certificates of the Connective Cities network.",
-    "description": (
-        "Send a personal API token (`flask users token EMAIL`, revocable from the profile) as "
-        "`Authorization: Bearer <token>`; the session cookie is never used. Datetimes are ISO 8601 with "
-        "a UTC offset. Errors are `{\"error\": {\"code\", \"message\", \"fields\"?}}`."
-    ),
-}
-TAGS = [
-    {"name": "Meta", "description": "This document."},
-    {"name": "Account", "description": "The caller's account."},
-    {"name": "Directory", "description": "Topics and organisations (member cities, partners)."},
-    {"name": "Calendar", "description": "The personal iCalendar feed."},
-    {"name": "Events", "description": "Conferences, workshops, training sessions and information trips."},
-    {"name": "Agenda", "description": "Sessions of an event (itinerary stops on information trips)."},
-    {"name": "Enrolments", "description": "Enrolment with capacity, waiting list, offers and approval."},
-    {"name": "Attendance", "description": "Check-in and attendance."},
-    {"name": "Programmes", "description": "Learning programmes, joining and progress."},
-    {"name": "Modules", "description": "Modules of a programme and their links to events."},
-    {"name": "Self-study", "description": "Submissions for self-study modules and their review."},
-    {"name": "Certificates", "description": "Attendance and completion certificates."},
-    {"name": "Verification", "description": "Public verification of certificate codes."},
-]
-
 from app.api import views  # noqa: E402,F401
+from app.apikit import INFO, TAGS, bp  # noqa: F401
+from app.apikit.contract import document  # noqa: F401  (complete once this package is imported)
 from app.calendar import api as calendar_api  # noqa: E402,F401
 from app.certificates import api as certificates_api  # noqa: E402,F401
 from app.events import api as events_api  # noqa: E402,F401

@@ -8,9 +8,10 @@ from flask import current_app, jsonify
 from pydantic import ConfigDict, Field
 from typing_extensions import TypedDict
 
-from app.api import bp
-from app.api.auth import api_user, load_api_user, token_required
-from app.api.contract import Email, Id, Reply, Url, document, operation
+from app.apikit import bp
+from app.apikit.auth import api_user, load_api_user, token_required
+from app.apikit.contract import Email, Id, Reply, Url, document, operation
+from app.apikit.shapes import PersonOut
 from app.auth.models import ROLES, User
 from app.directory.models import ORGANISATION_KINDS
 from app.directory.services import list_organisations, list_topics
@@ -25,11 +26,6 @@ Country = Annotated[str, Field(description="ISO 3166-1 alpha-2 code.")]
 def no_store(response):
     response.headers.setdefault("Cache-Control", "no-store")
     return response
-
-
-class PersonOut(TypedDict):
-    id: Id
-    name: str
 
 
 class UserOut(TypedDict):
@@ -91,7 +87,7 @@ def user_json(user: User) -> UserOut:
         "timezone": user.timezone,
         "language": user.language,
     }
-    data["calendar_feed_url"] = feed_urls(user)["feed_url"] if user.calendar_token else None
+    data["calendar_feed_url"] = feed_urls(user, base_url=current_app.config["BASE_URL"])["feed_url"] if user.calendar_token else None
     return data
 
 

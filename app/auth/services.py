@@ -9,7 +9,6 @@ from zoneinfo import available_timezones
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
-from flask import Flask
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -18,7 +17,6 @@ from app.auth import messages  # noqa: F401  (the catalogue entries of the reaso
 from app.auth.models import LANGUAGES, ROLES, ApiToken, User
 from app.directory.services import get_organisation, normalise_country
 from app.errors import Conflict, NotFound, ValidationFailed
-from app.sqltypes import utcnow
 from app.validation import clean_name
 
 MIN_PASSWORD_LENGTH = 10
@@ -27,27 +25,6 @@ TIMEZONES = frozenset(available_timezones())
 # what people pick from: canonical Area/City names, without legacy aliases such as "US/Eastern"
 SORTED_TIMEZONES = sorted(z for z in TIMEZONES if "/" in z and not z.startswith(("Etc/", "SystemV/", "US/"))) + ["UTC"]
 _DUMMY_HASH: dict[str, str] = {}
-
-
-def init_login(app: Flask) -> None:
-    """Wire Flask-Login: sessions by user id, and Bearer tokens for downloads outside /api."""
-    from flask import request
-
-    from app.extensions import db, login_manager
-
-    login_manager.login_view = "auth.login"
-    login_manager.login_message_category = "warning"
-
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        return user_for_session_id(db.session, user_id)
-
-    @login_manager.request_loader
-    def load_user_from_bearer(req):
-        token = bearer_token(request.headers.get("Authorization"))
-        if not token:
-            return None
-        return user_for_api_token(db.session, token, now=utcnow())
 
 
 def user_for_session_id(session: Session, value: str | None) -> User | None:

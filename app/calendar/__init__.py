@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 
-from app.calendar import receivers, views  # noqa: E402,F401
+from app.calendar import views  # noqa: E402,F401

@@ -1,16 +1,16 @@
-"""JSON API routes of the calendar package (registered on app.api.bp)."""
+"""JSON API routes of the calendar package (registered on app.apikit.bp)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 from pydantic import Field
 from typing_extensions import TypedDict
 
-from app.api import bp
-from app.api.auth import api_user, token_required
-from app.api.contract import Reply, Url, operation
+from app.apikit import bp
+from app.apikit.auth import api_user, token_required
+from app.apikit.contract import Reply, Url, operation
 from app.calendar import services as calendar
 from app.extensions import db
 
@@ -28,7 +28,7 @@ def rotate_calendar_token():
     user = api_user()
     calendar.rotate_calendar_token(db.session, user_id=user.id)
     db.session.commit()
-    return jsonify(calendar.feed_urls(user))
+    return jsonify(calendar.feed_urls(user, base_url=current_app.config["BASE_URL"]))
 
 
 @bp.before_request

@@ -6,7 +6,3 @@ from wtforms import SubmitField
 
 class RotateTokenForm(FlaskForm):
     submit = SubmitField("Get a new feed address")
-
-
-class RetryForm(FlaskForm):
-    submit = SubmitField("Retry")

@@ -437,10 +437,3 @@ def itip_bytes(
         [vevent.to_ical()], name=event.title,
         timezones={event.timezone: year_span([event.starts_at], [event.ends_at])}, method=method, refresh=False,
     )
-
-
-def build_reminder_ics(session, event) -> bytes:
-    """The .ics attached to reminders (contract for the scheduler); loads the event, see services."""
-    from app.calendar.services import build_reminder_ics as build
-
-    return build(session, event)

@@ -11,7 +11,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import render_template
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
@@ -20,6 +19,7 @@ from app.calendar.ical import EventData
 from app.calendar.services import load_event_data
 from app.calendar.site import Site
 from app.events.models import Enrolment, Event, EventNotification
+from app.mail.render import render_mail
 from app.mail.services import queue_email
 
 
@@ -95,7 +95,7 @@ def render_notice(notice: Notice, *, name: str, site: Site) -> tuple[str, str]:
         lines += ["", cancel_hint]
     lines += ["", f"— {site.network_name}", ""]
     text = "\n".join(lines)
-    html = render_template(
+    html = render_mail(
         "calendar/email/notice.html", notice=notice, name=name, site=site, cancel_hint=cancel_hint,
         my_events_url=site.url(site.my_events_path),
     )

@@ -1,4 +1,6 @@
-"""Subscriptions to app.events.signals: queue invitations and notices in the sender's transaction."""
+"""Reactions to app.events and app.directory signals: invitations and notices in the sender's transaction.
+
+Connected by app.receivers with the Site bound (base URL, network name, sender): nothing here reads the app."""
 
 from __future__ import annotations
 
@@ -7,11 +9,9 @@ import logging
 import sqlalchemy as sa
 
 from app.calendar.invitations import notify_enrolment, notify_event_change
-from app.calendar.site import current_site
-from app.directory.signals import topic_changed
+from app.calendar.site import Site
 from app.events.models import Event, event_topic
 from app.events.services import waitlist_position
-from app.events.signals import enrolment_status_changed, event_changed
 
 log = logging.getLogger(__name__)
 
@@ -20,24 +20,21 @@ def _waitlist_position(session, enrolment) -> int | None:
     return waitlist_position(session, enrolment) if enrolment.status == "waitlisted" else None
 
 
-@enrolment_status_changed.connect
-def on_enrolment_status_changed(enrolment, *, session, now, old_status=None, notification=None, **_):
+def on_enrolment_status_changed(enrolment, *, session, now, site: Site, old_status=None, notification=None, **_):
     notify_enrolment(
         session, enrolment=enrolment, old_status=old_status, notification=notification, now=now,
-        site=current_site(), waitlist_position=_waitlist_position(session, enrolment),
+        site=site, waitlist_position=_waitlist_position(session, enrolment),
     )
 
 
-@event_changed.connect
-def on_event_changed(event, *, session, now, changes=(), notification=None, **_):
+def on_event_changed(event, *, session, now, site: Site, changes=(), notification=None, **_):
     count = notify_event_change(
-        session, event=event, changes=set(changes or ()), notification=notification, now=now, site=current_site()
+        session, event=event, changes=set(changes or ()), notification=notification, now=now, site=site
     )
     if count:
         log.info("queued %s calendar update(s) for event %s (%s)", count, event.id, ", ".join(sorted(changes)))
 
 
-@topic_changed.connect
 def on_topic_changed(topic, *, session, now, **_):
     """Events showing a renamed topic in CATEGORIES count as changed: new ETags, VEVENTs rebuilt."""
     tagged = sa.select(event_topic.c.event_id).where(event_topic.c.topic_id == topic.id)

@@ -16,7 +16,6 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
@@ -49,10 +48,9 @@ _CHUNK = 500
 
 # Feed tokens -----------------------------------------------------------------------------------------
 
-def feed_urls(user: User) -> dict[str, str]:
+def feed_urls(user: User, *, base_url: str) -> dict[str, str]:
     """The personal feed URL and its webcal:// twin."""
-    base = current_app.config["BASE_URL"]
-    feed_url = f"{base}/calendar/feed/{user.calendar_token}.ics"
+    feed_url = f"{base_url.rstrip('/')}/calendar/feed/{user.calendar_token}.ics"
     return {"feed_url": feed_url, "webcal_url": "webcal://" + feed_url.split("://", 1)[1]}
 
 
@@ -507,12 +505,8 @@ def event_ics(session: Session, *, event_id: int, with_sessions: bool, site: Sit
     return ical.event_ics_bytes(data, with_sessions=with_sessions, name=f"{data.title} — {site.network_name}"), data
 
 
-def build_reminder_ics(session: Session, event: Event, *, site: Site | None = None) -> bytes:
+def build_reminder_ics(session: Session, event: Event, *, site: Site) -> bytes:
     """The .ics the scheduler attaches to reminders: the event as a PUBLISH file, same UID as everywhere."""
-    if site is None:
-        from app.calendar.site import current_site
-
-        site = current_site()
     data = event_data(session, event.id, site=site, include_drafts=True)
     return ical.event_ics_bytes(data, name=data.title)
 

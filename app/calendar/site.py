@@ -1,4 +1,5 @@
-"""What calendar output needs to know about the site (BASE_URL, sender, URL shapes), read at the edges."""
+"""What calendar output needs to know about the site (BASE_URL, sender, URL shapes): plain data made once at
+start-up (app.receivers) from the app's configuration and URL map, and handed to services and receivers."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from email.utils import parseaddr
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app
+from flask import Flask
 from werkzeug.routing import BuildError
 
 from app.calendar.ical import FORMAT_VERSION
@@ -74,6 +75,15 @@ def _path_pattern(app: Flask, endpoint: str, default: str) -> str:
     return path.replace(str(_PLACEHOLDER_ID), "{id}").replace(_PLACEHOLDER_SLUG, "{slug}")
 
 
+def site_from_config(config) -> Site:
+    """A Site from configuration alone (the URL shapes as routed today), where no app is at hand."""
+    return Site(
+        base_url=(config.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
+        network_name=config.get("NETWORK_NAME") or "Connective Cities",
+        sender=config.get("MAIL_DEFAULT_SENDER") or "no-reply@localhost",
+    )
+
+
 def site_for(app: Flask) -> Site:
     """The Site of an app, from its configuration and URL map."""
     return Site(
@@ -83,7 +93,3 @@ def site_for(app: Flask) -> Site:
         event_path=_path_pattern(app, "events.detail", "/events/{id}"),
         my_events_path=_path_pattern(app, "events.my_events", "/events/mine"),
     )
-
-
-def current_site() -> Site:
-    return site_for(current_app._get_current_object())

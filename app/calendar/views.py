@@ -1,4 +1,4 @@
-"""Calendar pages: .ics downloads, feeds (with ETag / Last-Modified), feed-token rotation, the admin outbox."""
+"""Calendar pages: .ics downloads, feeds (with ETag / Last-Modified), feed-token rotation."""
 
 from __future__ import annotations
 
@@ -7,25 +7,26 @@ from collections import OrderedDict
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
-import sqlalchemy as sa
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.auth.decorators import admin_required
 from app.calendar import bp
 from app.calendar import services as calendar
-from app.calendar.forms import RetryForm, RotateTokenForm
-from app.calendar.site import current_site
+from app.calendar.forms import RotateTokenForm
+from app.calendar.site import Site, site_for
 from app.errors import DomainError, render_message
 from app.extensions import db
-from app.mail.models import OUTBOX_STATUSES, OutboxMessage
-from app.mail.services import retry_message
 from app.sqltypes import utcnow
-from app.validation import page_number
-from app.viewhelpers import redirect_back, show_domain_error
+from app.viewhelpers import show_domain_error
 
 ICS_MIMETYPE = "text/calendar; charset=utf-8"
+
+
+def current_site() -> Site:
+    """This app's Site (made once at start-up by app.receivers.register_receivers)."""
+    site = current_app.extensions.get("site")
+    return site if site is not None else site_for(current_app)
 
 
 # HTTP caching ----------------------------------------------------------------------------------------
@@ -164,15 +165,6 @@ def rotate_token():
     return redirect(url_for("auth.profile") + "#calendar-feed")
 
 
-@bp.before_app_request
-def _token_on_profile():
-    """Give a person a feed token the first time they look at their profile (where the feed URL shows)."""
-    if request.endpoint == "auth.profile" and request.method == "GET" and current_user.is_authenticated \
-            and not current_user.calendar_token:
-        calendar.ensure_calendar_token(db.session, user_id=current_user.id)
-        db.session.commit()
-
-
 # Template helpers (the partials included by auth and events pages) ----------------------------------------
 
 def _absolute(endpoint: str, **values) -> str:
@@ -187,7 +179,7 @@ def _webcal(url: str) -> str:
 def calendar_feed_urls(user) -> dict | None:
     if user is None or not getattr(user, "is_authenticated", False) or not user.calendar_token:
         return None
-    return calendar.feed_urls(user)
+    return calendar.feed_urls(user, base_url=current_site().base_url)
 
 
 @bp.app_template_global()
@@ -229,63 +221,3 @@ def calendar_subscribe_links(filters: dict | None = None) -> dict:
     url = _absolute("calendar.public_feed", **kept)
     # the page links relatively (it works on whatever host serves it); calendar apps need the absolute URL
     return {"feed_url": url, "feed_path": url_for("calendar.public_feed", **kept), "webcal_url": _webcal(url)}
-
-
-# Admin: the outbox -----------------------------------------------------------------------------------
-# The admin pages live at /admin/outbox but belong to this blueprint (endpoint calendar.admin_outbox, as the
-# navigation expects): the rules are added to the app with absolute paths when the blueprint registers.
-
-PER_PAGE = 50
-
-
-@admin_required
-def admin_outbox():
-    status = request.args.get("status") or ""
-    if status and status not in OUTBOX_STATUSES:
-        abort(404)
-    page = page_number(request.args.get("page", 1, type=int))
-    stmt = sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())
-    if status:
-        stmt = stmt.where(OutboxMessage.status == status)
-    pagination = db.paginate(stmt, page=page, per_page=PER_PAGE, error_out=False)
-    counts = dict(db.session.execute(
-        sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status)
-    ).all())
-    return render_template(
-        "calendar/admin_outbox.html", pagination=pagination, status=status, counts=counts,
-        statuses=OUTBOX_STATUSES, retry_form=RetryForm(),
-    )
-
-
-@admin_required
-def admin_outbox_message(message_id: int):
-    message = db.session.get(OutboxMessage, message_id)
-    if message is None:
-        abort(404)
-    return render_template("calendar/admin_outbox_message.html", message=message, retry_form=RetryForm())
-
-
-@admin_required
-def admin_outbox_retry(message_id: int):
-    form = RetryForm()
-    if not form.validate_on_submit():
-        flash(render_message("form.expired"), "danger")
-        return redirect(url_for("calendar.admin_outbox", status="failed"))
-    try:
-        message = retry_message(db.session, message_id, now=utcnow())
-        db.session.commit()
-    except DomainError as exc:
-        show_domain_error(exc)
-    else:
-        flash(render_message("mail.requeued", {"message_id": message.id, "to": message.to_addr}), "success")
-    return redirect_back(url_for("calendar.admin_outbox", status="failed"))
-
-
-@bp.record_once
-def _register_admin_routes(state) -> None:
-    app = state.app
-    app.add_url_rule("/admin/outbox", endpoint="calendar.admin_outbox", view_func=admin_outbox)
-    app.add_url_rule("/admin/outbox/<int:message_id>", endpoint="calendar.admin_outbox_message",
-                     view_func=admin_outbox_message)
-    app.add_url_rule("/admin/outbox/<int:message_id>/retry", endpoint="calendar.admin_outbox_retry",
-                     view_func=admin_outbox_retry, methods=["POST"])

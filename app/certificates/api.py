@@ -1,4 +1,4 @@
-"""JSON API routes of the certificates package (registered on app.api.bp), declared in app.api.contract terms."""
+"""JSON API routes of the certificates package (registered on app.apikit.bp), declared in app.apikit.contract terms."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from flask import current_app, jsonify
 from pydantic import Field
 from typing_extensions import TypedDict
 
-from app.api import bp
-from app.api.auth import api_user, json_body, role_required, token_required
-from app.api.contract import Body, Date, DateTime, Id, Reply, Str, Url, operation, path_parameter
+from app.apikit import bp
+from app.apikit.auth import api_user, json_body, role_required, token_required
+from app.apikit.contract import Body, Date, DateTime, Id, Reply, Str, Url, operation, path_parameter
 from app.certificates import services as svc
 from app.certificates.models import CERTIFICATE_KINDS, Certificate
 from app.certificates.views import verify_limit

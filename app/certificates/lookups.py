@@ -43,15 +43,18 @@ class CertificateSettings:
         )
 
 
-def current_settings(settings: CertificateSettings | None = None) -> CertificateSettings:
-    """The given settings, else the running app's (jobs and CLI run inside an app context)."""
-    if settings is not None:
-        return settings
-    from flask import current_app, has_app_context
+_configured = CertificateSettings()
 
-    if has_app_context():
-        return CertificateSettings.from_config(current_app.config)
-    return CertificateSettings()
+
+def configure_settings(settings: CertificateSettings) -> None:
+    """The settings used when a caller passes none (set at start-up by app.receivers.connect_receivers)."""
+    global _configured
+    _configured = settings
+
+
+def current_settings(settings: CertificateSettings | None = None) -> CertificateSettings:
+    """The given settings, else the ones configured at start-up (never read from a Flask app)."""
+    return settings if settings is not None else _configured
 
 
 def verify_url(settings: CertificateSettings, code: str) -> str:

@@ -40,6 +40,7 @@ from app.certificates.lookups import (
     can_download,
     can_manage_certificate,
     can_manage_programme,
+    configure_settings,
     current_settings,
     find_by_pdf,
     find_certificate,
@@ -58,7 +59,7 @@ from app.certificates.revoking import REVOKE_REASON_MAX, reissue_certificate, re
 
 __all__ = [
     # lookups
-    "CODE_ALPHABET", "CODE_PREFIX", "CODE_GROUPS", "CODE_GROUP_LENGTH", "CertificateSettings", "current_settings",
+    "CODE_ALPHABET", "CODE_PREFIX", "CODE_GROUPS", "CODE_GROUP_LENGTH", "CertificateSettings", "configure_settings", "current_settings",
     "verify_url", "pdf_url", "new_code", "normalise_code", "find_certificate", "get_certificate", "find_by_pdf",
     "list_holder_certificates", "list_target_certificates", "render_pdf", "active_certificate_reason",
     "get_programme", "can_manage_programme", "can_manage_certificate", "can_download",

@@ -1,4 +1,4 @@
-"""JSON API routes of the events package (registered on app.api.bp), declared in app.api.contract terms."""
+"""JSON API routes of the events package (registered on app.apikit.bp), declared in app.apikit.contract terms."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from sqlalchemy.orm import selectinload
 from typing_extensions import TypedDict
 
 import app.events.messages  # noqa: F401  (the catalogue of the reasons raised here)
-from app.api import bp
-from app.api.auth import api_user, json_body, query_int, role_required, token_required
-from app.api.contract import (
+from app.apikit import bp
+from app.apikit.auth import api_user, json_body, query_int, role_required, token_required
+from app.apikit.contract import (
     MAX_INT,
     Body,
     Bool,
@@ -32,7 +32,7 @@ from app.api.contract import (
     path_parameter,
     respond,
 )
-from app.api.views import PersonOut
+from app.apikit.shapes import PersonOut
 from app.errors import NotFound, ValidationFailed
 from app.events import limits, services
 from app.events.models import (

@@ -231,9 +231,10 @@ def undo_checkin(session: Session, *, checkin_id: int, actor_id: int, now: datet
     actor = _user(session, actor_id, field="actor_id")
     if not can_manage(enrolment.event, actor):
         raise NotFound("checkin.not_found", field="checkin_id")
-    from app.certificates.services import active_certificate_reason  # certificates build on events
-
-    reason = active_certificate_reason(session, user_id=enrolment.user_id, event_id=enrolment.event_id)
+    # higher layers (certificates) answer through the signal; events never imports them
+    answers = signals.checkin_undo_requested.send(enrolment, session=session, user_id=enrolment.user_id,
+                                                  event_id=enrolment.event_id)
+    reason = next((answer for _, answer in answers if answer), None)
     if reason:
         raise Conflict("checkin.undo_refused", field="checkin_id", detail=reason)
     session_id, day = checkin.session_id, checkin.day

@@ -20,3 +20,8 @@ checkin_recorded = _signals.signal("checkin-recorded")
 
 # sender: Enrolment; kwargs: session, now, session_id (int | None), day (date | None)
 checkin_undone = _signals.signal("checkin-undone")
+
+# A question, not a notice: "may this check-in be undone?" Sent before undoing; each receiver returns None
+# (no objection) or the sentence that says why not (certificates: one stands on this attendance).
+# sender: Enrolment; kwargs: session, user_id, event_id
+checkin_undo_requested = _signals.signal("checkin-undo-requested")

@@ -130,15 +130,12 @@ def detail(event_id: int):
         if enrolment is not None:
             position = services.waitlist_position(db.session, enrolment)
     is_open, closed_reason = services.registration_state(event, now=now)
-    from app.learning.services import learning_modules_for_event  # learning builds on events
-
-    event_modules = learning_modules_for_event(db.session, event.id)
     viewer_zone = user.timezone if user is not None and user.timezone != event.timezone else None
     return render_template(
         "events/detail.html", event=event, counts=counts, enrolment=enrolment, position=position,
         is_open=is_open, closed_reason=closed_reason, now=now, viewer_zone=viewer_zone,
         can_manage=services.can_manage(event, user), formats=EVENT_FORMAT_LABELS, action_form=ActionForm(),
-        event_modules=event_modules, country_name=country_name,
+        country_name=country_name,
     )
 
 

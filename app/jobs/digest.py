@@ -21,7 +21,6 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
-from flask import render_template
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -32,6 +31,7 @@ from app.jobs.mailtools import public_url
 from app.jobs.models import DigestSent
 from app.learning.models import Module, Programme, Submission, programme_organiser
 from app.mail.models import OutboxMessage
+from app.mail.render import render_mail
 from app.mail.services import queue_email
 
 log = logging.getLogger(__name__)
@@ -199,7 +199,7 @@ def send_digests(session: Session, *, now: datetime, config) -> str:
     sent = skipped = 0
     digests = due_digests(session, now=now)
     manage_url = public_url(config, "events.manage", "/events/manage") if digests else ""
-    outbox_url = public_url(config, "calendar.admin_outbox", "/admin/outbox") if digests else ""
+    outbox_url = public_url(config, "mail.admin_outbox", "/admin/outbox") if digests else ""
     learning_url = public_url(config, "learning.manage", "/learning/manage") if digests else ""
     for digest in digests:
         status = "sent" if digest.has_news else "skipped"
@@ -214,8 +214,8 @@ def send_digests(session: Session, *, now: datetime, config) -> str:
                     queue_email(
                         session, to=digest.user.email, to_name=digest.user.name, now=now,
                         subject=_subject(digest),
-                        text=render_template("jobs/mail/digest.txt", **context),
-                        html=render_template("jobs/mail/digest.html", **context),
+                        text=render_mail("jobs/mail/digest.txt", **context),
+                        html=render_mail("jobs/mail/digest.html", **context),
                         kind="digest", user_id=digest.user.id,
                         dedupe_key=f"digest:{digest.user.id}:{digest.local_date.isoformat()}",
                     )

@@ -18,7 +18,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.orm import Session
 
-from app.certificates.services import issue_due_certificates
+from app.certificates.services import CertificateSettings, issue_due_certificates
 from app.events.services import expire_offers as expire
 from app.jobs.digest import send_digests
 from app.jobs.locks import instance_id
@@ -44,7 +44,7 @@ def expire_offers(session: Session, *, now: datetime, config) -> str:
 
 def issue_certificates(session: Session, *, now: datetime, config) -> str:
     """Certificates for events ended an hour ago with automatic issuing on, and completions (job: certificates)."""
-    report = issue_due_certificates(session, now=now)
+    report = issue_due_certificates(session, now=now, settings=CertificateSettings.from_config(config))
     return f"{len(report.issued)} certificate(s) issued, {len(report.skipped)} not eligible"
 
 

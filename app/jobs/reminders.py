@@ -21,15 +21,16 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import render_template
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.auth.models import User
 from app.calendar.services import build_reminder_ics
+from app.calendar.site import Site, site_from_config
 from app.events.models import Enrolment, Event
 from app.jobs.mailtools import local_span, place_lines, public_url
 from app.jobs.models import ReminderSent
+from app.mail.render import render_mail
 from app.mail.services import queue_email
 
 log = logging.getLogger(__name__)
@@ -155,14 +156,14 @@ def _agenda(event) -> list[dict]:
 class _EventMail:
     """What every reminder for one event shares: its text parts, links and the .ics (built once)."""
 
-    def __init__(self, session: Session, event: Event, *, now: datetime, config):
+    def __init__(self, session: Session, event: Event, *, now: datetime, config, site: Site):
         self.event = event
         self.url = public_url(config, "events.detail", f"/events/{event.id}", event_id=event.id)
         self.when = local_span(event.starts_at, event.ends_at, event.timezone)
         self.where = place_lines(event)
         self.agenda = _agenda(event)
         # the same VEVENT (UID, SEQUENCE) as the feeds and invitations
-        self.ics = build_reminder_ics(session, event)
+        self.ics = build_reminder_ics(session, event, site=site)
         self.network = config.get("NETWORK_NAME") or "Connective Cities"
 
     def render(self, enrolment: Enrolment, item: PlannedReminder, now: datetime) -> dict:
@@ -174,13 +175,14 @@ class _EventMail:
         }
         return {
             "subject": f"Reminder: {self.event.title} on {self.event.starts_at.astimezone(tz):%a %d %b %Y}",
-            "text": render_template("jobs/mail/reminder.txt", **context),
-            "html": render_template("jobs/mail/reminder.html", **context),
+            "text": render_mail("jobs/mail/reminder.txt", **context),
+            "html": render_mail("jobs/mail/reminder.html", **context),
         }
 
 
-def send_reminders(session: Session, *, now: datetime, config) -> str:
+def send_reminders(session: Session, *, now: datetime, config, site: Site | None = None) -> str:
     """Queue every due reminder (job: reminders)."""
+    site = site if site is not None else site_from_config(config)
     planned = plan_reminders(session, now=now)
     if not planned:
         return "no reminders due"
@@ -202,7 +204,7 @@ def send_reminders(session: Session, *, now: datetime, config) -> str:
     for item in planned:
         enrolment = enrolments[item.enrolment_id]
         if item.event_id not in mails:
-            mails[item.event_id] = _EventMail(session, events[item.event_id], now=now, config=config)
+            mails[item.event_id] = _EventMail(session, events[item.event_id], now=now, config=config, site=site)
         mail = mails[item.event_id]
         try:
             with session.begin_nested():

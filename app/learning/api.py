@@ -1,4 +1,4 @@
-"""JSON API routes of the learning package (registered on app.api.bp), declared in app.api.contract terms."""
+"""JSON API routes of the learning package (registered on app.apikit.bp), declared in app.apikit.contract terms."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from flask import current_app, jsonify, request
 from pydantic import Field
 from typing_extensions import TypedDict
 
-from app.api import bp
-from app.api.auth import api_user, json_body, role_required, token_required
-from app.api.contract import (
+from app.apikit import bp
+from app.apikit.auth import api_user, json_body, role_required, token_required
+from app.apikit.contract import (
     Body,
     Bool,
     DateTime,
@@ -26,7 +26,7 @@ from app.api.contract import (
     operation,
     path_parameter,
 )
-from app.api.views import PersonOut
+from app.apikit.shapes import PersonOut
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.learning import limits, services

@@ -60,10 +60,13 @@ from app.validation import as_id, clean_text
 
 def _certificate_reason(session: Session, *, user_id: int, event_id: int | None = None,
                         programme_id: int | None = None) -> str | None:
-    """The certificates package's reason to keep a completion (certificates build on learning)."""
-    from app.certificates.services import active_certificate_reason
+    """A higher layer's reason to keep a completion (certificates answer through the signal; learning never
+    imports them)."""
+    from app.learning.signals import completion_withdrawal_requested
 
-    return active_certificate_reason(session, user_id=user_id, event_id=event_id, programme_id=programme_id)
+    answers = completion_withdrawal_requested.send(None, session=session, user_id=user_id, event_id=event_id,
+                                                   programme_id=programme_id)
+    return next((answer for _, answer in answers if answer), None)
 
 
 

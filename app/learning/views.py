@@ -40,6 +40,12 @@ STATUS_LABELS = {
 }
 
 
+@bp.app_template_global()
+def learning_event_modules(event) -> list[Module]:
+    """The programme modules an event page lists (learning/_event_modules.html, included by events/detail.html)."""
+    return services.learning_modules_for_event(db.session, event.id) if event is not None else []
+
+
 @bp.app_context_processor
 def learning_helpers():
     return {"learning_event_url": event_url, "learning_enrol_url": enrol_url,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from wtforms.validators import Length
 
-from app.api.contract import document
+from app.api import document
 from app.errors import ValidationFailed
 from app.events import limits as event_limits
 from app.events import services as event_services

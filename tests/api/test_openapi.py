@@ -17,7 +17,7 @@ from openapi_spec_validator import validate as validate_spec
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from app.api.contract import document
+from app.api import document
 from app.sqltypes import utcnow
 from tests.certificates.helpers import completed_programme
 from tests.factories import (

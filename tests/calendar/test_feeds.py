@@ -237,6 +237,13 @@ def test_tokens_rotate_from_the_profile_and_api(session, client, auth):
     session.commit()
     assert user.calendar_token is None
     auth.login("feed@example.org")
+    # looking at the profile changes nothing (a GET never writes); the button makes the address
+    page = client.get("/auth/profile").get_data(as_text=True)
+    assert "Create my feed address" in page and "webcal://" not in page
+    session.expire_all()
+    assert session.get(type(user), user.id).calendar_token is None
+    response = post_form(client, "/auth/profile", {}, action="/calendar/token/rotate")
+    assert response.status_code == 302
     page = client.get("/auth/profile").get_data(as_text=True)
     session.expire_all()
     first = session.get(type(user), user.id).calendar_token

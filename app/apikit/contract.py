@@ -23,7 +23,7 @@ from typing import Annotated, Any, ClassVar
 from flask import Response, abort, g, request
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, TypeAdapter, ValidationError
 
-from app.api import messages  # noqa: F401  (the catalogue entries of the reasons raised here)
+from app.apikit import messages  # noqa: F401  (the catalogue entries of the reasons raised here)
 from app.errors import HTTP_CODES, NotFound, ValidationFailed, render_message
 
 JSON = "application/json"
@@ -369,8 +369,9 @@ def _ref(name: str) -> dict:
 
 @cache
 def document() -> dict:
-    """The OpenAPI 3.1 document of every declared operation (built once)."""
-    from app.api import INFO, TAGS  # noqa: F401  (importing app.api registers every operation)
+    """The OpenAPI 3.1 document of every declared operation (built once): call it as app.api.document, whose
+    import registers every domain's operations (this foundation module never imports them)."""
+    from app.apikit import INFO, TAGS
 
     types = []
     for op in OPERATIONS:

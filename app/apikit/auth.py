@@ -6,7 +6,7 @@ from functools import wraps
 
 from flask import abort, g, request
 
-from app.api import messages  # noqa: F401  (the catalogue entries of the reasons raised here)
+from app.apikit import messages  # noqa: F401  (the catalogue entries of the reasons raised here)
 from app.auth.models import User
 from app.auth.services import bearer_token, user_for_api_token
 from app.errors import ValidationFailed, render_message
@@ -64,7 +64,7 @@ def role_required(*roles: str):
 def json_body() -> dict:
     """The request's JSON object; a clear 400 for anything else.
 
-    For a route that declares its body (app.api.contract), the body as validated against the declaration.
+    For a route that declares its body (app.apikit.contract), the body as validated against the declaration.
     """
     if "api_body" in g:
         return g.api_body
