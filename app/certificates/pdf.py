@@ -204,6 +204,8 @@ def draw_text(canvas: Canvas, x: float, y: float, value: str, font: str, size: f
     for run, name in runs:
         text_object.setFont(name, size)
         text_object.textOut(run)
+    if char_space:
+        text_object.setCharSpace(0)  # Tc is graphics state: it would space every later line too
     canvas.drawText(text_object)
 
 
