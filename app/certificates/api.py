@@ -12,6 +12,7 @@ from app.apikit import bp
 from app.apikit.auth import api_user, json_body, role_required, token_required
 from app.apikit.contract import Body, Date, DateTime, Id, Reply, Str, Url, operation, path_parameter
 from app.certificates import services as svc
+from app.certificates.i18n import LANGUAGES
 from app.certificates.models import CERTIFICATE_KINDS, Certificate
 from app.certificates.views import verify_limit
 from app.errors import NotFound, ValidationFailed
@@ -106,6 +107,14 @@ class Verification(TypedDict):
     verify_url: Url
 
 
+CertificateLanguage = Literal[LANGUAGES]
+
+
+class IssueRequest(Body):
+    language: Annotated[CertificateLanguage, Field(
+        description="The language of every certificate issued now; without it each holder's own language.")] = None
+
+
 class RevokeRequest(Body):
     reason: Annotated[Str, Field(min_length=1, max_length=2000, description="Shown to anyone who verifies.")]
 
@@ -155,22 +164,25 @@ def certificates_mine():
 
 @operation(bp.post, "/events/<int:event_id>/certificates", tag="Certificates",
            summary="Issue attendance certificates to the eligible", errors=[403, 404, 409, 422],
+           body=IssueRequest, body_required=False,
            replies={200: Reply("Issued codes and who was skipped why (idempotent).", IssueReport)})
 @role_required("organiser")
 def certificates_issue_event(event_id: int):
     report = svc.issue_event_certificates(db.session, event_id=event_id, actor_id=api_user().id, now=utcnow(),
-                                          settings=_settings())
+                                          settings=_settings(), language=json_body().get("language"))
     db.session.commit()
     return jsonify(_report_json(report))
 
 
 @operation(bp.post, "/programmes/<int:programme_id>/certificates", tag="Certificates",
-           summary="Issue completion certificates", errors=[403, 404, 409],
+           summary="Issue completion certificates", errors=[403, 404, 409, 422],
+           body=IssueRequest, body_required=False,
            replies={200: Reply("Issued codes and who was skipped why (idempotent).", IssueReport)})
 @role_required("organiser")
 def certificates_issue_programme(programme_id: int):
     report = svc.issue_programme_certificates(db.session, programme_id=programme_id, actor_id=api_user().id,
-                                              now=utcnow(), settings=_settings())
+                                              now=utcnow(), settings=_settings(),
+                                              language=json_body().get("language"))
     db.session.commit()
     return jsonify(_report_json(report))
 

@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app.certificates import services as svc
+from app.certificates.i18n import LANGUAGES
 from app.errors import DomainError
 from app.extensions import db
 from app.sqltypes import utcnow
@@ -28,7 +29,9 @@ def _one_target(event_id: int | None, programme_id: int | None) -> None:
 @certificates_cli.command("issue")
 @click.option("--event", "event_id", type=int, help="Issue to everyone eligible in this event.")
 @click.option("--programme", "programme_id", type=int, help="Issue to everyone who completed this programme.")
-def issue(event_id: int | None, programme_id: int | None) -> None:
+@click.option("--language", type=click.Choice(LANGUAGES),
+              help="The certificates' language (default: each holder's own).")
+def issue(event_id: int | None, programme_id: int | None, language: str | None) -> None:
     """Issue certificates to everyone eligible (idempotent), with a progress bar and a summary line."""
     _one_target(event_id, programme_id)
     session = db.session
@@ -45,10 +48,11 @@ def issue(event_id: int | None, programme_id: int | None) -> None:
 
             if event_id is not None:
                 report = svc.issue_event_certificates(session, event_id=event_id, actor_id=None, now=now,
-                                                      settings=_settings(), progress=advance)
+                                                      settings=_settings(), progress=advance, language=language)
             else:
                 report = svc.issue_programme_certificates(session, programme_id=programme_id, actor_id=None,
-                                                          now=now, settings=_settings(), progress=advance)
+                                                          now=now, settings=_settings(), progress=advance,
+                                                          language=language)
         session.commit()
     except DomainError as exc:
         session.rollback()

@@ -1,5 +1,9 @@
 """Demo data of this package (called by app.demo.seed_all): certificates for the past demo events' attendees
-and for the demo participants who completed a programme. Idempotent: issuing never duplicates."""
+and for the demo participants who completed a programme. Idempotent: issuing never duplicates.
+
+Most certificates come in each holder's own language; for events in a country listed below the organiser
+chose the country's language for everyone (the Curitiba study tour is certified in Portuguese), as organisers of
+regional events do."""
 
 from __future__ import annotations
 
@@ -10,6 +14,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.certificates import services
 from app.events.models import Event
+
+# the language an organiser picks for an event held in one of these countries (others: each holder's own)
+EVENT_LANGUAGE_BY_COUNTRY = {"BR": "pt", "PT": "pt", "MX": "es", "ES": "es", "FR": "fr", "EG": "ar", "JO": "ar",
+                             "MA": "ar", "TN": "ar", "LB": "ar"}
 
 
 def seed(session: Session, *, ctx, now: datetime) -> None:
@@ -23,7 +31,7 @@ def seed(session: Session, *, ctx, now: datetime) -> None:
     for event in past_events:
         organiser = event.organisers[0] if event.organisers else None
         services.issue_event_certificates(session, event_id=event.id, actor_id=organiser.id if organiser else None,
-                                          now=now)
+                                          now=now, language=EVENT_LANGUAGE_BY_COUNTRY.get(event.country or ""))
     programme_ids = session.scalars(
         sa.select(ProgrammeCompletion.programme_id).distinct().order_by(ProgrammeCompletion.programme_id)
     ).all()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import StringField, SubmitField, TextAreaField
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
+
+from app.certificates.i18n import LANGUAGE_NAMES, LANGUAGES
 
 
 class VerifyCodeForm(FlaskForm):
@@ -25,6 +27,11 @@ class VerifyPdfForm(FlaskForm):
 
 
 class IssueForm(FlaskForm):
+    language = SelectField(
+        "Certificate language",
+        choices=[("", "Each person's own language")] + [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+        default="",
+    )
     submit = SubmitField("Issue certificates to everyone eligible")
 
 

@@ -62,10 +62,20 @@ def _local_date(moment: datetime, zone: str | None) -> str:
     return moment.astimezone(tz).date().isoformat()
 
 
+def certificate_language(language: str | None) -> str | None:
+    """The language an organiser chose for the certificates (None: each holder's own); refused if unknown."""
+    if language is None or language == "":
+        return None
+    if language not in i18n.LANGUAGES:
+        raise ValidationFailed("certificate.unknown_language", field="language",
+                               languages=", ".join(i18n.LANGUAGES), language=language)
+    return language
+
+
 def event_snapshot(*, event: Event, holder: User, hours: float, code: str, issuer: tuple[str, str], now: datetime,
-                   settings: CertificateSettings) -> dict:
-    """Everything an event certificate states, as plain data."""
-    lang = i18n.language_for(holder.language)
+                   settings: CertificateSettings, language: str | None = None) -> dict:
+    """Everything an event certificate states, as plain data (in `language`, else the holder's)."""
+    lang = language or i18n.language_for(holder.language)
     online = bool(event.online_url) and not event.city
     last_moment = max(event.starts_at, event.ends_at - timedelta(seconds=1))
     return {
@@ -95,9 +105,9 @@ def event_snapshot(*, event: Event, holder: User, hours: float, code: str, issue
 
 def programme_snapshot(*, programme, holder: User, hours: float, completed_at: datetime | None,
                        modules: list[tuple[str, float]], code: str, issuer: tuple[str, str], now: datetime,
-                       settings: CertificateSettings) -> dict:
-    """Everything a programme certificate states, as plain data."""
-    lang = i18n.language_for(holder.language)
+                       settings: CertificateSettings, language: str | None = None) -> dict:
+    """Everything a programme certificate states, as plain data (in `language`, else the holder's)."""
+    lang = language or i18n.language_for(holder.language)
     return {
         "version": SNAPSHOT_VERSION,
         "network": settings.network_name,
@@ -278,9 +288,12 @@ def _flush_or_conflict(session: Session) -> None:
 
 def issue_event_certificates(session: Session, *, event_id: int, actor_id: int | None, now: datetime,
                              settings: CertificateSettings | None = None,
-                             progress: Callable[[Certificate], None] | None = None) -> IssueReport:
-    """Issue a certificate to everyone eligible who has none yet; report who was skipped and why."""
+                             progress: Callable[[Certificate], None] | None = None,
+                             language: str | None = None) -> IssueReport:
+    """Issue a certificate to everyone eligible who has none yet; report who was skipped and why.
+    language: the organiser's choice for all of them (None: each holder's own language)."""
     settings = current_settings(settings)
+    language = certificate_language(language)
     event = _load_event(session, event_id)
     actor = _require_actor(session, actor_id, event.is_organised_by)
     _check_event_issuable(event, now)
@@ -294,7 +307,7 @@ def issue_event_certificates(session: Session, *, event_id: int, actor_id: int |
                 continue
             code = new_code()
             snapshot = event_snapshot(event=event, holder=candidate.user, hours=candidate.hours, code=code,
-                                      issuer=issuer, now=now, settings=settings)
+                                      issuer=issuer, now=now, settings=settings, language=language)
             certificate = _create(session, kind="event", holder=candidate.user, snapshot=snapshot,
                                   hours=candidate.hours, actor=actor, now=now, settings=settings,
                                   event_id=event.id)
@@ -374,10 +387,12 @@ def issue_programme_certificates(session: Session, *, programme_id: int, actor_i
                                  settings: CertificateSettings | None = None,
                                  progress: Callable[[Certificate], None] | None = None,
                                  user_ids: Iterable[int] | None = None,
-                                 settled_only: bool = False) -> IssueReport:
+                                 settled_only: bool = False, language: str | None = None) -> IssueReport:
     """Issue a completion certificate to everyone who completed the programme (or those of user_ids) and has none
-    yet; settled_only (the automatic paths) waits until the attendance a completion rests on is over."""
+    yet; settled_only (the automatic paths) waits until the attendance a completion rests on is over.
+    language: the organiser's choice for all of them (None: each holder's own language)."""
     settings = current_settings(settings)
+    language = certificate_language(language)
     programme = get_programme(session, programme_id)
     actor = _require_actor(session, actor_id, lambda user: can_manage_programme(programme, user))
     _, candidates = programme_candidates(session, programme_id=programme_id, user_ids=user_ids)
@@ -394,7 +409,7 @@ def issue_programme_certificates(session: Session, *, programme_id: int, actor_i
                                        or "not eligible"))
                 continue
             certificate = _issue_programme_one(session, programme=programme, candidate=candidate, actor=actor,
-                                               issuer=issuer, now=now, settings=settings)
+                                               issuer=issuer, now=now, settings=settings, language=language)
             report.issued.append(certificate)
             if progress is not None:
                 progress(certificate)
@@ -406,14 +421,14 @@ def issue_programme_certificates(session: Session, *, programme_id: int, actor_i
 
 def _issue_programme_one(session: Session, *, programme, candidate: Candidate, actor: User | None,
                          issuer: tuple[str, str], now: datetime, settings: CertificateSettings,
-                         replaces: Certificate | None = None) -> Certificate:
+                         replaces: Certificate | None = None, language: str | None = None) -> Certificate:
     modules = _completed_modules(session, user_id=candidate.user.id, programme_id=programme.id)
     code = new_code()
     completion = candidate.completion
     snapshot = programme_snapshot(
         programme=programme, holder=candidate.user, hours=candidate.hours,
         completed_at=getattr(completion, "completed_at", None), modules=modules, code=code, issuer=issuer,
-        now=now, settings=settings,
+        now=now, settings=settings, language=language,
     )
     return _create(session, kind="programme", holder=candidate.user, snapshot=snapshot, hours=candidate.hours,
                    actor=actor, now=now, settings=settings, programme_id=programme.id, replaces=replaces)

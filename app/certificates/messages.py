@@ -37,4 +37,5 @@ register_messages({
     "certificate.export_target": msg("Name exactly one event or programme to export."),
     # JSON API
     "certificate.reason_not_string": msg("reason must be a string."),
+    "certificate.unknown_language": msg("Certificates can be issued in %(languages)s; not '%(language)s'."),
 })

@@ -1,8 +1,13 @@
 """The certificate PDF: a pure function from a snapshot (plain data) to bytes, byte-identical every time.
 
-A4 landscape, one page, an embedded TTF font that covers Latin with diacritics, Cyrillic, Greek and
-Vietnamese, and a QR code drawn as vector squares from segno's matrix (reportlab's own QR widget costs
-several times the whole page). The font is parsed and registered once per process.
+A4 landscape, one page, and a QR code drawn as vector squares from segno's matrix (reportlab's own QR widget
+costs several times the whole page). Text of any script: every line is put in visual order first (Arabic
+joined into its presentation forms by arabic-reshaper, right-to-left runs reversed by python-bidi's UAX #9),
+then cut into runs by the first font of a fallback chain that has each letter's glyph: DejaVu Serif (Latin
+with diacritics, Cyrillic, Greek, Vietnamese), Noto Naskh Arabic, Noto Serif Hebrew, Noto Sans Devanagari,
+Droid Sans Fallback (Chinese, Japanese, Korean). reportlab embeds only the fonts a page uses, as subsets, so a
+Latin certificate carries DejaVu alone. Arabic certificates are laid out right to left. Each font is parsed
+and registered once per process, the fallbacks only when a letter first needs them.
 """
 
 from __future__ import annotations
@@ -12,25 +17,34 @@ import io
 import logging
 import os
 import threading
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import arabic_reshaper
 import segno
+from bidi import get_display
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from app.certificates.i18n import format_date, format_date_range, format_hours, text
+from app.certificates.i18n import format_date, format_date_range, format_hours, is_rtl, text
 
 log = logging.getLogger(__name__)
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 BUNDLED_REGULAR = FONT_DIR / "DejaVuSerif.ttf"
 BUNDLED_BOLD = FONT_DIR / "DejaVuSerif-Bold.ttf"
+# The fallback chain after the main font, in order: (registered name, regular file, bold file)
+FALLBACK_FONTS = (
+    ("CCArabic", "NotoNaskhArabic-Regular.ttf", "NotoNaskhArabic-Bold.ttf"),
+    ("CCHebrew", "NotoSerifHebrew-Regular.ttf", "NotoSerifHebrew-Bold.ttf"),
+    ("CCDevanagari", "NotoSansDevanagari-Regular.ttf", "NotoSansDevanagari-Bold.ttf"),
+    ("CCCJK", "DroidSansFallback.ttf", None),  # no bold face: bold CJK uses the regular one
+)
 
 PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
 GREEN = Color(0.08, 0.33, 0.18)
@@ -92,6 +106,109 @@ def certificate_fonts(font_path: str | None = None) -> CertificateFonts:
         return fonts
 
 
+def _fallback_chain(bold: bool) -> tuple[tuple[str, Path], ...]:
+    out = []
+    for name, regular, bold_file in FALLBACK_FONTS:
+        if bold and bold_file:
+            out.append((name + "-Bold", FONT_DIR / bold_file))
+        else:
+            out.append((name, FONT_DIR / regular))
+    return tuple(out)
+
+
+_coverage: dict[str, frozenset[int] | dict] = {}
+_broken: set[str] = set()
+
+
+def _covered(name: str, path: Path | None = None) -> frozenset[int] | dict:
+    """The code points the font has glyphs for (registering a fallback on first need)."""
+    covered = _coverage.get(name)
+    if covered is not None:
+        return covered
+    with _fonts_lock:
+        if name not in _coverage:
+            try:
+                if path is not None:
+                    _register(name, path)
+                font = pdfmetrics.getFont(name)
+                face = getattr(font, "face", None)
+                char_to_glyph = getattr(face, "charToGlyph", None)
+                # a standard PDF font (the Helvetica of a broken install) has Latin-1 only
+                _coverage[name] = char_to_glyph if char_to_glyph is not None else frozenset(range(32, 256))
+            except Exception as exc:
+                log.warning("the certificate font %s (%s) cannot be loaded (%s); its script prints as boxes",
+                            name, path, exc)
+                _broken.add(name)
+                _coverage[name] = frozenset()
+        return _coverage[name]
+
+
+def _joins_run(char: str) -> bool:
+    """Spaces, digits, punctuation and combining marks stay in the run they are in when its font has them."""
+    return not unicodedata.category(char).startswith("L")
+
+
+def font_runs(value: str, font: str) -> list[tuple[str, str]]:
+    """The string (in visual order) as (text, font) runs: each letter in the first font of the chain (the
+    main font, then the fallbacks) whose cmap has it; the main font when none has it."""
+    bold = font.endswith("-Bold") or font == "Helvetica-Bold"
+    chain = ((font, None), *_fallback_chain(bold))
+    runs: list[tuple[str, str]] = []
+    current: str | None = None
+    start = 0
+    for index, char in enumerate(value):
+        code = ord(char)
+        if current is not None and _joins_run(char) and code in _covered(current):
+            continue
+        chosen = next((name for name, path in chain if code in _covered(name, path)), font)
+        if chosen != current:
+            if current is not None and index > start:
+                runs.append((value[start:index], current))
+            current, start = chosen, index
+    if current is not None:
+        runs.append((value[start:], current))
+    return runs
+
+
+def _has_rtl(value: str) -> bool:
+    return any(unicodedata.bidirectional(char) in ("R", "AL", "AN") for char in value)
+
+
+def visual(value: str, rtl: bool | None = None) -> str:
+    """The line in visual order, Arabic letters in their joined forms. rtl: the paragraph's direction (the
+    certificate's language for its own texts); None takes it from the first strong letter, as dir="auto"."""
+    if not rtl and not _has_rtl(value):
+        return value
+    shaped = arabic_reshaper.reshape(value) if any("\u0600" <= c <= "\u06ff" for c in value) else value
+    return get_display(shaped, base_dir="R" if rtl else "L" if rtl is False else None)
+
+
+def text_width(value: str, font: str, size: float, rtl: bool | None = None) -> float:
+    return sum(pdfmetrics.stringWidth(run, name, size) for run, name in font_runs(visual(value, rtl), font))
+
+
+def draw_text(canvas: Canvas, x: float, y: float, value: str, font: str, size: float, *, align: str = "left",
+              rtl: bool | None = None, char_space: float = 0) -> None:
+    """Draw one line, aligned at x ('left', 'right' or 'centre'), in one text object with a font per run."""
+    runs = font_runs(visual(value, rtl), font)
+    width = sum(pdfmetrics.stringWidth(run, name, size) for run, name in runs)
+    if char_space:
+        width += (sum(len(run) for run, _ in runs) - 1) * char_space
+    if align == "centre":
+        x -= width / 2
+    elif align == "right":
+        x -= width
+    text_object = canvas.beginText(x, y)
+    if char_space:
+        text_object.setCharSpace(char_space)
+    for run, name in runs:
+        text_object.setFont(name, size)
+        text_object.textOut(run)
+    if char_space:
+        text_object.setCharSpace(0)  # Tc is graphics state: it would space every later line too
+    canvas.drawText(text_object)
+
+
 # A fixed data mask: any of the eight is valid for every reader, and choosing the "best" one by scoring all
 # eight costs about four times the whole encoding.
 QR_MASK = 0
@@ -130,23 +247,48 @@ def draw_qr(canvas: Canvas, payload: str, x: float, y: float, size: float) -> No
     canvas.restoreState()
 
 
-def _fit_size(value: str, font: str, size: float, minimum: float, width: float) -> float:
-    while size > minimum and pdfmetrics.stringWidth(value, font, size) > width:
+def _fit_size(value: str, font: str, size: float, minimum: float, width: float, rtl: bool | None = None) -> float:
+    while size > minimum and text_width(value, font, size, rtl) > width:
         size -= 1
     return size
 
 
-def _ellipsis(value: str, font: str, size: float, width: float) -> str:
+def _ellipsis(value: str, font: str, size: float, width: float, rtl: bool | None = None) -> str:
     """The value, cut at a word (else a character) and ended with '…' so that it fits the width."""
-    if pdfmetrics.stringWidth(value, font, size) <= width:
+    if text_width(value, font, size, rtl) <= width:
         return value
     words = value.split()
-    while len(words) > 1 and pdfmetrics.stringWidth(" ".join(words) + "…", font, size) > width:
+    while len(words) > 1 and text_width(" ".join(words) + "…", font, size, rtl) > width:
         words.pop()
     cut = " ".join(words).rstrip(" ,;:–-")
-    while cut and pdfmetrics.stringWidth(cut + "…", font, size) > width:
+    while cut and text_width(cut + "…", font, size, rtl) > width:
         cut = cut[:-1]
     return cut.rstrip() + "…"
+
+
+def _split(value: str, font: str, size: float, width: float, rtl: bool | None = None) -> list[str]:
+    """Greedy lines at spaces (in logical order, so each line is then shaped on its own); a word wider than
+    the line (a long name, or Chinese and Japanese, which have no spaces) is broken between characters."""
+    lines: list[str] = []
+    current = ""
+    for word in value.split():
+        candidate = f"{current} {word}" if current else word
+        if text_width(candidate, font, size, rtl) <= width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+            current = ""
+        while text_width(word, font, size, rtl) > width and len(word) > 1:
+            cut = len(word) - 1
+            while cut > 1 and text_width(word[:cut], font, size, rtl) > width:
+                cut -= 1
+            lines.append(word[:cut])
+            word = word[cut:]
+        current = word
+    if current:
+        lines.append(current)
+    return lines or [""]
 
 
 def _wrap_to_fit(value: str, font: str, width: float, *, size: float, one_line_minimum: float, minimum: float,
@@ -154,12 +296,12 @@ def _wrap_to_fit(value: str, font: str, width: float, *, size: float, one_line_m
     """(size, lines): one line as large as possible down to one_line_minimum, else wrapped onto at most
     max_lines down to minimum; whatever still does not fit ends in '…' (nothing ever runs off the page)."""
     single = _fit_size(value, font, size, one_line_minimum, width)
-    if pdfmetrics.stringWidth(value, font, single) <= width:
+    if text_width(value, font, single) <= width:
         return single, [value]
     current = min(size, one_line_minimum)
     while True:
-        lines = simpleSplit(value, font, current, width)
-        fits = all(pdfmetrics.stringWidth(line, font, current) <= width for line in lines)
+        lines = _split(value, font, current, width)
+        fits = all(text_width(line, font, current) <= width for line in lines)
         if (len(lines) <= max_lines and fits) or current <= minimum:
             break
         current -= 1
@@ -168,10 +310,10 @@ def _wrap_to_fit(value: str, font: str, width: float, *, size: float, one_line_m
     return current, [_ellipsis(line, font, current, width) for line in lines]
 
 
-def _centred(canvas: Canvas, value: str, font: str, size: float, y: float, color=INK) -> None:
-    canvas.setFont(font, size)
+def _centred(canvas: Canvas, value: str, font: str, size: float, y: float, color=INK,
+             rtl: bool | None = None) -> None:
     canvas.setFillColor(color)
-    canvas.drawCentredString(PAGE_WIDTH / 2, y, value)
+    draw_text(canvas, PAGE_WIDTH / 2, y, value, font, size, align="centre", rtl=rtl)
 
 
 def _what_line(snapshot: dict, lang: str) -> str:
@@ -237,8 +379,9 @@ def _module_layout(count: int, space: float) -> tuple[ModuleLayout, int]:
 
 
 def draw_certificate(canvas: Canvas, snapshot: dict, fonts: CertificateFonts) -> None:
-    """Draw the whole certificate page from the snapshot."""
+    """Draw the whole certificate page from the snapshot (mirrored for a right-to-left language)."""
     lang = snapshot.get("language") or "en"
+    rtl = is_rtl(lang)
     kind = snapshot["kind"]
     width, height = PAGE_WIDTH, PAGE_HEIGHT
     regular, bold = fonts.regular, fonts.bold
@@ -249,12 +392,13 @@ def draw_certificate(canvas: Canvas, snapshot: dict, fonts: CertificateFonts) ->
     canvas.setLineWidth(0.75)
     canvas.rect(26, 26, width - 52, height - 52, stroke=1, fill=0)
 
-    canvas.setFont(bold, 13)
     canvas.setFillColor(GREEN)
-    canvas.drawCentredString(width / 2, height - 72, snapshot["network"].upper(), charSpace=2)
-    _centred(canvas, text(lang, f"title.{kind}"), bold, 30, height - 122, GREEN)
+    draw_text(canvas, width / 2, height - 72, snapshot["network"].upper(), bold, 13, align="centre", char_space=2)
+    _centred(canvas, text(lang, f"title.{kind}"), bold, 30, height - 122, GREEN, rtl=rtl)
 
-    # the body as (text, font, size, colour, distance from the previous baseline), measured before drawing
+    # the body as (text, font, size, colour, distance from the previous baseline, direction), measured first;
+    # the holder's name and the title are the holder's and the organiser's own words: their direction is
+    # their own (dir="auto"), the certificate's texts take the certificate's
     name_size, name_lines = _wrap_to_fit(snapshot["holder_name"], bold, TEXT_WIDTH, size=30, one_line_minimum=22,
                                          minimum=16, max_lines=2)
     title_size, title_lines = _wrap_to_fit(snapshot["title"], bold, TEXT_WIDTH - 20, size=19, one_line_minimum=17,
@@ -263,14 +407,16 @@ def draw_certificate(canvas: Canvas, snapshot: dict, fonts: CertificateFonts) ->
         title_size, title_lines = _wrap_to_fit(snapshot["title"], bold, TEXT_WIDTH - 20, size=min(title_size, 15),
                                                one_line_minimum=12, minimum=12, max_lines=3)
     what = _what_line(snapshot, lang)
-    body = [(text(lang, "certify"), regular, 13, MUTED, 0)]
+    body = [(text(lang, "certify"), regular, 13, MUTED, 0, rtl)]
     for index, line in enumerate(name_lines):
-        body.append((line, bold, name_size, INK, 14 + name_size if index == 0 else name_size * 1.15))
-    body.append((text(lang, f"lead.{kind}"), regular, 13, MUTED, 0.25 * name_size + 24.5))
+        body.append((line, bold, name_size, INK, 14 + name_size if index == 0 else name_size * 1.15, None))
+    body.append((text(lang, f"lead.{kind}"), regular, 13, MUTED, 0.25 * name_size + 24.5, rtl))
     for index, line in enumerate(title_lines):
-        body.append((line, bold, title_size, INK, 15 + title_size if index == 0 else title_size * 1.25))
-    body.append((what, regular, _fit_size(what, regular, 12, 8, width - 160), INK, title_size * 1.25 + 4))
-    body.append((text(lang, "total_hours", hours=format_hours(snapshot["hours"], lang)), bold, 12, GREEN, 20))
+        body.append((line, bold, title_size, INK, 15 + title_size if index == 0 else title_size * 1.25, None))
+    body.append((what, regular, _fit_size(what, regular, 12, 8, width - 160, rtl), INK, title_size * 1.25 + 4,
+                 rtl))
+    body.append((text(lang, "total_hours", hours=format_hours(snapshot["hours"], lang)), bold, 12, GREEN, 20,
+                 rtl))
     text_height = sum(item[4] for item in body)
 
     modules = snapshot.get("modules") or []
@@ -282,21 +428,26 @@ def draw_certificate(canvas: Canvas, snapshot: dict, fonts: CertificateFonts) ->
     # centre the body in the space it has (a little above the middle), never above BODY_TOP
     free = max(BODY_TOP - BODY_BOTTOM - text_height - modules_height, 0)
     y = BODY_TOP - free * 0.42
-    for value, font, size, color, advance in body:
+    for value, font, size, color, advance, direction in body:
         y -= advance
-        _centred(canvas, value, font, size, y, color)
+        _centred(canvas, value, font, size, y, color, rtl=direction)
     if modules:
         _draw_modules(canvas, modules, lang, fonts, layout=layout, rows=rows, top=y - MODULES_HEADING)
 
     _draw_footer(canvas, snapshot, lang, fonts)
 
 
+def _mirror(x: float, rtl: bool) -> float:
+    return PAGE_WIDTH - x if rtl else x
+
+
 def _draw_modules(canvas: Canvas, modules: list[dict], lang: str, fonts: CertificateFonts, *,
                   layout: ModuleLayout, rows: int, top: float) -> None:
     width = PAGE_WIDTH
-    canvas.setFont(fonts.bold, 9.5)
+    rtl = is_rtl(lang)
+    start, end = ("right", "left") if rtl else ("left", "right")
     canvas.setFillColor(MUTED)
-    canvas.drawCentredString(width / 2, top, text(lang, "modules"))
+    draw_text(canvas, width / 2, top, text(lang, "modules"), fonts.bold, 9.5, align="centre", rtl=rtl)
     capacity = rows * layout.columns
     shown = modules if len(modules) <= capacity else modules[: capacity - 1]
     columns = min(layout.columns, -(-len(shown) // rows))
@@ -307,71 +458,73 @@ def _draw_modules(canvas: Canvas, modules: list[dict], lang: str, fonts: Certifi
     canvas.setStrokeColor(MUTED)
     for index, module in enumerate(shown):
         col, row = divmod(index, rows)
-        x = left + col * (layout.column_width + layout.gutter)
+        # x: where the row starts in reading order (the right edge of the column when right to left)
+        x = _mirror(left + col * (layout.column_width + layout.gutter), rtl)
+        far = x - layout.column_width if rtl else x + layout.column_width
         y = top - MODULES_FIRST_ROW - row * layout.row_height
         hours = format_hours(module["hours"], lang)
-        hours_width = pdfmetrics.stringWidth(hours, fonts.regular, size)
+        hours_width = text_width(hours, fonts.regular, size, rtl)
         title = _ellipsis(module["title"], fonts.regular, size, layout.column_width - hours_width - 14)
-        title_width = pdfmetrics.stringWidth(title, fonts.regular, size)
-        canvas.setFont(fonts.regular, size)
+        title_width = text_width(title, fonts.regular, size)
         canvas.setFillColor(INK)
-        canvas.drawString(x, y, title)
-        canvas.drawRightString(x + layout.column_width, y, hours)
-        leader_from, leader_to = x + title_width + 4, x + layout.column_width - hours_width - 4
-        if leader_to - leader_from > 6:  # dotted leaders tie each module to its hours
+        draw_text(canvas, x, y, title, fonts.regular, size, align=start)
+        draw_text(canvas, far, y, hours, fonts.regular, size, align=end, rtl=rtl)
+        leader = layout.column_width - hours_width - title_width - 8
+        if leader > 6:  # dotted leaders tie each module to its hours
+            offset = title_width + 4
+            leader_from = x - offset if rtl else x + offset
+            leader_to = leader_from - leader if rtl else leader_from + leader
             canvas.line(leader_from, y + 1, leader_to, y + 1)
     canvas.setDash()
     if len(shown) < len(modules):
-        canvas.setFont(fonts.regular, size)
         canvas.setFillColor(MUTED)
         last_col, last_row = divmod(len(shown), rows)
-        x = left + last_col * (layout.column_width + layout.gutter)
-        canvas.drawString(x, top - MODULES_FIRST_ROW - last_row * layout.row_height,
-                          text(lang, "more_modules", count=len(modules) - len(shown)))
+        x = _mirror(left + last_col * (layout.column_width + layout.gutter), rtl)
+        draw_text(canvas, x, top - MODULES_FIRST_ROW - last_row * layout.row_height,
+                  text(lang, "more_modules", count=len(modules) - len(shown)), fonts.regular, size, align=start,
+                  rtl=rtl)
 
 
 def _draw_footer(canvas: Canvas, snapshot: dict, lang: str, fonts: CertificateFonts) -> None:
+    """The issuer block at the start of the line (left, or right when right to left), the code, the URL and
+    the QR code at its end."""
     width = PAGE_WIDTH
-    left = 72
-    issuer_width = 290  # the code and URL, right-aligned next to the QR code, start beyond it
+    rtl = is_rtl(lang)
+    start, end = ("right", "left") if rtl else ("left", "right")
+    left = _mirror(72, rtl)
+    issuer_width = 290  # the code and URL, aligned next to the QR code, start beyond it
     canvas.setStrokeColor(INK)
     canvas.setLineWidth(0.6)
-    canvas.line(left, 124, left + 230, 124)
+    canvas.line(left, 124, left - 230 if rtl else left + 230, 124)
     canvas.setFillColor(MUTED)
-    canvas.setFont(fonts.regular, 8.5)
-    canvas.drawString(left, 112, text(lang, "issuer"))
+    draw_text(canvas, left, 112, text(lang, "issuer"), fonts.regular, 8.5, align=start, rtl=rtl)
     canvas.setFillColor(INK)
     issuer = snapshot.get("issuer_name") or snapshot["network"]
     size = _fit_size(issuer, fonts.bold, 11, 8, issuer_width)
-    canvas.setFont(fonts.bold, size)
-    canvas.drawString(left, 98, _ellipsis(issuer, fonts.bold, size, issuer_width))
+    draw_text(canvas, left, 98, _ellipsis(issuer, fonts.bold, size, issuer_width), fonts.bold, size, align=start)
     organisation = snapshot.get("issuer_organisation")
     if organisation:
         size = _fit_size(organisation, fonts.regular, 9, 7, issuer_width)
-        canvas.setFont(fonts.regular, size)
-        canvas.drawString(left, 85, _ellipsis(organisation, fonts.regular, size, issuer_width))
-    canvas.setFont(fonts.regular, 9)
+        draw_text(canvas, left, 85, _ellipsis(organisation, fonts.regular, size, issuer_width), fonts.regular,
+                  size, align=start)
     issued_on = format_date(date.fromisoformat(snapshot["issued_on"]), lang)
-    canvas.drawString(left, 62, text(lang, "issued_on", date=issued_on))
+    draw_text(canvas, left, 62, text(lang, "issued_on", date=issued_on), fonts.regular, 9, align=start, rtl=rtl)
 
     qr_size = 86
-    qr_x = width - 60 - qr_size
+    qr_x = 60 if rtl else width - 60 - qr_size
     qr_y = 44
     draw_qr(canvas, snapshot["verify_url"], qr_x, qr_y, qr_size)
-    right = qr_x - 12
+    right = qr_x + qr_size + 12 if rtl else qr_x - 12
     canvas.setFillColor(MUTED)
-    canvas.setFont(fonts.regular, 8.5)
-    canvas.drawRightString(right, 118, text(lang, "code"))
+    draw_text(canvas, right, 118, text(lang, "code"), fonts.regular, 8.5, align=end, rtl=rtl)
     canvas.setFillColor(INK)
-    canvas.setFont(fonts.bold, 12)
-    canvas.drawRightString(right, 103, snapshot["code"])
+    draw_text(canvas, right, 103, snapshot["code"], fonts.bold, 12, align=end, rtl=False)
     canvas.setFillColor(MUTED)
-    canvas.setFont(fonts.regular, 8.5)
-    canvas.drawRightString(right, 80, text(lang, "verify"))
+    draw_text(canvas, right, 80, text(lang, "verify"), fonts.regular, 8.5, align=end, rtl=rtl)
     canvas.setFillColor(INK)
     url = snapshot["verify_url"]
-    canvas.setFont(fonts.regular, _fit_size(url, fonts.regular, 9, 6, 330))
-    canvas.drawRightString(right, 67, url)
+    draw_text(canvas, right, 67, url, fonts.regular, _fit_size(url, fonts.regular, 9, 6, 330, False), align=end,
+              rtl=False)
 
 
 def render_certificate_pdf(snapshot: dict, *, font_path: str | None = None) -> bytes:

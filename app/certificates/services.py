@@ -18,6 +18,7 @@ from app.certificates.issuing import (
     SNAPSHOT_VERSION,
     Candidate,
     IssueReport,
+    certificate_language,
     event_candidates,
     event_issuable_problem,
     event_issuable_reason,
@@ -64,7 +65,7 @@ __all__ = [
     "list_holder_certificates", "list_target_certificates", "render_pdf", "active_certificate_reason",
     "get_programme", "can_manage_programme", "can_manage_certificate", "can_download",
     # issuing
-    "SNAPSHOT_VERSION", "AUTO_ISSUE_DELAY", "AUTO_ISSUE_WINDOW", "event_snapshot", "programme_snapshot",
+    "SNAPSHOT_VERSION", "certificate_language", "AUTO_ISSUE_DELAY", "AUTO_ISSUE_WINDOW", "event_snapshot", "programme_snapshot",
     "IssueReport", "Candidate", "event_candidates", "event_issuable_problem", "event_issuable_reason", "issue_event_certificates",
     "programme_candidates", "unsettled_attendance", "issue_programme_certificates", "issue_due_certificates",
     "issue_completion_certificate",

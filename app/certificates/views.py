@@ -83,7 +83,7 @@ def event_certificates(event_id: int):
     if form.validate_on_submit():
         try:
             report = svc.issue_event_certificates(db.session, event_id=event.id, actor_id=current_user.id,
-                                                  now=utcnow(), settings=_settings())
+                                                  now=utcnow(), settings=_settings(), language=form.language.data)
             db.session.commit()
             flash(f"Issued {len(report.issued)} certificate(s); {len(report.skipped)} not issued "
                   "(see the reasons below).", "success")
@@ -114,7 +114,7 @@ def programme_certificates(programme_id: int):
         try:
             report = svc.issue_programme_certificates(db.session, programme_id=programme_id,
                                                       actor_id=current_user.id, now=utcnow(),
-                                                      settings=_settings())
+                                                      settings=_settings(), language=form.language.data)
             db.session.commit()
             flash(f"Issued {len(report.issued)} certificate(s); {len(report.skipped)} not issued.", "success")
         except DomainError as exc:

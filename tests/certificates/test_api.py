@@ -95,3 +95,27 @@ def test_issue_for_a_programme(session, client):
     session.expire_all()
     certificate = session.scalar(sa.select(Certificate))
     assert certificate.kind == "programme" and certificate.holder_id == student.id
+
+
+def test_issue_in_a_chosen_language_or_each_holders_own(session, client):
+    event = past_event(session)
+    french = attendee(session, event, language="fr")
+    token = make_token(session, event.organisers[0])
+    session.commit()
+
+    response = client.post(f"/api/v1/events/{event.id}/certificates", headers=bearer(token),
+                           json={"language": "klingon"})
+    assert response.status_code == 422 and "language" in response.get_json()["error"]["fields"]
+    response = client.post(f"/api/v1/events/{event.id}/certificates", headers=bearer(token), json={"language": "ar"})
+    assert response.status_code == 200
+    (code,) = response.get_json()["issued"]
+    certificate = session.scalar(sa.select(Certificate).where(Certificate.code == code))
+    assert certificate.holder_id == french.id and certificate.language == "ar"
+
+    users = [make_user(session, language="es")]
+    programme, _ = completed_programme(session, users=users)
+    token = make_token(session, programme.organisers[0])
+    session.commit()
+    response = client.post(f"/api/v1/programmes/{programme.id}/certificates", headers=bearer(token))
+    (code,) = response.get_json()["issued"]
+    assert client.get(f"/api/v1/certificates/{code}", headers=bearer(token)).get_json()["language"] == "es"

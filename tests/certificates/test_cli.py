@@ -59,3 +59,18 @@ def test_cli_errors_are_clear(runner, session, tmp_path):
     result = runner.invoke(args=["certificates", "export", "--event", "999", "--out", str(tmp_path / "x.zip")])
     assert result.exit_code == 1 and "No such event." in result.output
     assert not (tmp_path / "x.zip").exists()
+
+
+def test_issue_in_a_chosen_language(runner, session):
+    event = past_event(session)
+    attendee(session, event, language="de")
+    session.commit()
+    result = runner.invoke(args=["certificates", "issue", "--event", str(event.id), "--language", "xx"])
+    assert result.exit_code != 0 and "--language" in result.output
+    result = runner.invoke(args=["certificates", "issue", "--event", str(event.id), "--language", "pt"])
+    assert result.exit_code == 0, result.output
+    session.expire_all()
+    (certificate,) = session.scalars(sa.select(Certificate)).all()
+    assert certificate.language == "pt"
+    text = pypdf.PdfReader(io.BytesIO(svc.render_pdf(certificate))).pages[0].extract_text()
+    assert "Certificado de participação" in text

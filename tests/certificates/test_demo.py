@@ -19,3 +19,20 @@ def test_demo_certificates_are_issued_once(session):
     seed_all(session, password="demo-password", hash_method=TEST_HASH)
     session.commit()
     assert session.scalar(sa.select(sa.func.count(Certificate.id))) == len(certificates)
+
+
+def test_demo_certificates_come_in_several_languages_and_scripts(session):
+    from app.certificates import services as svc
+    from tests.certificates.test_scripts import embedded_fonts
+
+    seed_all(session, password="demo-password", hash_method=TEST_HASH)
+    session.commit()
+    certificates = session.scalars(sa.select(Certificate)).all()
+    languages = {c.language for c in certificates}
+    assert {"en", "de", "pt"} <= languages  # the holders' own, and Portuguese chosen for the Curitiba tour
+    curitiba = [c for c in certificates if "Curitiba" in c.snapshot["title"]]
+    assert curitiba and {c.language for c in curitiba} == {"pt"}
+    names = {c.snapshot["holder_name"] for c in certificates}
+    assert {"Анна Ковальчук", "Γιώργος Παπαδόπουλος", "Nguyễn Văn An"} <= names
+    for certificate in certificates[:3]:
+        assert embedded_fonts(svc.render_pdf(certificate))[0].startswith("DejaVuSerif")

@@ -57,7 +57,7 @@ def test_every_script_renders_and_extracts(name):
     assert "14.5 hours" in text
     assert "CC-7KQ2-M9XD-4HTP" in text
     assert "Certificate of attendance" in text
-    assert "4–5 March 2025" in text and "Leipzig, Germany" in text
+    assert "4\u2009–\u20095 March 2025" in text and "Leipzig, Germany" in text  # Babel, en_GB
 
 
 def test_page_is_one_a4_landscape_with_the_font_embedded():

@@ -247,3 +247,45 @@ def test_scheduler_issues_what_is_due_and_only_once(session):
     assert report.issued[0].issued_by_id is None and report.issued[0].snapshot["issuer_name"] == "Olivia Okafor"
     again = svc.issue_due_certificates(session, now=now + timedelta(minutes=5), settings=SETTINGS)
     assert again.issued == []
+
+
+def test_each_holder_gets_their_own_language_unless_the_organiser_chooses_one(session):
+    event = past_event(session)
+    people = {lang: attendee(session, event, email=f"{lang}@example.org") for lang in ("fr", "es", "pt", "ar", "de", "en")}
+    for lang, user in people.items():
+        user.language = lang  # set directly: the profile may not offer Arabic yet
+    report = svc.issue_event_certificates(session, event_id=event.id, actor_id=None, now=utcnow())
+    by_holder = {c.holder_id: c for c in report.issued}
+    for lang, user in people.items():
+        certificate = by_holder[user.id]
+        assert certificate.language == certificate.snapshot["language"] == lang
+    titles = {lang: pypdf.PdfReader(io.BytesIO(svc.render_pdf(by_holder[u.id]))).pages[0].extract_text()
+              for lang, u in people.items()}
+    assert "Attestation de participation" in titles["fr"] and "Certificado de asistencia" in titles["es"]
+    assert "Certificado de participação" in titles["pt"] and "Teilnahmebescheinigung" in titles["de"]
+    mail = session.scalar(sa.select(OutboxMessage).where(OutboxMessage.to_addr == "fr@example.org"))
+    assert mail.subject.startswith("Votre certificat") and "attestation de participation" in mail.text_body
+
+    chosen = past_event(session)
+    holder = attendee(session, chosen, language="de")
+    (certificate,) = svc.issue_event_certificates(session, event_id=chosen.id, actor_id=None, now=utcnow(),
+                                                  language="ar").issued
+    assert certificate.holder_id == holder.id and certificate.language == "ar"
+    mail = session.scalar(sa.select(OutboxMessage).where(OutboxMessage.to_addr == holder.email))
+    assert mail.subject.startswith("شهادتك")
+
+
+def test_an_unknown_certificate_language_is_refused_naming_the_field(session):
+    event = past_event(session)
+    attendee(session, event)
+    with pytest.raises(ValidationFailed) as caught:
+        svc.issue_event_certificates(session, event_id=event.id, actor_id=None, now=utcnow(), language="xx")
+    assert "language" in caught.value.fields
+    assert session.scalars(sa.select(Certificate)).all() == []
+    users = [make_user(session, language="pt")]
+    programme, _ = completed_programme(session, users=users)
+    (certificate,) = svc.issue_programme_certificates(session, programme_id=programme.id, actor_id=None,
+                                                      now=utcnow(), language="es").issued
+    assert certificate.language == "es"
+    text = pypdf.PdfReader(io.BytesIO(svc.render_pdf(certificate))).pages[0].extract_text()
+    assert "Certificado de finalización" in text

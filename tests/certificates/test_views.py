@@ -263,3 +263,18 @@ def test_page_and_rule_agree_before_the_event_starts(session, client, auth):
     assert "can receive a certificate now" not in page
     assert "has not started yet" in page
     assert "Issue certificates to everyone eligible" not in page
+
+
+def test_organiser_chooses_the_certificate_language(session, client, auth):
+    event = past_event(session)
+    attendee(session, event, language="fr", name="Amélie Martin")
+    session.commit()
+    auth.login(event.organisers[0].email)
+    url = f"/certificates/event/{event.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "Certificate language" in page and "Each person&#39;s own language" in page and "العربية" in page
+    response = post_form(client, url, {"language": "es"}, follow_redirects=True)
+    assert "Issued 1 certificate(s)" in response.get_data(as_text=True)
+    session.expire_all()
+    (certificate,) = session.scalars(sa.select(Certificate)).all()
+    assert certificate.language == "es"
