@@ -133,3 +133,21 @@ def test_main_zone_of_a_country_is_deterministic_never_utc():
     assert main_zone_for_country("XX") is None
     assert valid_zone("Europe/Lisbon") == "Europe/Lisbon"
     assert valid_zone("Mars/Olympus") is None and valid_zone("") is None
+
+
+def test_registration_proposes_the_browsers_zone_else_the_countrys_main_zone(app):
+    from app.auth.forms import RegisterForm
+
+    with app.test_request_context("/auth/register", method="POST",
+                                  data={"country": "BR", "timezone": "America/Manaus"}):
+        form = RegisterForm(meta={"csrf": False})
+        assert form.chosen_timezone() == "America/Manaus"
+    with app.test_request_context("/auth/register", method="POST", data={"country": "BR", "timezone": ""}):
+        assert RegisterForm(meta={"csrf": False}).chosen_timezone() == "America/Sao_Paulo"
+    with app.test_request_context("/auth/register", method="POST", data={"country": "FR", "timezone": "Nowhere/X"}):
+        assert RegisterForm(meta={"csrf": False}).chosen_timezone() == "Europe/Paris"
+
+
+def test_register_page_has_the_zone_field_the_script_fills(client):
+    body = client.get("/auth/register").get_data(as_text=True)
+    assert "data-browser-timezone" in body and "/static/timezone.js" in body
