@@ -69,7 +69,8 @@ def _world(session) -> World:
            "checkin": checkin.id, "programme": programme.id, "draft_programme": draft_programme.id,
            "draft_slug": draft_programme.slug, "module": module.id, "other_module": other_module.id,
            "link": link.id, "submission": submission.id, "code": code, "participant": participant.id,
-           "holder": holder.id}
+           "holder": holder.id, "holder_enrolment": checkin.enrolment_id,
+           "session_starts": item.starts_at.isoformat(), "session_ends": item.ends_at.isoformat()}
     return World(organiser.id, organiser.email, token, ids)
 
 
@@ -116,7 +117,8 @@ API = [
     ("PATCH", "/api/v1/events/{event}", {"title": "Taken over"}),
     ("POST", "/api/v1/events/{draft}/publish", {}),
     ("POST", "/api/v1/events/{event}/cancel", {"reason": "No."}),
-    ("POST", "/api/v1/events/{event}/sessions", {"title": "Extra"}),
+    ("POST", "/api/v1/events/{event}/sessions",
+     {"title": "Extra", "starts_at": "{session_starts}", "ends_at": "{session_ends}"}),
     ("PATCH", "/api/v1/sessions/{session}", {"title": "Renamed"}),
     ("DELETE", "/api/v1/sessions/{session}", None),
     ("GET", "/api/v1/events/{event}/enrolments", None),
@@ -124,7 +126,7 @@ API = [
     ("POST", "/api/v1/enrolments/{enrolment}/approve", {}),
     ("POST", "/api/v1/enrolments/{enrolment}/reject", {}),
     ("POST", "/api/v1/enrolments/{enrolment}/cancel", {}),
-    ("POST", "/api/v1/events/{past}/checkins", {"user_id": "{holder}"}),
+    ("POST", "/api/v1/events/{past}/checkins", {"enrolment_id": "{holder_enrolment}"}),
     ("DELETE", "/api/v1/checkins/{checkin}", None),
     ("GET", "/api/v1/events/{past}/attendance", None),
     ("GET", "/api/v1/programmes/{draft_programme}", None),
