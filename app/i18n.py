@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale
 from babel.numbers import format_decimal, format_percent
-from flask import Blueprint, Flask, current_app, g, redirect, request
+from flask import Blueprint, Flask, current_app, g, has_request_context, redirect, request
 from flask_babel import Babel, format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l  # noqa: F401  (re-exported for forms and constants)
 from flask_login import current_user
@@ -53,8 +53,10 @@ def _known(code: str | None) -> str | None:
     return base if base in LANGUAGES else None
 
 
-def select_locale() -> str:
-    """The language of this request (see the module docstring for the order)."""
+def select_locale() -> str | None:
+    """The language of this request (see the module docstring for the order); None (English) outside one."""
+    if not has_request_context():
+        return None  # jobs and CLI: emails choose their reader's language with force_locale
     asked = _known(request.args.get("lang"))
     if asked:
         g.remember_language = asked
@@ -71,7 +73,7 @@ def select_locale() -> str:
 
 def viewer_timezone() -> str | None:
     """The signed-in user's IANA zone, or None for a visitor (pages then show the event's own zone)."""
-    if current_user and current_user.is_authenticated:
+    if has_request_context() and current_user and current_user.is_authenticated:
         return getattr(current_user, "timezone", None) or None
     return None
 

@@ -151,3 +151,11 @@ def test_registration_proposes_the_browsers_zone_else_the_countrys_main_zone(app
 def test_register_page_has_the_zone_field_the_script_fills(client):
     body = client.get("/auth/register").get_data(as_text=True)
     assert "data-browser-timezone" in body and "/static/timezone.js" in body
+
+
+def test_templates_render_outside_a_request_in_english(app):
+    """Jobs render mail templates with no request: English, no error."""
+    from flask import render_template_string
+
+    with app.app_context():
+        assert render_template_string("{{ _('Log in') }} {{ html_lang() }}") == "Log in en"
