@@ -28,6 +28,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
     register_converters(app)
     register_extensions(app)
+    register_i18n(app)
     register_blueprints(app)
     register_receivers(app)
     register_errorhandlers(app)
@@ -83,6 +84,12 @@ def register_extensions(app: Flask) -> None:
 
         with app.app_context():
             enable_sqlite_pragmas(db.engine)
+
+
+def register_i18n(app: Flask) -> None:
+    from app.i18n import init_i18n
+
+    init_i18n(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import nh3
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from jinja2 import pass_context
 from markdown_it import MarkdownIt
@@ -36,11 +36,10 @@ def render_markdown(text: str | None) -> Markup:
 
 
 def format_in_zone(value: datetime | None, zone: str | None = None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
-    """Format an aware datetime in an IANA zone (UTC when none is given)."""
-    if value is None:
-        return ""
-    tz = ZoneInfo(zone) if zone else ZoneInfo("UTC")
-    return value.astimezone(tz).strftime(fmt)
+    """Format an aware datetime in an IANA zone (UTC when none is given), in the page's locale (Babel)."""
+    from app.i18n import format_when
+
+    return format_when(value, zone, fmt)
 
 
 @pass_context
@@ -52,13 +51,14 @@ def forms_with_errors(context) -> list[FlaskForm]:
 
 # Navigation entries by audience; an entry shows once its endpoint exists.
 NAV = {
-    "public": [("events.index", "Events"), ("learning.index", "Programmes"), ("certificates.verify", "Verify")],
+    "public": [("events.index", _l("Events")), ("learning.index", _l("Programmes")),
+               ("certificates.verify", _l("Verify"))],
     "participant": [
-        ("events.my_events", "My events"), ("learning.my_programmes", "My learning"),
-        ("certificates.mine", "My certificates"),
+        ("events.my_events", _l("My events")), ("learning.my_programmes", _l("My learning")),
+        ("certificates.mine", _l("My certificates")),
     ],
-    "organiser": [("events.manage", "Manage events"), ("learning.manage", "Manage programmes")],
-    "admin": [("mail.admin_outbox", "Outbox"), ("jobs.admin_jobs", "Scheduled jobs")],
+    "organiser": [("events.manage", _l("Manage events")), ("learning.manage", _l("Manage programmes"))],
+    "admin": [("mail.admin_outbox", _l("Outbox")), ("jobs.admin_jobs", _l("Scheduled jobs"))],
 }
 
 

@@ -10,10 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.directory.models import Organisation
 from app.extensions import db
+from app.i18n import LANGUAGES  # noqa: F401  (each language named in itself; one list for the whole app)
 from app.sqltypes import UTCDateTime, utcnow
 
 ROLES = ("participant", "organiser", "admin")
-LANGUAGES = {"en": "English", "de": "Deutsch", "fr": "Français", "es": "Español", "pt": "Português"}
 
 
 class User(UserMixin, db.Model):

@@ -14,7 +14,7 @@
       var field = document.getElementById("calendar-feed-url");
       field.select();
       if (navigator.clipboard) { navigator.clipboard.writeText(field.value); } else { document.execCommand("copy"); }
-      button.textContent = "Copied";
+      button.textContent = button.getAttribute("data-copied") || "Copied";
     });
   }
   function ready() { copyButton(); }

@@ -84,7 +84,7 @@ def test_detail_page_shows_agenda_seats_and_reason(client, session, auth):
     html = client.get(f"/events/{event.id}").get_data(as_text=True)
     assert "Itinerary" in html and "Inanda Dam site visit" in html and "eThekwini Municipality (Durban, ZA)" in html
     assert "<strong>Bold</strong>" in html and "<script>x()" not in html
-    assert "0 of 1 seats left" in html and "Africa/Johannesburg" in html
+    assert "0 seats left of 1" in html and "Africa/Johannesburg" in html
     auth.login("viewer@example.org")
     html = client.get(f"/events/{event.id}").get_data(as_text=True)
     assert "Your time (Asia/Kolkata)" in html and "Join the waiting list" in html

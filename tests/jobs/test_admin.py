@@ -55,7 +55,8 @@ def test_shows_last_run_result_and_next_run(app, client, session, auth):
     session.commit()
     page = client.get("/admin/jobs").get_data(as_text=True)
     assert "no reminders due" in page
-    next_run = (started + timedelta(minutes=5)).astimezone(ZoneInfo("Europe/Berlin")).strftime("%d %b, %H:%M:%S")
+    due = (started + timedelta(minutes=5)).astimezone(ZoneInfo("Europe/Berlin"))
+    next_run = f"{due.day} {due:%b, %H:%M:%S}"  # Babel, English as the network writes it: "1 Dec, 17:30:57"
     assert next_run in page
     assert "when the scheduler starts" in page  # jobs that never ran
     assert "OperationalError: database is locked" in page
