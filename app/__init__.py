@@ -35,6 +35,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     register_commands(app)
     register_template_helpers(app)
     register_host_check(app)
+    register_health_check(app)
     return app
 
 
@@ -152,6 +153,13 @@ def register_host_check(app: Flask) -> None:
     from app.hosts import init_host_check
 
     init_host_check(app)
+
+
+def register_health_check(app: Flask) -> None:
+    """GET/HEAD /healthz answered in front of the Flask request stack (app/main/health.py)."""
+    from app.main.health import init_health_check
+
+    init_health_check(app)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -30,6 +30,8 @@ def test_database_down_is_503_temporarily_unavailable_with_retry_after(app_witho
     assert error["code"] == "try_again" and "temporarily unavailable" in error["message"]
     health = client.get("/healthz")
     assert health.status_code == 503 and int(health.headers["Retry-After"]) > 0
+    assert health.get_json() == {"status": "error", "database": "OperationalError"}
+    assert health.headers["X-Frame-Options"] == "DENY"
 
 
 @pytest.fixture

@@ -69,10 +69,12 @@ from app.events.planning import (
 from app.events.queries import (
     WAITING_STATUSES,
     EventPage,
+    EventRowPage,
     SeatCounts,
     can_manage,
     get_enrolment_for,
     get_event,
+    list_event_rows,
     list_events,
     managed_event,
     managed_events,
@@ -95,6 +97,7 @@ __all__ = [
     "WAITING_STATUSES", "EventPage", "SeatCounts", "can_manage", "get_enrolment_for", "get_event", "list_events",
     "managed_event", "managed_events", "my_enrolments", "participants", "positions_for_user", "seat_counts",
     "seat_counts_for", "upcoming_events_for_home", "visible_event", "waitlist_position", "waitlist_positions",
+    "list_event_rows", "EventRowPage",
     # locking
     "LOCK_TIMEOUT_MS", "lock_event",
     # enrolment

@@ -80,3 +80,46 @@ def test_healthz_checks_the_database_without_the_orm_session(client):
         sa.event.remove(sa.orm.Session, "after_begin", record)
     assert response.status_code == 200 and response.get_json() == {"status": "ok", "database": "ok"}
     assert begun == []
+
+
+def test_healthz_is_answered_in_front_of_the_flask_request_stack(app, client):
+    # the probe runs every few seconds: no request context, session, user loading or after_request hooks
+    from flask import request_started
+
+    started = []
+
+    def record(sender, **extra):
+        started.append(sender)
+
+    request_started.connect(record, app)
+    try:
+        response = client.get("/healthz")
+        head = client.head("/healthz")
+    finally:
+        request_started.disconnect(record, app)
+    assert started == []
+    assert response.status_code == 200 and response.get_data() == b'{"database":"ok","status":"ok"}\n'
+    assert response.headers["Content-Type"] == "application/json"
+    assert response.headers["Content-Length"] == "32"
+    assert head.status_code == 200 and head.get_data() == b"" and head.headers["Content-Length"] == "32"
+    # the security headers every response carries
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert "Strict-Transport-Security" not in response.headers
+
+
+def test_healthz_sends_hsts_when_cookies_are_secure(app, client):
+    app.config["SESSION_COOKIE_SECURE"] = True
+    try:
+        response = client.get("/healthz")
+    finally:
+        app.config["SESSION_COOKIE_SECURE"] = False
+    assert response.status_code == 200
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
+def test_healthz_other_methods_and_paths_still_reach_flask(client):
+    assert client.post("/healthz").status_code == 405
+    assert client.get("/healthz/").status_code == 404

@@ -230,3 +230,87 @@ def test_enrol_someone_with_a_missing_user_id_names_the_field(client, session):
         assert "user_id" in response.get_json()["error"].get("fields", {})
     listing = client.get(f"/api/v1/events/{event.id}/enrolments?status=bogus", headers=bearer(token))
     assert listing.status_code == 422 and "status" in listing.get_json()["error"]["fields"]
+
+
+def _varied_events(session):
+    """Events with every kind of value the list shows: nulls, decimals, links, collections in name order,
+    seats taken, waiting and pending, past and upcoming."""
+    from decimal import Decimal
+
+    from tests.factories import make_organisation
+
+    ada, bo = make_organiser(session, name="Ada Ndlovu"), make_organiser(session, name="Bo Müller")
+    zed = make_organisation(session, name="Zürich", city="Zürich", country="CH")
+    acc = make_organisation(session, name="Accra", city="Accra", country="GH")
+    now = utcnow()
+    events = [
+        make_event(session, organisers=[bo, ada], topics=["energy-efficiency", "circular-economy"],
+                   hosts=[zed, acc], capacity=1, hours=Decimal("7.50"), online_url="https://meet.example.org/x",
+                   languages=["en", "fr"], registration_opens_at=now - timedelta(days=1),
+                   registration_closes_at=now + timedelta(days=5), revision=3, title="Ünïcode “quotes” 🌍"),
+        make_event(session, organisers=[ada], capacity=None, hours=None, country=None, languages=[],
+                   waitlist_mode="offer", offer_hours=12, min_attendance_percent=60, format="conference",
+                   timezone="Asia/Ho_Chi_Minh", city="Da Nang", description="**Markdown** <b>raw</b>\n"),
+        make_event(session, organisers=[bo], topics=["energy-efficiency"], capacity=0, requires_approval=True,
+                   hours=Decimal("2"), cancel_reason="moved"),
+        make_event(session, organisers=[ada, bo], hosts=[acc], capacity=3,
+                   starts_at=now - timedelta(days=3), ends_at=now - timedelta(days=2)),
+        make_event(session, organisers=[ada], starts_at=now - timedelta(days=30),
+                   ends_at=now - timedelta(days=29), hours=Decimal("0.25")),
+    ]
+    for _ in range(3):
+        services.enrol(session, event_id=events[0].id, user_id=make_user(session).id, now=now)
+    services.enrol(session, event_id=events[2].id, user_id=make_user(session).id, now=now)
+    for _ in range(2):
+        services.enrol(session, event_id=events[1].id, user_id=make_user(session).id, now=now)
+    session.commit()
+    return events
+
+
+def test_list_answers_the_same_bytes_as_the_event_serialiser(app, client, session):
+    from app.apikit.contract import respond
+    from app.events.api import EventPage, event_json
+    from app.extensions import db
+
+    _varied_events(session)
+    for query in ("per_page=50", "per_page=2&page=2", "past=1", "past=1&per_page=1&page=2",
+                  "topic=energy-efficiency", "country=DE&q=workshop", "page=9"):
+        response = client.get(f"/api/v1/events?{query}")
+        assert response.status_code == 200
+        with app.test_request_context(f"/api/v1/events?{query}"):
+            from flask import request
+
+            args = request.args
+            page, per_page = int(args.get("page", 1)), int(args.get("per_page", 20))
+            result = services.list_events(db.session, now=utcnow(), filters=services.parse_filters(args),
+                                          past=args.get("past") == "1", page=page, per_page=per_page,
+                                          with_people=True)
+            expected = respond(EventPage, {"items": [event_json(e, result.counts[e.id]) for e in result.items],
+                                           "total": result.total, "page": page, "per_page": per_page})
+            db.session.remove()
+        assert response.get_data() == expected.get_data(), query
+        assert response.headers["Content-Type"] == expected.headers["Content-Type"]
+
+
+def test_list_reads_rows_not_event_objects(client, session):
+    import sqlalchemy as sa
+
+    from app.auth.models import User
+    from app.directory.models import Organisation, Topic
+    from app.events.models import Event
+
+    _varied_events(session)
+    loaded = []
+
+    def record(target, context):
+        loaded.append(target)
+
+    classes = (Event, Topic, Organisation, User)
+    for cls in classes:
+        sa.event.listen(cls, "load", record)
+    try:
+        body = client.get("/api/v1/events?per_page=50").get_json()
+    finally:
+        for cls in classes:
+            sa.event.remove(cls, "load", record)
+    assert len(body["items"]) == 3 and loaded == []
