@@ -78,7 +78,9 @@ def test_the_certificate_is_part_of_the_completions_transaction(session):
 def test_completion_through_a_running_event_waits_until_it_is_over(session):
     """A door check-in completes the module, but the certificate follows only an hour after the event ends,
     like event certificates, so a mistaken check-in can still be undone."""
-    now = utcnow()
+    # a morning, so the event stays on one local day whatever time the suite runs (late in the UTC day it
+    # would reach past midnight in Berlin and need attendance on a second day)
+    now = utcnow().replace(hour=8, minute=0, second=0, microsecond=0)
     organiser = make_organiser(session)
     event = make_event(session, organisers=[organiser], starts_at=now - timedelta(hours=1),
                        ends_at=now + timedelta(hours=6), title="Heat action planning")
