@@ -4,9 +4,7 @@ the values given, and no module of the package builds the sentence itself (issue
 from __future__ import annotations
 
 import ast
-import re
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,42 +14,17 @@ from app.errors import DomainError, message_template
 from app.events import services
 from app.sqltypes import utcnow
 from tests.factories import make_event, make_organiser, make_session, make_user
+from tests.messages_scan import PLACEHOLDER_RE, SourceScan
 
-PACKAGE = Path(__file__).resolve().parents[2] / "app" / "events"
-MODULES = sorted(p for p in PACKAGE.glob("*.py") if p.name not in ("messages.py", "models.py"))  # models: table names
-REASON_RE = re.compile(r"^(event|enrolment|agenda|checkin)\.[a-z_.]+$")
-PLACEHOLDER_RE = re.compile(r"%\((\w+)\)")
-# the exceptions the package raises (the classes of app.errors and the package's own subclasses)
-ERROR_NAMES = {"DomainError", "ValidationFailed", "NotFound", "Forbidden", "Conflict", "TryAgain",
-               "RegistrationClosed", "AlreadyEnrolled", "CheckinBeforeEvent", "AgendaItemCannotMove"}
-
-
-def _trees():
-    return [(path.name, ast.parse(path.read_text())) for path in MODULES]
-
-
-def _error_calls():
-    """(module, call) for every construction of a domain error in the package."""
-    for name, tree in _trees():
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call):
-                func = node.func
-                called = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
-                if called in ERROR_NAMES:
-                    yield name, node
-
-
-def _catalogue_keys() -> set[str]:
-    tree = ast.parse((PACKAGE / "messages.py").read_text())
-    return {node.value for node in ast.walk(tree) if isinstance(node, ast.Constant)
-            and isinstance(node.value, str) and REASON_RE.match(node.value)}
+SCAN = SourceScan("events", r"^(event|enrolment|agenda|checkin)\.[a-z_.]+$",
+                  extra_errors=("RegistrationClosed", "AlreadyEnrolled", "CheckinBeforeEvent", "AgendaItemCannotMove"))
+PACKAGE, MODULES, REASON_RE = SCAN.package, SCAN.modules, SCAN.reason_re
+_trees, _error_calls, _reasons_in = SCAN.trees, SCAN.error_calls, SCAN.reasons_in
+_catalogue_keys = SCAN.catalogue_reasons
 
 
 def test_every_reason_written_in_the_package_is_in_the_catalogue_and_none_is_unused():
-    used = set()
-    for _name, tree in _trees():
-        used |= {node.value for node in ast.walk(tree) if isinstance(node, ast.Constant)
-                 and isinstance(node.value, str) and REASON_RE.match(node.value)}
+    used = set().union(*(_reasons_in(tree) for _name, tree in _trees()))
     missing = sorted(reason for reason in used if message_template(reason) is None)
     assert not missing, missing
     assert sorted(_catalogue_keys() - used) == []

@@ -4,9 +4,7 @@ the values given, and no module of the package builds the sentence itself (issue
 from __future__ import annotations
 
 import ast
-import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -15,32 +13,11 @@ from app.errors import Conflict, DomainError, NotFound, ValidationFailed, messag
 from app.learning import services
 from app.sqltypes import utcnow
 from tests.factories import join_programme, make_event, make_module, make_organiser, make_programme, make_user
+from tests.messages_scan import PLACEHOLDER_RE, SourceScan
 
-PACKAGE = Path(__file__).resolve().parents[2] / "app" / "learning"
-MODULES = sorted(p for p in PACKAGE.glob("*.py") if p.name not in ("messages.py", "models.py"))
-REASON_RE = re.compile(r"^learning\.[a-z_]+$")
-PLACEHOLDER_RE = re.compile(r"%\((\w+)\)")
-ERROR_NAMES = {"DomainError", "ValidationFailed", "NotFound", "Forbidden", "Conflict", "TryAgain"}
-
-
-def _trees():
-    return [(path.name, ast.parse(path.read_text(encoding="utf-8"))) for path in MODULES]
-
-
-def _error_calls():
-    """(module, call) for every construction of a domain error in the package."""
-    for name, tree in _trees():
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call):
-                func = node.func
-                called = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
-                if called in ERROR_NAMES:
-                    yield name, node
-
-
-def _reasons_in(tree) -> set[str]:
-    return {node.value for node in ast.walk(tree) if isinstance(node, ast.Constant)
-            and isinstance(node.value, str) and REASON_RE.match(node.value)}
+SCAN = SourceScan("learning", r"^learning\.[a-z_]+$")
+PACKAGE, MODULES, REASON_RE = SCAN.package, SCAN.modules, SCAN.reason_re
+_trees, _error_calls, _reasons_in = SCAN.trees, SCAN.error_calls, SCAN.reasons_in
 
 
 def test_every_reason_written_in_the_package_is_in_the_catalogue_and_none_is_unused():
