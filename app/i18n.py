@@ -7,13 +7,14 @@ profile language, the cookie set by the switcher, the browser's Accept-Language,
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import functools
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale
 from babel.numbers import format_decimal, format_percent
 from flask import Blueprint, Flask, current_app, g, has_request_context, redirect, request
-from flask_babel import Babel, format_date, format_datetime, get_locale
+from flask_babel import Babel, format_date, format_datetime, get_locale, get_translations
 from flask_babel import lazy_gettext as _l  # noqa: F401  (re-exported for forms and constants)
 from flask_login import current_user
 
@@ -135,18 +136,71 @@ def format_when(value: datetime | date | None, zone: str | None = None, fmt: str
     shape = _SKELETONS.get(fmt)
     if shape is None:
         return local.strftime(fmt)
-    from babel.dates import format_skeleton
-
     kind, skeleton, time_skeleton = shape
-    locale = get_locale() or Locale("en")
-    if str(locale) in ("en", PSEUDO_LOCALE):
-        locale = Locale("en", "GB")  # the network writes English dates the British way: "Fri 8 Jan 2027"
+    locale = _page_locale()
+    if locale in ("en", PSEUDO_LOCALE):
+        locale = "en_GB"  # the network writes English dates the British way: "Fri 8 Jan 2027"
     naive = local.replace(tzinfo=None) if isinstance(local, datetime) else local
-    text = format_skeleton(skeleton, naive, locale=locale)
+    if isinstance(naive, date) and not isinstance(naive, datetime):
+        naive = datetime(naive.year, naive.month, naive.day)
+    elif isinstance(naive, time):
+        naive = datetime.combine(date.today(), naive)
+    return _format_local(naive, locale, skeleton, time_skeleton)
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_local(naive: datetime, locale: str, skeleton: str, time_skeleton: str | None) -> str:
+    """A local wall-clock time in a locale's shape (pure, so kept: list pages show the same events again)."""
+    loc = _locale(locale)
+    text = _skeleton_pattern(locale, skeleton).apply(naive, loc)
     if time_skeleton:
-        time_text = format_skeleton(time_skeleton, naive, locale=locale)
-        return f"{text}, {time_text}" if locale.language != "ar" else f"{text}، {time_text}"
+        time_text = _skeleton_pattern(locale, time_skeleton).apply(naive, loc)
+        return f"{text}, {time_text}" if loc.language != "ar" else f"{text}، {time_text}"
     return text
+
+
+def _translations():
+    """Flask-Babel's catalogue for the current locale, kept on its own context namespace next to the locale
+    it belongs to (so force_locale, which swaps that locale, is always honoured)."""
+    if not g:
+        return get_translations()
+    ns = g.get("_flask_babel")
+    locale = getattr(ns, "babel_locale", None) if ns is not None else None
+    cached = getattr(ns, "cc_translations", None) if ns is not None else None
+    if cached is not None and locale is not None and cached[0] is locale:
+        return cached[1]
+    translations = get_translations()
+    ns = g.get("_flask_babel")
+    if ns is not None:
+        ns.cc_translations = (getattr(ns, "babel_locale", None), translations)
+    return translations
+
+
+def _page_locale() -> str:
+    """The page's locale identifier, read where Flask-Babel keeps it once chosen."""
+    if g:
+        ns = g.get("_flask_babel")
+        locale = getattr(ns, "babel_locale", None) if ns is not None else None
+        if locale is not None:
+            return str(locale)
+    return str(get_locale() or "en")
+
+
+@functools.lru_cache(maxsize=64)
+def _locale(identifier: str) -> Locale:
+    return Locale.parse(identifier)
+
+
+@functools.lru_cache(maxsize=512)
+def _skeleton_pattern(identifier: str, skeleton: str):
+    """The parsed CLDR pattern a skeleton resolves to in a locale (what babel.dates.format_skeleton does on
+    every call; resolved once here, since a list page formats hundreds of dates)."""
+    from babel.dates import match_skeleton, parse_pattern
+
+    locale = _locale(identifier)
+    if skeleton not in locale.datetime_skeletons:
+        skeleton = match_skeleton(skeleton, locale.datetime_skeletons) or skeleton
+    return parse_pattern(locale.datetime_skeletons[skeleton])
 
 
 def _number_locale() -> Locale:
@@ -217,6 +271,15 @@ def init_i18n(app: Flask) -> None:
     app.register_blueprint(bp)
     app.after_request(_remember_asked_language)
     env = app.jinja_env
+    # the same callables Flask-Babel installs, through a per-request cache of the catalogue: a list page
+    # translates dozens of strings, and Flask-Babel looks the catalogue up again for each one
+    env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+    )
     env.filters["in_zone"] = format_when
     env.filters["number"] = format_number
     env.filters["percent"] = format_percentage
