@@ -180,20 +180,12 @@ def _apply_event_data(session: Session, event: Event, data: dict, *, creating: b
             event.topics = topics
             changed.add("topics")
     if "hosts" in data:
-        ids = [_id(v, "hosts") for v in _list(data["hosts"], "hosts")]
-        hosts = list(session.scalars(sa.select(Organisation).where(Organisation.id.in_(ids)))) if ids else []
-        missing = sorted(set(ids) - {h.id for h in hosts})
-        if missing:
-            raise ValidationFailed("event.hosts_unknown", field="hosts", ids=", ".join(map(str, missing)))
+        hosts = _rows_by_id(session, Organisation, data, "hosts", "event.hosts_unknown")
         if {h.id for h in hosts} != {h.id for h in event.hosts}:
             event.hosts = hosts
             changed.add("hosts")
     if "organisers" in data:
-        ids = [_id(v, "organisers") for v in _list(data["organisers"], "organisers")]
-        people = list(session.scalars(sa.select(User).where(User.id.in_(ids)))) if ids else []
-        missing = sorted(set(ids) - {u.id for u in people})
-        if missing:
-            raise ValidationFailed("event.organisers_unknown", field="organisers", ids=", ".join(map(str, missing)))
+        people = _rows_by_id(session, User, data, "organisers", "event.organisers_unknown")
         not_organisers = [u.name for u in people if not u.is_organiser]
         if not_organisers:
             raise ValidationFailed("event.organisers_not_organisers", field="organisers",
@@ -481,3 +473,13 @@ def delete_session(session: Session, *, session_id: int, actor_id: int, now: dat
     session.delete(item)
     _flush(session)
     _agenda_changed(session, event, now=now, actor_id=actor_id)
+
+
+def _rows_by_id(session: Session, model, data: dict, name: str, unknown: str) -> list:
+    """The rows whose ids data[name] lists; refused with the reason `unknown`, naming the ids not found."""
+    ids = [_id(v, name) for v in _list(data[name], name)]
+    rows = list(session.scalars(sa.select(model).where(model.id.in_(ids)))) if ids else []
+    missing = sorted(set(ids) - {row.id for row in rows})
+    if missing:
+        raise ValidationFailed(unknown, field=name, ids=", ".join(map(str, missing)))
+    return rows

@@ -53,23 +53,24 @@ def ticket(enrolment_id: int):
                            position=services.waitlist_position(db.session, enrolment))
 
 
+def _ticket_qr_response(enrolment_id: int, kind: str, mimetype: str, border: int) -> Response:
+    enrolment = _own_enrolment(enrolment_id)
+    out = io.BytesIO()
+    _ticket_qr(enrolment.ticket_code).save(out, kind=kind, scale=8, border=border)
+    return Response(out.getvalue(), mimetype=mimetype, headers={"Cache-Control": "private, no-store"})
+
+
 @bp.get("/tickets/<int:enrolment_id>/qr.svg")
 @login_required
 def ticket_qr(enrolment_id: int):
-    enrolment = _own_enrolment(enrolment_id)
-    out = io.BytesIO()
-    _ticket_qr(enrolment.ticket_code).save(out, kind="svg", scale=8, border=2)
-    return Response(out.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "private, no-store"})
+    return _ticket_qr_response(enrolment_id, "svg", "image/svg+xml", border=2)
 
 
 @bp.get("/tickets/<int:enrolment_id>/qr.png")
 @login_required
 def ticket_qr_png(enrolment_id: int):
     """The ticket's QR code as an image to save on a phone or print."""
-    enrolment = _own_enrolment(enrolment_id)
-    out = io.BytesIO()
-    _ticket_qr(enrolment.ticket_code).save(out, kind="png", scale=8, border=4)
-    return Response(out.getvalue(), mimetype="image/png", headers={"Cache-Control": "private, no-store"})
+    return _ticket_qr_response(enrolment_id, "png", "image/png", border=4)
 
 
 # ---------------------------------------------------------------------------------------------------
