@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, has_request_context, jsonify, render_template, request
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -16,6 +16,10 @@ log = logging.getLogger(__name__)
 def msg(template: str) -> str:
     """Mark a message template for the catalogue (extracted for translation); returns it unchanged."""
     return template
+
+
+def _english(text: str) -> str:
+    return text
 
 
 # reason -> message template with named placeholders ("%(capacity)s"); filled by each domain's messages module
@@ -35,12 +39,15 @@ def message_template(reason: str) -> str | None:
 
 
 def render_message(reason: str, params: dict | None = None, translate=None) -> str:
-    """The human sentence for a reason and its values, through translate (gettext) when given.
+    """The human sentence for a reason and its values, through translate (gettext) when given; without it,
+    in the language of the page being answered (a request's locale), else English (CLI, logs, jobs).
 
     A reason that is not in the catalogue is returned as it is (plain text from older code)."""
     template = _CATALOGUE.get(reason)
     if template is None:
         return reason
+    if translate is None:
+        translate = _page_translate()
     if translate is not None:
         template = translate(template)
     try:
@@ -48,6 +55,15 @@ def render_message(reason: str, params: dict | None = None, translate=None) -> s
     except (KeyError, ValueError, TypeError):
         log.warning("message %r could not be filled with %r", reason, params)
         return template
+
+
+def _page_translate():
+    """gettext in the current request's language; None outside a request (English)."""
+    if not has_request_context():
+        return None
+    from app.i18n import page_gettext
+
+    return page_gettext
 
 
 class DomainError(Exception):
@@ -85,10 +101,10 @@ class DomainError(Exception):
     @property
     def message(self) -> str:
         """English sentence, for logs, the CLI and tests."""
-        return self.message_for()
+        return render_message(self.reason, self.params, _english)
 
     def __str__(self) -> str:
-        return self.message
+        return self.message_for()
 
 
 class ValidationFailed(DomainError):

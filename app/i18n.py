@@ -18,13 +18,8 @@ from flask_babel import Babel, format_date, format_datetime, get_locale, get_tra
 from flask_babel import lazy_gettext as _l  # noqa: F401  (re-exported for forms and constants)
 from flask_login import current_user
 
-# each language named in itself, as the switcher and the profile show it
-LANGUAGES: dict[str, str] = {
-    "en": "English", "de": "Deutsch", "fr": "Français", "es": "Español", "pt": "Português", "ar": "العربية",
-}
-RTL_LANGUAGES = frozenset({"ar"})
-# a test-only language: every catalogue string visibly marked (scripts/pseudo_locale.py writes it)
-PSEUDO_LOCALE = "en_US_POSIX"  # a CLDR locale no one is offered (Babel knows no en_XA)
+from app.language import LANGUAGES, PSEUDO_LOCALE, RTL_LANGUAGES  # noqa: E402,F401  (one list for the app)
+
 COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 86400
 
@@ -62,6 +57,9 @@ def select_locale() -> str | None:
     if asked:
         g.remember_language = asked
         return asked
+    if request.path.startswith("/api/") and request.headers.get("Accept-Language"):
+        # an integration says in each call which language its messages should be in
+        return request.accept_languages.best_match(available_languages()) or "en"
     if current_user and current_user.is_authenticated:
         profile = _known(getattr(current_user, "language", None))
         if profile:
@@ -174,6 +172,11 @@ def _translations():
     if ns is not None:
         ns.cc_translations = (getattr(ns, "babel_locale", None), translations)
     return translations
+
+
+def page_gettext(text: str) -> str:
+    """gettext in the page's language (through the per-request cache)."""
+    return _translations().ugettext(text)
 
 
 def _page_locale() -> str:
