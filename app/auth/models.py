@@ -34,7 +34,8 @@ class User(UserMixin, db.Model):
     )
     country: Mapped[str | None] = mapped_column(sa.String(2))
     timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC", server_default="UTC")
-    language: Mapped[str] = mapped_column(sa.String(8), default="en", server_default="en")
+    # a BCP 47 / CLDR code; 16 leaves room for region variants and the test pseudo-locale (en_US_POSIX)
+    language: Mapped[str] = mapped_column(sa.String(16), default="en", server_default="en")
     is_active_account: Mapped[bool] = mapped_column(sa.Boolean, default=True, server_default=sa.true())
     calendar_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     # part of every session and remember-me cookie; raising it (logout, password change) ends them all
