@@ -29,6 +29,8 @@ ORGANISATIONS = [
     ("Municipality of Puebla", "municipality", "Puebla", "MX"),
     ("City of Kharkiv", "municipality", "Kharkiv", "UA"),
     ("Municipality of Thessaloniki", "municipality", "Thessaloniki", "GR"),
+    ("Greater Irbid Municipality", "municipality", "Irbid", "JO"),
+    ("Ville de Dakar", "municipality", "Dakar", "SN"),
     ("Association of German Cities", "partner", "Berlin", "DE"),
     ("Urban Futures Institute", "university", "Cape Town", "ZA"),
     ("Green Mobility Alliance", "ngo", "São Paulo", "BR"),
@@ -56,10 +58,19 @@ PEOPLE = [
     ("priya.deshpande@demo.connective-cities.org", "Priya Deshpande", "participant", "Pune Municipal Corporation",
      "Asia/Kolkata", "en"),
     ("lucas.oliveira@demo.connective-cities.org", "Lucas Oliveira", "participant", "Curitiba City Hall",
-     "America/Sao_Paulo", "en"),
+     "America/Sao_Paulo", "pt"),
     ("maria.hernandez@demo.connective-cities.org", "María Hernández", "participant", "Municipality of Puebla",
-     "America/Mexico_City", "en"),
+     "America/Mexico_City", "es"),
     ("jonas.weber@demo.connective-cities.org", "Jonas Weber", "participant", "City of Bonn", "Europe/Berlin", "de"),
+    # the Middle East and North Africa network works in Arabic and English; West Africa partly in French
+    ("layla.haddad@demo.connective-cities.org", "ليلى حداد", "organiser", "Greater Irbid Municipality",
+     "Asia/Amman", "ar"),
+    ("fatima.zahra@demo.connective-cities.org", "فاطمة الزهراء", "participant", "Greater Irbid Municipality",
+     "Asia/Amman", "ar"),
+    ("aminata.diallo@demo.connective-cities.org", "Aminata Diallo", "participant", "Ville de Dakar",
+     "Africa/Dakar", "fr"),
+    ("wang.xiuying@demo.connective-cities.org", "王秀英", "participant", "Urban Futures Institute",
+     "Africa/Johannesburg", "en"),
 ]
 
 

@@ -29,10 +29,14 @@ def test_demo_certificates_come_in_several_languages_and_scripts(session):
     session.commit()
     certificates = session.scalars(sa.select(Certificate)).all()
     languages = {c.language for c in certificates}
-    assert {"en", "de", "pt"} <= languages  # the holders' own, and Portuguese chosen for the Curitiba tour
+    # the holders' own (Arabic and French among them), and Portuguese chosen for the Curitiba tour
+    assert {"en", "de", "pt", "ar", "fr"} <= languages
     curitiba = [c for c in certificates if "Curitiba" in c.snapshot["title"]]
     assert curitiba and {c.language for c in curitiba} == {"pt"}
     names = {c.snapshot["holder_name"] for c in certificates}
-    assert {"Анна Ковальчук", "Γιώργος Παπαδόπουλος", "Nguyễn Văn An"} <= names
+    assert {"Анна Ковальчук", "Γιώργος Παπαδόπουλος", "Nguyễn Văn An", "فاطمة الزهراء"} <= names
+    arabic = next(c for c in certificates if c.snapshot["holder_name"] == "فاطمة الزهراء" and c.language == "ar")
+    assert any(font.endswith(("NotoNaskhArabic", "NotoNaskhArabic-Regular")) or "Arabic" in font
+               for font in embedded_fonts(svc.render_pdf(arabic)))
     for certificate in certificates[:3]:
         assert embedded_fonts(svc.render_pdf(certificate))[0].startswith("DejaVuSerif")
