@@ -74,6 +74,9 @@ class Event(db.Model):
             name="registration_window",
         ),
         sa.Index("ix_event_status_starts_at", "status", "starts_at"),
+        sa.CheckConstraint("latitude IS NULL OR (latitude >= -90 AND latitude <= 90)", name="latitude_range"),
+        sa.CheckConstraint("longitude IS NULL OR (longitude >= -180 AND longitude <= 180)", name="longitude_range"),
+        sa.CheckConstraint("(latitude IS NULL) = (longitude IS NULL)", name="coordinates_pair"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -92,6 +95,9 @@ class Event(db.Model):
     address: Mapped[str] = mapped_column(sa.String(EVENT_TEXT_LIMITS["address"]), default="")
     city: Mapped[str] = mapped_column(sa.String(EVENT_TEXT_LIMITS["city"]), default="", index=True)
     country: Mapped[str | None] = mapped_column(sa.String(2), index=True)
+    # the venue on the map (optional; both or neither)
+    latitude: Mapped[float | None] = mapped_column(sa.Float)
+    longitude: Mapped[float | None] = mapped_column(sa.Float)
     online_url: Mapped[str | None] = mapped_column(sa.String(ONLINE_URL_MAX))
     capacity: Mapped[int | None] = mapped_column(sa.Integer)  # None = unlimited
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -140,7 +146,12 @@ class EventSession(db.Model):
     """An agenda item; for information trips, a stop of the itinerary."""
 
     __tablename__ = "event_session"
-    __table_args__ = (sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
+    __table_args__ = (
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        sa.CheckConstraint("latitude IS NULL OR (latitude >= -90 AND latitude <= 90)", name="latitude_range"),
+        sa.CheckConstraint("longitude IS NULL OR (longitude >= -180 AND longitude <= 180)", name="longitude_range"),
+        sa.CheckConstraint("(latitude IS NULL) = (longitude IS NULL)", name="coordinates_pair"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
@@ -150,6 +161,9 @@ class EventSession(db.Model):
     location: Mapped[str] = mapped_column(sa.String(SESSION_TEXT_LIMITS["location"]), default="")  # room, or the site visited
     address: Mapped[str] = mapped_column(sa.String(SESSION_TEXT_LIMITS["address"]), default="")
     speakers: Mapped[str] = mapped_column(sa.String(SESSION_TEXT_LIMITS["speakers"]), default="")
+    # an itinerary stop on the map (optional; both or neither): an information trip's route joins them
+    latitude: Mapped[float | None] = mapped_column(sa.Float)
+    longitude: Mapped[float | None] = mapped_column(sa.Float)
     description: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

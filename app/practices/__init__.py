@@ -1,0 +1,5 @@
+"""Good practices from member cities: publish what a city did, review it, find it, want to try it."""
+
+from flask import Blueprint
+
+bp = Blueprint("practices", __name__)
