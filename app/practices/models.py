@@ -13,7 +13,14 @@ from app.directory.models import Organisation, Topic
 from app.directory.regions import region_of
 from app.extensions import db
 from app.practices.limits import (
-    CAPTION_MAX, CITY_MAX, COMMENT_MAX, CREDIT_MAX, INDICATOR_TEXT_MAX, INTEREST_NOTE_MAX, SUMMARY_MAX, TITLE_MAX,
+    CAPTION_MAX,
+    CITY_MAX,
+    COMMENT_MAX,
+    CREDIT_MAX,
+    INDICATOR_TEXT_MAX,
+    INTEREST_NOTE_MAX,
+    SUMMARY_MAX,
+    TITLE_MAX,
 )
 from app.sqltypes import UTCDateTime, utcnow
 
