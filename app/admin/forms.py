@@ -1,4 +1,4 @@
-"""Admin forms."""
+"""Admin forms (labels through the catalogue, translated when the form is shown)."""
 
 from __future__ import annotations
 
@@ -8,24 +8,36 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app.auth.models import ROLES
 from app.directory.models import ORGANISATION_KIND_LABELS
+from app.i18n import _l
+
+KIND_LABELS = {
+    "municipality": _l("Municipality"),
+    "partner": _l("Partner organisation"),
+    "ngo": _l("NGO"),
+    "university": _l("University"),
+    "business": _l("Business"),
+    "other": _l("Other"),
+}
+ROLE_LABELS = {"participant": _l("Participant"), "organiser": _l("Organiser"), "admin": _l("Admin")}
 
 
 class OrganisationForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    kind = SelectField("Kind", choices=list(ORGANISATION_KIND_LABELS.items()))
-    city = StringField("City", validators=[Optional(), Length(max=120)])
-    country = SelectField("Country", validators=[DataRequired()])
-    website = URLField("Website", validators=[Optional(), Length(max=300)])
-    submit = SubmitField("Save")
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(_l("Kind"), choices=[(kind, KIND_LABELS.get(kind, label))
+                                            for kind, label in ORGANISATION_KIND_LABELS.items()])
+    city = StringField(_l("City"), validators=[Optional(), Length(max=120)])
+    country = SelectField(_l("Country"), validators=[DataRequired()])
+    website = URLField(_l("Website"), validators=[Optional(), Length(max=300)])
+    submit = SubmitField(_l("Save"))
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=[(r, r.capitalize()) for r in ROLES])
-    submit = SubmitField("Change role")
+    role = SelectField(_l("Role"), choices=[(r, ROLE_LABELS.get(r, r)) for r in ROLES])
+    submit = SubmitField(_l("Change role"))
 
 
 class TopicForm(FlaskForm):
-    slug = StringField("Slug (used in URLs, feeds and the API)", validators=[DataRequired(), Length(max=80)])
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    description = TextAreaField("Description", validators=[Optional(), Length(max=2000)])
-    submit = SubmitField("Save")
+    slug = StringField(_l("Slug (used in URLs, feeds and the API)"), validators=[DataRequired(), Length(max=80)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
+    submit = SubmitField(_l("Save"))

@@ -6,7 +6,7 @@ from app.errors import msg, register_messages
 
 register_messages({
     "admin.role_invalid": msg("Choose a valid role."),
-    "admin.role_changed": msg("%(name)s is now %(role)s."),
+    "admin.role_changed": msg("%(name)s now has the role “%(role)s”."),
     "admin.organisation_saved": msg("Organisation saved."),
     "admin.topic_saved": msg("Topic saved."),
 })

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from app.admin import bp, messages  # noqa: F401  (messages: the sentences flashed here)
-from app.admin.forms import OrganisationForm, RoleForm, TopicForm
+from app.admin.forms import ROLE_LABELS, OrganisationForm, RoleForm, TopicForm
 from app.auth import services as auth_services
 from app.auth.decorators import admin_required
 from app.auth.models import User
@@ -51,7 +53,8 @@ def set_role(user_id: int):
     except DomainError as exc:
         show_domain_error(exc)
     else:
-        flash(render_message("admin.role_changed", {"name": user.name, "role": user.role}), "success")
+        flash(render_message("admin.role_changed", {"name": user.name, "role": ROLE_LABELS.get(user.role, user.role)}),
+              "success")
     return redirect(url_for("admin.users"))
 
 
@@ -71,7 +74,7 @@ def edit_organisation(organisation_id: int | None):
         if org is None:
             abort(404)
     form = OrganisationForm(obj=org)
-    form.country.choices = [("", "— choose —")] + directory.country_choices()
+    form.country.choices = [("", _("— choose —"))] + directory.country_choices(str(get_locale() or "en"))
     if form.validate_on_submit():
         try:
             directory.save_organisation(

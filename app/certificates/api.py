@@ -149,7 +149,7 @@ def certificate_json(certificate: Certificate, settings: svc.CertificateSettings
 def _report_json(report: svc.IssueReport) -> IssueReport:
     return {
         "issued": [c.code for c in report.issued],
-        "skipped": [{"user_id": user_id, "reason": reason} for user_id, reason in report.skipped],
+        "skipped": [{"user_id": user_id, "reason": str(reason)} for user_id, reason in report.skipped],
     }
 
 

@@ -59,7 +59,7 @@ def issue(event_id: int | None, programme_id: int | None, language: str | None) 
         raise click.ClickException(exc.message_for()) from exc
     reasons: dict[str, int] = {}
     for _, reason in report.skipped:
-        key = reason.split(" (")[0].split(";")[0]
+        key = str(reason).split(" (")[0].split(";")[0]
         reasons[key] = reasons.get(key, 0) + 1
     detail = "; ".join(f"{count}× {reason}" for reason, count in sorted(reasons.items()))
     click.echo(f"Issued {len(report.issued)} certificate(s), skipped {len(report.skipped)}"

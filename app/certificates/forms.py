@@ -8,6 +8,7 @@ from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from app.certificates.i18n import LANGUAGE_NAMES, LANGUAGES
+from app.i18n import _l
 
 
 class VerifyCodeForm(FlaskForm):
@@ -16,29 +17,29 @@ class VerifyCodeForm(FlaskForm):
     class Meta:
         csrf = False
 
-    code = StringField("Certificate code", validators=[DataRequired(), Length(max=40)],
+    code = StringField(_l("Certificate code"), validators=[DataRequired(message=_l("Type the certificate code.")), Length(max=40)],
                        render_kw={"placeholder": "CC-XXXX-XXXX-XXXX", "autocomplete": "off"})
-    submit = SubmitField("Verify", id="verify-code-submit")
+    submit = SubmitField(_l("Verify"), id="verify-code-submit")
 
 
 class VerifyPdfForm(FlaskForm):
-    pdf = FileField("Certificate PDF", validators=[FileRequired("Choose the PDF file to check.")])
-    submit = SubmitField("Check the PDF", id="verify-pdf-submit")
+    pdf = FileField(_l("Certificate PDF"), validators=[FileRequired(_l("Choose the PDF file to check."))])
+    submit = SubmitField(_l("Check the PDF"), id="verify-pdf-submit")
 
 
 class IssueForm(FlaskForm):
     language = SelectField(
-        "Certificate language",
-        choices=[("", "Each person's own language")] + [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+        _l("Certificate language"),
+        choices=[("", _l("Each person's own language"))] + [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
         default="",
     )
-    submit = SubmitField("Issue certificates to everyone eligible")
+    submit = SubmitField(_l("Issue certificates to everyone eligible"))
 
 
 class RevokeForm(FlaskForm):
-    reason = TextAreaField("Reason (shown to anyone who verifies)", validators=[DataRequired(), Length(max=500)])
-    submit = SubmitField("Revoke")
+    reason = TextAreaField(_l("Reason (shown to anyone who verifies)"), validators=[DataRequired(message=_l("Give the reason for revoking.")), Length(max=500)])
+    submit = SubmitField(_l("Revoke"))
 
 
 class ReissueForm(FlaskForm):
-    submit = SubmitField("Re-issue with today's data")
+    submit = SubmitField(_l("Re-issue with today's data"))

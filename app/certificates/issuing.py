@@ -30,6 +30,7 @@ from app.certificates.lookups import (
     pdf_url,
     verify_url,
 )
+from app.certificates.messages import ENROLMENT_REASONS, Day, Moment, Share, Why
 from app.certificates.models import Certificate
 from app.certificates.pdf import pdf_sha256, render_certificate_pdf
 from app.errors import Conflict, ValidationFailed, render_message
@@ -135,8 +136,10 @@ def programme_snapshot(*, programme, holder: User, hours: float, completed_at: d
 
 @dataclass
 class IssueReport:
+    """What one run issued, and who was skipped why (a Why each: str() makes the sentence)."""
+
     issued: list[Certificate] = field(default_factory=list)
-    skipped: list[tuple[int, str]] = field(default_factory=list)
+    skipped: list[tuple[int, Why]] = field(default_factory=list)
 
     def extend(self, other: IssueReport) -> None:
         self.issued.extend(other.issued)
@@ -149,7 +152,7 @@ class Candidate:
 
     user: User
     eligible: bool
-    reason: str | None = None
+    reason: Why | None = None  # why not now; a sentence only when shown (str)
     hours: float | None = None
     certificate: Certificate | None = None  # the valid one, or the latest revoked one
     enrolment_id: int | None = None
@@ -166,13 +169,13 @@ def _certificates_by_holder(certificates: Iterable[Certificate]) -> dict[int, Ce
     return by_holder
 
 
-def _existing_reason(certificate: Certificate | None) -> str | None:
+def _existing_reason(certificate: Certificate | None) -> Why | None:
     if certificate is None:
         return None
     if certificate.revoked_at is None:
-        return f"already holds certificate {certificate.code}"
-    return (f"certificate {certificate.code} was revoked on {certificate.revoked_at:%Y-%m-%d}"
-            f" ({certificate.revoke_reason}); re-issue it from that certificate if it should stand")
+        return Why("certificate.why.holds", {"code": certificate.code})
+    return Why("certificate.why.revoked", {"code": certificate.code, "revoked_on": Day(certificate.revoked_at.date()),
+                                           "reason": certificate.revoke_reason or ""})
 
 
 def _attendance_summary(session: Session, event_id: int) -> dict:
@@ -192,7 +195,7 @@ def event_candidates(session: Session, *, event_id: int, now: datetime) -> tuple
     existing = _certificates_by_holder(session.scalars(
         sa.select(Certificate).where(Certificate.event_id == event_id)
     ))
-    blocked = event_issuable_reason(event, now)
+    blocked = event_issuable_problem(event, now)
     candidates = []
     for enrolment in enrolments:
         certificate = existing.get(enrolment.user_id)
@@ -202,15 +205,17 @@ def event_candidates(session: Session, *, event_id: int, now: datetime) -> tuple
         candidate.reason = _existing_reason(certificate)
         if candidate.reason is None:
             if enrolment.status != "confirmed":
-                candidate.reason = f"enrolment is {enrolment.status}, not confirmed"
+                candidate.reason = Why(ENROLMENT_REASONS.get(enrolment.status, "certificate.why.enrolment_other"),
+                                       {"status": enrolment.status})
             elif attendance is None or not attendance.meets_minimum:
                 attended = len(attendance.attended) if attendance is not None else 0
                 total = attendance.total_units if attendance is not None else 0
-                share = round(100 * (attendance.share if attendance is not None else 0))
-                candidate.reason = (f"attended {attended} of {total} ({share}%); "
-                                    f"the minimum is {event.min_attendance_percent}%")
+                share = round(attendance.share if attendance is not None else 0, 2)
+                candidate.reason = Why("certificate.why.attendance", {
+                    "attended": attended, "total": total, "share": Share(share),
+                    "minimum": Share((event.min_attendance_percent or 0) / 100)})
             elif blocked is not None:
-                candidate.reason = blocked
+                candidate.reason = Why(*blocked)
             else:
                 candidate.eligible = True
         if attendance is not None:
@@ -303,7 +308,7 @@ def issue_event_certificates(session: Session, *, event_id: int, actor_id: int |
     try:
         for candidate in candidates:
             if not candidate.eligible:
-                report.skipped.append((candidate.user.id, candidate.reason or "not eligible"))
+                report.skipped.append((candidate.user.id, candidate.reason or Why("certificate.why.not_eligible")))
                 continue
             code = new_code()
             snapshot = event_snapshot(event=event, holder=candidate.user, hours=candidate.hours, code=code,
@@ -360,7 +365,7 @@ def programme_candidates(session: Session, *, programme_id: int,
 
 
 def unsettled_attendance(session: Session, *, programme_id: int, user_ids: Iterable[int],
-                         now: datetime) -> dict[int, str]:
+                         now: datetime) -> dict[int, Why]:
     """Per holder, why their completion is not final yet: it rests on attendance at an event that has not ended
     an hour ago (the grace event certificates get too, so a mistaken check-in can still be undone)."""
     from app.learning.models import Module, ModuleCompletion
@@ -376,10 +381,9 @@ def unsettled_attendance(session: Session, *, programme_id: int, user_ids: Itera
                ModuleCompletion.source == "attendance", Event.ends_at > now - AUTO_ISSUE_DELAY)
         .order_by(Event.ends_at.desc())
     )
-    out: dict[int, str] = {}
+    out: dict[int, Why] = {}
     for user_id, title, ends_at in rows:
-        out.setdefault(user_id, f"completed through attendance at \"{title}\" (ends {ends_at:%Y-%m-%d %H:%M} UTC); "
-                                "the certificate follows automatically an hour after it ends")
+        out.setdefault(user_id, Why("certificate.why.unsettled", {"title": title, "ends": Moment(ends_at)}))
     return out
 
 
@@ -406,7 +410,7 @@ def issue_programme_certificates(session: Session, *, programme_id: int, actor_i
         for candidate in candidates:
             if not candidate.eligible or candidate.user.id in unsettled:
                 report.skipped.append((candidate.user.id, candidate.reason or unsettled.get(candidate.user.id)
-                                       or "not eligible"))
+                                       or Why("certificate.why.not_eligible")))
                 continue
             certificate = _issue_programme_one(session, programme=programme, candidate=candidate, actor=actor,
                                                issuer=issuer, now=now, settings=settings, language=language)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.auth import rules
 from app.auth.models import User
-from app.certificates import messages  # noqa: F401  (fills the catalogue whenever the services are used)
+from app.certificates import messages  # (fills the catalogue whenever the services are used)
 from app.certificates.models import Certificate
 from app.certificates.pdf import render_certificate_pdf
 from app.errors import Forbidden, NotFound, render_message
@@ -161,7 +161,7 @@ def active_certificate_reason(session: Session, *, user_id: int, event_id: int |
     if certificate is None:
         return None
     reason = "certificate.stands_on_event" if certificate.kind == "event" else "certificate.stands_on_programme"
-    return render_message(reason, {"code": certificate.code, "issued_on": certificate.issued_at.date()})
+    return render_message(reason, {"code": certificate.code, "issued_on": messages.Day(certificate.issued_at.date())})
 
 
 # Authorisation ---------------------------------------------------------------------------------------

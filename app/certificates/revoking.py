@@ -30,6 +30,7 @@ from app.certificates.lookups import (
     new_code,
     normalise_code,
 )
+from app.certificates.messages import Day
 from app.certificates.models import Certificate
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.events.models import Enrolment
@@ -62,7 +63,7 @@ def revoke_certificate(session: Session, *, code: str, actor_id: int | None, rea
     certificate = _lock_certificate(session, code)
     _require_actor(session, actor_id, lambda user: can_manage_certificate(session, certificate, user))
     if certificate.revoked_at is not None:
-        raise Conflict("certificate.already_revoked", code=certificate.code, revoked_on=certificate.revoked_at.date())
+        raise Conflict("certificate.already_revoked", code=certificate.code, revoked_on=Day(certificate.revoked_at.date()))
     certificate.revoked_at = now
     certificate.revoke_reason = reason
     certificate.revoked_by_id = actor_id

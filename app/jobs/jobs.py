@@ -19,6 +19,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.orm import Session
 
 from app.certificates.services import CertificateSettings, issue_due_certificates
+from app.errors import msg  # the schedules are shown translated on the jobs page
 from app.events.services import expire_offers as expire
 from app.jobs.digest import send_digests
 from app.jobs.locks import instance_id
@@ -112,14 +113,14 @@ def _cron(**fields) -> Callable[[], BaseTrigger]:
 JOBS: dict[str, JobSpec] = {
     spec.name: spec
     for spec in (
-        JobSpec("deliver-mail", deliver_mail, _every(seconds=30), "every 30 seconds", lease_seconds=300),
-        JobSpec("reminders", reminders, _every(minutes=5), "every 5 minutes"),
-        JobSpec("waiting-list-offers", expire_offers, _every(minutes=5), "every 5 minutes"),
-        JobSpec("certificates", issue_certificates, _cron(minute=7), "hourly (at minute 7)", lease_seconds=1800),
+        JobSpec("deliver-mail", deliver_mail, _every(seconds=30), msg("every 30 seconds"), lease_seconds=300),
+        JobSpec("reminders", reminders, _every(minutes=5), msg("every 5 minutes")),
+        JobSpec("waiting-list-offers", expire_offers, _every(minutes=5), msg("every 5 minutes")),
+        JobSpec("certificates", issue_certificates, _cron(minute=7), msg("hourly (at minute 7)"), lease_seconds=1800),
         # on the quarter hours: every zone's offset is a multiple of 15 minutes, so 08:00 local is a firing
         JobSpec("organiser-digest", organiser_digest, _cron(minute="*/15"),
-                "every quarter hour (08:00 in each organiser's zone, once a day)"),
-        JobSpec("heartbeat", heartbeat, _every(seconds=30), "every 30 seconds", exclusive=False),
+                msg("every quarter hour (08:00 in each organiser's zone, once a day)")),
+        JobSpec("heartbeat", heartbeat, _every(seconds=30), msg("every 30 seconds"), exclusive=False),
     )
 }
 

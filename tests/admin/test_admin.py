@@ -75,3 +75,24 @@ def test_admin_manages_topics(client, session, auth):
     page = client.get("/admin/topics").get_data(as_text=True)
     assert "Water and sanitation" in page and "&lt;b&gt;safe&lt;/b&gt;" in page
     assert client.get("/admin/topics/999999").status_code == 404
+
+
+def test_admin_pages_in_the_pseudo_locale_come_from_the_catalogue(client, session, auth):
+    """Labels, choices and flashes go through the catalogue (⟦…⟧ in the pseudo-locale)."""
+    import re
+
+    admin = make_admin(session, email="a@example.org")
+    admin.language = "en_US_POSIX"  # the profile's language decides, after redirects too
+    target = make_user(session, email="p@example.org", name="Pat Example")
+    session.commit()
+    auth.login("a@example.org")
+    users = client.get("/admin/users").get_data(as_text=True)
+    options = re.findall(r"<option value=\"\w+\" ?(?:selected)?>([^<]*)</option>", users)
+    assert options and all(option.startswith("⟦") for option in options)
+    form = client.get("/admin/organisations/new").get_data(as_text=True)
+    assert "⟦" in re.search(r"<label[^>]*for=\"name\"[^>]*>([^<]*)</label>", form).group(1)
+    assert ">Municipality<" not in form and ">Save<" not in form
+    response = post_form(client, "/admin/users", {"role": "organiser"}, action=f"/admin/users/{target.id}/role",
+                         follow_redirects=True)
+    assert "Pat Example now has the role" not in response.get_data(as_text=True)
+    assert "Pat Example" in response.get_data(as_text=True)

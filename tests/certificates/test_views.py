@@ -100,7 +100,7 @@ def test_organiser_page_lists_reasons_and_issues(session, client, auth, count_qu
     page = client.get(url).get_data(as_text=True)
     assert "Full Attendee" in page and "Half Attendee" in page and "attended 1 of 2 (50%)" in page
     response = post_form(client, url, {}, follow_redirects=True)
-    assert "Issued 1 certificate(s); 1 not issued" in response.get_data(as_text=True)
+    assert "Issued 1 certificate. 1 person got none (see the reasons below)." in response.get_data(as_text=True)
     session.expire_all()
     (certificate,) = session.scalars(sa.select(Certificate)).all()
     with count_queries() as few:
@@ -110,7 +110,7 @@ def test_organiser_page_lists_reasons_and_issues(session, client, auth, count_qu
         attendee(session, event, name=f"Late Attendee {n}")
     session.commit()
     response = post_form(client, url, {}, follow_redirects=True)
-    assert "Issued 4 certificate(s)" in response.get_data(as_text=True)
+    assert "Issued 4 certificates." in response.get_data(as_text=True)
     with count_queries() as many:
         page = client.get(url).get_data(as_text=True)
     assert "Late Attendee 3" in page
@@ -207,11 +207,11 @@ def test_programme_page_for_its_organisers(session, client, auth):
     page = client.get(url).get_data(as_text=True)
     assert "Thandiwe Mkhize" in page and "Urban climate adaptation programme" in page
     response = post_form(client, url, {}, follow_redirects=True)
-    assert "Issued 1 certificate(s)" in response.get_data(as_text=True)
+    assert "Issued 1 certificate." in response.get_data(as_text=True)
     session.expire_all()
     certificate = session.scalar(sa.select(Certificate))
     page = client.get(f"/verify/{certificate.code}").get_data(as_text=True)
-    assert "Certificate of completion" in page and "Green mobility (4.5 hours)" in page
+    assert "Certificate of completion" in page and "<bdi>Green mobility</bdi> (4.5 hours)" in page
     assert "Download the PDF" in page
 
 
@@ -272,9 +272,9 @@ def test_organiser_chooses_the_certificate_language(session, client, auth):
     auth.login(event.organisers[0].email)
     url = f"/certificates/event/{event.id}"
     page = client.get(url).get_data(as_text=True)
-    assert "Certificate language" in page and "Each person&#39;s own language" in page and "العربية" in page
+    assert "Certificate language" in page and "own language" in page and "العربية" in page
     response = post_form(client, url, {"language": "es"}, follow_redirects=True)
-    assert "Issued 1 certificate(s)" in response.get_data(as_text=True)
+    assert "Issued 1 certificate." in response.get_data(as_text=True)
     session.expire_all()
     (certificate,) = session.scalars(sa.select(Certificate)).all()
     assert certificate.language == "es"

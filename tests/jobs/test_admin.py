@@ -135,3 +135,17 @@ def test_page_queries_do_not_grow_with_runs(app, client, session, auth, count_qu
     with count_queries() as many:
         assert client.get("/admin/jobs").status_code == 200
     assert few.count == many.count
+
+
+def test_jobs_page_in_the_page_language(client, session, auth):
+    _login_admin(session, auth)
+    now = utcnow()
+    session.add(SchedulerHeartbeat(instance="host:1:ab", hostname="host", pid=1, started_at=now,
+                                   beat_at=now - timedelta(minutes=6)))
+    session.commit()
+    french = client.get("/admin/jobs?lang=fr").get_data(as_text=True)
+    assert re.search(r"il y a 6[\s\u00a0\u202f]min", french)  # how long ago, by Babel in the page's locale
+    pseudo = client.get("/admin/jobs?lang=en_US_POSIX").get_data(as_text=True)
+    for english in (BANNER, "every 5 minutes", "hourly (at minute 7)", "Run now", "when the scheduler starts"):
+        assert english not in pseudo, english
+    assert "⟦" in pseudo

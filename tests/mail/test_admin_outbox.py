@@ -87,3 +87,27 @@ def test_outbox_in_the_admin_navigation(session, client, auth):
     session.commit()
     auth.login("a@example.org")
     assert 'href="/admin/outbox"' in client.get("/admin/").get_data(as_text=True)
+
+
+def test_outbox_pages_in_the_pseudo_locale_come_from_the_catalogue(session, client, auth):
+    import re
+
+    admin = make_admin(session, email="a@example.org")
+    admin.language = "en_US_POSIX"  # the profile's language decides, after redirects too
+    (failed,) = _messages(session, 1, status="failed")
+    session.commit()
+    auth.login("a@example.org")
+    page = client.get("/admin/outbox").get_data(as_text=True)
+    assert ">Retry<" not in page and ">Failed\n" not in page and "No messages." not in page
+    assert re.search(r"badge bg-danger\">⟦[^⟧]+⟧</span>", page)  # the status word of the failed message
+    one = client.get(f"/admin/outbox/{failed.id}").get_data(as_text=True)
+    assert "after 8 attempts" not in one and "Last error" not in one and "SMTPServerDisconnected" in one
+
+
+def test_outbox_message_counts_attempts_with_plurals(session, client, auth):
+    make_admin(session, email="a@example.org")
+    (failed,) = _messages(session, 1, status="failed")
+    failed.attempts = 1
+    session.commit()
+    auth.login("a@example.org")
+    assert "failed after 1 attempt\n" in client.get(f"/admin/outbox/{failed.id}").get_data(as_text=True)
