@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from flask import current_app, jsonify, request
+from flask_babel import gettext as _
 from pydantic import Field
 from typing_extensions import TypedDict
 
@@ -423,7 +424,7 @@ def modules_delete(module_id: int):
     if outcome == "deleted":
         return "", 204
     return jsonify({"id": module_id, "archived": True,
-                    "message": "People have completed or submitted this module, so it was archived."})
+                    "message": _("People have completed or submitted this module, so it was archived.")})
 
 
 @operation(bp.post, "/modules/<int:module_id>/links", tag="Modules",

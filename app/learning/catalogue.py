@@ -48,17 +48,17 @@ def parse_hours(value, *, field: str = "hours") -> Decimal:
     if value is None or value == "":
         return Decimal(0)
     if isinstance(value, bool):
-        raise ValidationFailed("learning.hours_not_number", field=field)
+        raise ValidationFailed("learning.hours_not_number", field=field, label="Hours")
     try:
         hours = Decimal(str(value).strip())
     except InvalidOperation as exc:
-        raise ValidationFailed("learning.hours_not_number", field=field) from exc
+        raise ValidationFailed("learning.hours_not_number", field=field, label="Hours") from exc
     if not hours.is_finite():
-        raise ValidationFailed("learning.hours_not_number", field=field)
+        raise ValidationFailed("learning.hours_not_number", field=field, label="Hours")
     if hours < 0:
-        raise ValidationFailed("learning.hours_negative", field=field)
+        raise ValidationFailed("learning.hours_negative", field=field, label="Hours")
     if hours > MAX_HOURS:
-        raise ValidationFailed("learning.hours_too_many", field=field, maximum=MAX_HOURS)
+        raise ValidationFailed("learning.hours_too_many", field=field, label="Hours", maximum=MAX_HOURS)
     return hours.quantize(Decimal("0.01"))
 
 

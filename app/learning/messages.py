@@ -16,9 +16,9 @@ register_messages({
     "learning.user_not_found": msg("No such user."),
     # input checks
     "learning.unknown_fields": msg("Unknown field(s): %(names)s."),
-    "learning.hours_not_number": msg("Hours must be a number."),
-    "learning.hours_negative": msg("Hours cannot be negative."),
-    "learning.hours_too_many": msg("Hours are at most %(maximum)s."),
+    "learning.hours_not_number": msg("%(label)s must be a number."),
+    "learning.hours_negative": msg("%(label)s cannot be negative."),
+    "learning.hours_too_many": msg("%(label)s can be at most %(maximum)s."),
     "learning.required_not_boolean": msg("Required must be true or false."),
     "learning.organisers_not_ids": msg("Organisers must be a list of ids."),
     "learning.prerequisites_not_ids": msg("Prerequisites must be a list of ids."),

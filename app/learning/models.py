@@ -24,7 +24,6 @@ __all__ = [
 
 PROGRAMME_STATUSES = ("draft", "published", "archived")
 COMPLETION_KINDS = ("event", "self_study")
-COMPLETION_KIND_LABELS = {"event": "Event-based", "self_study": "Self-study"}
 COMPLETION_SOURCES = ("attendance", "submission", "manual")
 SUBMISSION_STATUSES = ("submitted", "approved", "returned")
 

@@ -209,8 +209,9 @@ def _sync_attendance(session: Session, *, modules: Iterable[Module], user_ids: l
                 else:
                     session.delete(completion)
                     done[user_id].discard(module.id)
+                    # the action says why (the check-in was undone); the page words it in its language
                     _audit(session, programme_id=module.programme_id, module_id=module.id, user_id=user_id,
-                           action="uncompleted", now=now, note="The check-in was undone.")
+                           action="uncompleted", now=now)
                     lost[module.programme_id].add(user_id)
     # attended modules complete in prerequisite order; those whose prerequisites stay undone keep waiting
     progress = True
@@ -302,8 +303,9 @@ def _refresh_completions(session: Session, *, programme: Programme, user_ids: li
             if not added:
                 continue  # a concurrent request recorded (and announced) it
             completion = added[0]
+            # the note holds the hours as a number; the page writes it in the reader's locale
             _audit(session, programme_id=programme.id, user_id=user_id, action="programme_completed", now=now,
-                   note=f"{hours} hours")
+                   note=str(hours))
             programme_completed.send(completion, session=session, now=now)
         elif complete:
             current.hours = hours

@@ -8,12 +8,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.auth.models import User
-from app.errors import NotFound, ValidationFailed
+from app.errors import NotFound, ValidationFailed, msg
 from app.events.models import Enrolment, Event, EventSession
 from app.learning.catalogue import _programme_options, load_programme
 from app.learning.lookups import _require_manager, _user, can_manage, can_view
@@ -304,17 +305,41 @@ def progress_matrix(session: Session, *, programme_id: int, actor_id: int, q: st
     return ProgressMatrix(programme=programme, modules=modules, rows=rows, total=total)
 
 
-def matrix_csv_rows(matrix: ProgressMatrix) -> list[list[str]]:
-    """The matrix as CSV rows (header first), every cell neutralised against formula injection."""
-    header = ["Name", "Email", "Organisation", "Joined"] + [m.title for m in matrix.modules] + [
-        "Modules done", "Hours done", "Programme completed"]
+# What the matrix's cells say (the pages translate them through app.learning.labels, the CSV through `translate`)
+CELL_LABELS = {"done": msg("done"), "submitted": msg("submitted"), "returned": msg("returned"), "open": msg("open")}
+CSV_HEADERS = (msg("Name"), msg("Email"), msg("Organisation"), msg("Joined"))
+CSV_TOTALS = (msg("Modules done"), msg("Hours done"), msg("Programme completed"))
+
+
+def matrix_csv_rows(matrix: ProgressMatrix, *, translate=None, zone: str | None = None) -> list[list[str]]:
+    """The matrix as CSV rows (header first), every cell neutralised against formula injection.
+
+    Headers and statuses are for people: in the language of `translate` (a gettext function; English without
+    it). Dates (ISO, in `zone`, UTC without it) and numbers stay as spreadsheets read them in any locale.
+    """
+    translate = translate or (lambda text: text)
+    tz = _zone(zone)
+
+    def day(value: datetime) -> str:
+        return value.astimezone(tz).date().isoformat()
+
+    header = [translate(h) for h in CSV_HEADERS] + [m.title for m in matrix.modules] + [
+        translate(h) for h in CSV_TOTALS]
     rows = [header]
     for row in matrix.rows:
         user = row.member.user
-        cells = [f"{c.status} {c.at:%Y-%m-%d}" if c.at else c.status for c in row.cells]
+        cells = [f"{translate(CELL_LABELS[c.status])} {day(c.at)}" if c.at else translate(CELL_LABELS[c.status])
+                 for c in row.cells]
         rows.append([
             user.name, user.email, user.organisation.name if user.organisation else "",
-            f"{row.member.joined_at:%Y-%m-%d}", *cells, str(row.done_count), f"{row.hours:.2f}",
-            f"{row.completion.completed_at:%Y-%m-%d}" if row.completion else "",
+            day(row.member.joined_at), *cells, str(row.done_count), f"{row.hours:.2f}",
+            day(row.completion.completed_at) if row.completion else "",
         ])
     return [[csv_safe(cell) for cell in r] for r in rows]
+
+
+def _zone(zone: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(zone) if zone else ZoneInfo("UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")

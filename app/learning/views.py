@@ -5,10 +5,15 @@ from __future__ import annotations
 import csv
 import io
 from datetime import timedelta
+from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
+from babel.lists import format_list
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy.orm import selectinload
 from werkzeug.routing import BuildError
 
@@ -18,7 +23,8 @@ from app.directory.services import list_topics
 from app.errors import DomainError
 from app.events.models import Event
 from app.extensions import db
-from app.learning import bp, services
+from app.i18n import PSEUDO_LOCALE, format_when, page_gettext, viewer_timezone
+from app.learning import bp, labels, services
 from app.learning.forms import (
     ActionForm,
     LinkForm,
@@ -30,14 +36,9 @@ from app.learning.forms import (
     SubmissionForm,
     UnmarkForm,
 )
-from app.learning.models import COMPLETION_KIND_LABELS, Module, ModuleLink, Programme, Submission
+from app.learning.models import Module, ModuleLink, Programme, Submission
 from app.sqltypes import utcnow
-from app.viewhelpers import show_domain_error
-
-STATUS_LABELS = {
-    "done": "Done", "submitted": "Submitted, waiting for review", "returned": "Returned: please revise",
-    "available": "Open", "locked": "Prerequisites first", "open": "Open",
-}
+from app.viewhelpers import field_message, show_domain_error
 
 
 @bp.app_template_global()
@@ -46,10 +47,33 @@ def learning_event_modules(event) -> list[Module]:
     return services.learning_modules_for_event(db.session, event.id) if event is not None else []
 
 
+@bp.app_template_filter("learning_list")
+def title_list(titles) -> Markup:
+    """Titles as a list in the page's language ("A, B and C", "A, B et C"), each isolated with <bdi>."""
+    items = [str(Markup("<bdi>%s</bdi>") % title) for title in titles]
+    locale = str(get_locale() or "en")
+    if locale in ("en", PSEUDO_LOCALE):  # English the British way, as the dates; the pseudo-locale without "and"
+        return Markup(format_list(items, "standard-narrow" if locale == PSEUDO_LOCALE else "standard", "en_GB"))
+    return Markup(format_list(items, locale=locale))
+
+
 @bp.app_context_processor
 def learning_helpers():
     return {"learning_event_url": event_url, "learning_enrol_url": enrol_url,
-            "learning_status_labels": STATUS_LABELS, "completion_labels": COMPLETION_KIND_LABELS}
+            "learning_status_labels": labels.STATUS_LABELS, "completion_labels": labels.COMPLETION_KIND_LABELS,
+            "learning_source_labels": labels.SOURCE_LABELS,
+            "programme_status_labels": labels.PROGRAMME_STATUS_LABELS,
+            "matrix_cell_labels": labels.MATRIX_CELL_LABELS, "matrix_state_labels": labels.MATRIX_STATE_LABELS,
+            "audit_action_labels": labels.AUDIT_ACTION_LABELS, "audit_hours": _audit_hours}
+
+
+def _audit_hours(note: str) -> Decimal | None:
+    """The hours a "programme completed" entry records (a number; older entries wrote "3.00 hours")."""
+    try:
+        hours = Decimal(note.removesuffix(" hours").strip())
+    except (InvalidOperation, AttributeError):
+        return None
+    return hours if hours.is_finite() else None
 
 
 def _url(endpoint: str, **candidates) -> str | None:
@@ -74,6 +98,17 @@ def enrol_url(event: Event) -> str | None:
 
 def _fail(exc: DomainError, form=None):
     show_domain_error(exc, form)
+
+
+def _flash_refusal(exc: DomainError, form) -> None:
+    """Flash a refusal on a form the page does not show again, naming the field as the form labels it."""
+    db.session.rollback()
+    for name, value in exc.fields.items():
+        field = getattr(form, name, None)
+        if field is not None and getattr(field, "label", None) is not None:
+            flash(field_message(value, name, str(field.label.text)), "danger")
+            return
+    flash(exc.message_for(), "danger")
 
 
 def _now():
@@ -121,7 +156,7 @@ def join(programme_id: int):
     if not services.can_view(programme, current_user):
         abort(404)  # as the API does: a draft's slug and title stay private
     if not ActionForm().validate_on_submit():
-        flash("The form expired; please try again.", "danger")
+        flash(_("The form expired; please try again."), "danger")
         return redirect(url_for("learning.detail", slug=programme.slug))
     try:
         services.join_programme(db.session, programme_id=programme_id, user_id=current_user.id, now=_now())
@@ -129,7 +164,7 @@ def join(programme_id: int):
     except DomainError as exc:
         _fail(exc)
     else:
-        flash(f"You joined “{programme.title}”.", "success")
+        flash(_("You joined “%(title)s”.", title=programme.title), "success")
     return redirect(url_for("learning.detail", slug=programme.slug))
 
 
@@ -141,16 +176,16 @@ def submit(module_id: int):
     form = SubmissionForm()
     if not form.validate_on_submit():
         errors = [e for errs in form.errors.values() for e in errs]
-        flash("Your submission was not sent: " + "; ".join(errors), "danger")
+        flash(_("Your submission was not sent: %(errors)s", errors="; ".join(str(e) for e in errors)), "danger")
         return redirect(url_for("learning.detail", slug=slug))
     try:
         services.submit_work(db.session, module_id=module_id, user_id=current_user.id, now=_now(),
                              text=form.text.data or "", link=form.link.data or None)
         db.session.commit()
     except DomainError as exc:
-        _fail(exc)
+        _flash_refusal(exc, form)
     else:
-        flash("Thank you: your work was submitted for review.", "success")
+        flash(_("Thank you: your work was submitted for review."), "success")
     return redirect(url_for("learning.detail", slug=slug))
 
 
@@ -205,7 +240,7 @@ def create():
         except DomainError as exc:
             _fail(exc, form)
         else:
-            flash("Programme created as a draft. Add its modules, then publish it.", "success")
+            flash(_("Programme created as a draft. Add its modules, then publish it."), "success")
             return redirect(url_for("learning.edit", programme_id=programme.id))
     return render_template("learning/programme_form.html", form=form, programme=None)
 
@@ -216,12 +251,14 @@ def _event_choices() -> list[tuple[str, str]]:
     events = db.session.scalars(
         sa.select(Event).where(Event.status == "published", Event.ends_at >= since)
         .options(selectinload(Event.sessions)).order_by(Event.starts_at).limit(300))
-    choices = [("", "— choose an event or session —")]
+    choices = [("", _("— choose an event or session —"))]
+    zone = viewer_timezone()
     for event in events:
-        when = event.starts_at.strftime("%Y-%m-%d")
-        choices.append((f"event:{event.id}", f"{event.title} ({when}, every unit)"))
+        when = format_when(event.starts_at, zone or event.timezone, "%d %b %Y")
+        choices.append((f"event:{event.id}", _("%(event)s (%(date)s, every unit)", event=event.title, date=when)))
         for item in event.sessions:
-            choices.append((f"session:{item.id}", f"    {event.title} ({when}) › {item.title}"))
+            choices.append((f"session:{item.id}", "    " + _("%(event)s (%(date)s) › %(session)s",
+                                                            event=event.title, date=when, session=item.title)))
     return choices
 
 
@@ -254,9 +291,9 @@ def edit(programme_id: int):
         except DomainError as exc:
             _fail(exc, form)
         else:
-            flash("Programme saved.", "success")
+            flash(_("Programme saved."), "success")
             if not services.can_manage(services.get_programme(db.session, programme_id), current_user):
-                flash(f"You no longer organise “{programme.title}”.", "info")
+                flash(_("You no longer organise “%(title)s”.", title=programme.title), "info")
                 return redirect(url_for("learning.manage"))
             return redirect(url_for("learning.edit", programme_id=programme.id))
     module_form = ModuleForm(prefix="new")
@@ -279,7 +316,7 @@ def add_module(programme_id: int):
         except DomainError as exc:
             _fail(exc, form)
         else:
-            flash(f"Module “{module.title}” added.", "success")
+            flash(_("Module “%(title)s” added.", title=module.title), "success")
             return redirect(url_for("learning.edit_module", module_id=module.id))
     programme = _managed(programme_id)
     edit_form = ProgrammeEditForm(obj=programme)
@@ -297,7 +334,7 @@ def edit_module(module_id: int):
     module = services.get_module(db.session, module_id)
     programme = _managed(module.programme_id)
     if module.archived_at is not None:
-        flash("This module is archived.", "warning")
+        flash(_("This module is archived."), "warning")
         return redirect(url_for("learning.edit", programme_id=programme.id))
     form = ModuleForm(obj=module) if request.method == "GET" else ModuleForm()
     _module_form(form, programme, module)
@@ -312,7 +349,7 @@ def edit_module(module_id: int):
         except DomainError as exc:
             _fail(exc, form)
         else:
-            flash("Module saved.", "success")
+            flash(_("Module saved."), "success")
             return redirect(url_for("learning.edit_module", module_id=module.id))
     link_form = LinkForm()
     link_form.target.choices = _event_choices()
@@ -329,7 +366,7 @@ def link_module(module_id: int):
     form = LinkForm()
     form.target.choices = _event_choices()
     if form.validate_on_submit():
-        kind, _, raw = form.target.data.partition(":")
+        kind, _sep, raw = form.target.data.partition(":")
         ids = {"event_id": int(raw)} if kind == "event" else {"session_id": int(raw)}
         try:
             services.link_module(db.session, module_id=module.id, actor_id=current_user.id, now=_now(), **ids)
@@ -337,9 +374,9 @@ def link_module(module_id: int):
         except DomainError as exc:
             _fail(exc)
         else:
-            flash("Linked.", "success")
+            flash(_("Linked."), "success")
     else:
-        flash("Choose a published event or session.", "danger")
+        flash(_("Choose a published event or session."), "danger")
     return redirect(url_for("learning.edit_module", module_id=module_id))
 
 
@@ -358,7 +395,7 @@ def unlink(link_id: int):
         except DomainError as exc:
             _fail(exc)
         else:
-            flash("Link removed; completions already recorded stay.", "success")
+            flash(_("Link removed; completions already recorded stay."), "success")
     return redirect(url_for("learning.edit_module", module_id=module_id))
 
 
@@ -391,8 +428,8 @@ def delete_module(module_id: int):
         except DomainError as exc:
             _fail(exc)
         else:
-            flash("Module deleted." if outcome == "deleted"
-                  else "People completed or submitted this module, so it was archived.", "success")
+            flash(_("Module deleted.") if outcome == "deleted"
+                  else _("People have completed or submitted this module, so it was archived."), "success")
     return redirect(url_for("learning.edit", programme_id=programme_id))
 
 
@@ -408,7 +445,7 @@ def change_status(programme_id: int, action: str):
         except DomainError as exc:
             _fail(exc)
         else:
-            flash("Programme published." if action == "publish" else "Programme archived.", "success")
+            flash(_("Programme published.") if action == "publish" else _("Programme archived."), "success")
     return redirect(url_for("learning.edit", programme_id=programme_id))
 
 
@@ -449,9 +486,9 @@ def unmark(programme_id: int):
         except DomainError as exc:
             _fail(exc)
         else:
-            flash("Completion withdrawn.", "success")
+            flash(_("Completion withdrawn."), "success")
     else:
-        flash("Choose a participant and a module and say why (the note is required).", "danger")
+        flash(_("Choose a participant and a module and say why (the note is required)."), "danger")
     return redirect(url_for("learning.progress", programme_id=programme_id))
 
 
@@ -466,7 +503,8 @@ def progress_csv(programme_id: int):
             abort(404)
         abort(400, exc.message_for())
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(services.matrix_csv_rows(matrix))
+    csv.writer(buffer).writerows(services.matrix_csv_rows(matrix, translate=page_gettext,
+                                                          zone=viewer_timezone() or "UTC"))
     filename = f"progress-{matrix.programme.slug}.csv"
     return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
@@ -486,9 +524,9 @@ def mark_done(programme_id: int):
         except DomainError as exc:
             _fail(exc)
         else:
-            flash("Recorded as done.", "success")
+            flash(_("Recorded as done."), "success")
     else:
-        flash("Choose a module and say why (the note is required).", "danger")
+        flash(_("Choose a module and say why (the note is required)."), "danger")
     return redirect(url_for("learning.progress", programme_id=programme_id))
 
 
@@ -507,7 +545,7 @@ def review(submission_id: int):
         abort(404)
     form = ReviewForm()
     if not form.validate_on_submit() or form.decision.data not in ("approve", "return"):
-        flash("Choose approve or return.", "danger")
+        flash(_("Choose approve or return."), "danger")
         return redirect(url_for("learning.reviews"))
     try:
         if form.decision.data == "approve":
@@ -518,7 +556,7 @@ def review(submission_id: int):
                                        comment=form.comment.data or "", now=_now())
         db.session.commit()
     except DomainError as exc:
-        _fail(exc)
+        _flash_refusal(exc, form)
     else:
-        flash("Submission approved." if form.decision.data == "approve" else "Submission returned.", "success")
+        flash(_("Submission approved.") if form.decision.data == "approve" else _("Submission returned."), "success")
     return redirect(url_for("learning.reviews"))

@@ -77,8 +77,8 @@ def test_messages_with_values_read_as_before(session, org, programme):
     first = make_module(session, programme, title="Basics")
     second = make_module(session, programme, title="Advanced", prerequisites=[first])
     error = _message(lambda: services.parse_hours("10000"))
-    assert isinstance(error, ValidationFailed) and error.message == "Hours are at most 9999.99."
-    assert error.fields_for() == {"hours": "Hours are at most 9999.99."}
+    assert isinstance(error, ValidationFailed) and error.message == "Hours can be at most 9999.99."
+    assert error.fields_for() == {"hours": "Hours can be at most 9999.99."}
     error = _message(lambda: services.update_programme(session, programme_id=programme.id, actor_id=org.id,
                                                        now=now, data={"colour": 1, "badge": 2}))
     assert error.message == "Unknown field(s): badge, colour." and error.params == {"names": "badge, colour"}
