@@ -17,6 +17,7 @@ from app.auth import messages  # noqa: F401  (the catalogue entries of the reaso
 from app.auth.models import LANGUAGES, ROLES, ApiToken, User
 from app.directory.services import get_organisation, normalise_country
 from app.errors import Conflict, NotFound, ValidationFailed
+from app.language import translator
 from app.validation import clean_name
 
 MIN_PASSWORD_LENGTH = 10
@@ -172,10 +173,7 @@ def register_or_notify(
         user = register_user(session, email=address, name=name, password=password, organisation_id=organisation_id,
                              country=country, hash_method=hash_method)
         queue_email(
-            session, to=user.email, to_name=user.name, subject="Your Connective Cities account is ready",
-            text=(f"Hello {user.name},\n\nyour Connective Cities account is ready. Log in with this address and the "
-                  f"password you chose:\n\n{base_url}/auth/login\n\n"
-                  "If you did not create this account, reset its password and write to us.\n"),
+            session, to=user.email, to_name=user.name, **_welcome_mail(user, base_url),
             now=now, kind="registration", user_id=user.id,
         )
         return user
@@ -187,12 +185,7 @@ def register_or_notify(
     normalise_country(country, required=False)
     hash_password(password, hash_method)
     queue_email(
-        session, to=existing.email, to_name=existing.name,
-        subject="Someone tried to register with your address",
-        text=(f"Hello {existing.name},\n\nsomeone tried to create a Connective Cities account with your email "
-              "address, which already has one. If it was you, log in or reset your password:\n\n"
-              f"{base_url}/auth/login\n{base_url}/auth/reset\n\n"
-              "If it was not you, you can ignore this message; nothing has changed.\n"),
+        session, to=existing.email, to_name=existing.name, **_taken_mail(existing, base_url),
         now=now, kind="registration_existing", user_id=existing.id,
     )
     return None
@@ -296,6 +289,42 @@ def reset_password(
     return user
 
 
+def _mail_text(*paragraphs: str) -> str:
+    """A plain-text mail body: paragraphs (already in the recipient's language) apart by a blank line."""
+    return "\n\n".join(paragraphs) + "\n"
+
+
+def _welcome_mail(user: User, base_url: str) -> dict[str, str]:
+    """Subject and text of the new account's welcome, in its own language."""
+    t = translator(user.language)
+    return {
+        "subject": t.gettext("Your Connective Cities account is ready"),
+        "text": _mail_text(
+            t.gettext("Hello %(name)s,", name=user.name),
+            t.gettext("your Connective Cities account is ready. Log in with this address and the password you "
+                      "chose:"),
+            f"{base_url}/auth/login",
+            t.gettext("If you did not create this account, reset its password and write to us."),
+        ),
+    }
+
+
+def _taken_mail(existing: User, base_url: str) -> dict[str, str]:
+    """Subject and text of the note to an address's owner, in the owner's language (not the one of whoever
+    tried)."""
+    t = translator(existing.language)
+    return {
+        "subject": t.gettext("Someone tried to register with your address"),
+        "text": _mail_text(
+            t.gettext("Hello %(name)s,", name=existing.name),
+            t.gettext("someone tried to create a Connective Cities account with your email address, which already "
+                      "has one. If it was you, log in or reset your password:"),
+            f"{base_url}/auth/login\n{base_url}/auth/reset",
+            t.gettext("If it was not you, you can ignore this message; nothing has changed."),
+        ),
+    }
+
+
 def request_password_reset(session: Session, email: str, *, secret_key: str, base_url: str, now: datetime) -> None:
     """Queue a reset email when the account exists; silently do nothing otherwise."""
     from app.mail.services import queue_email
@@ -305,14 +334,17 @@ def request_password_reset(session: Session, email: str, *, secret_key: str, bas
         return
     token = make_reset_token(user, secret_key)
     link = f"{base_url}/auth/reset/{token}"
+    t = translator(user.language)
     queue_email(
         session,
         to=user.email,
-        subject="Reset your Connective Cities password",
-        text=(
-            f"Hello {user.name},\n\nSomeone asked to reset the password of your Connective Cities account.\n"
-            f"Open this link within an hour to choose a new password:\n\n{link}\n\n"
-            "If it was not you, ignore this message; your password stays as it is.\n"
+        subject=t.gettext("Reset your Connective Cities password"),
+        text=_mail_text(
+            t.gettext("Hello %(name)s,", name=user.name),
+            t.gettext("Someone asked to reset the password of your Connective Cities account.") + "\n"
+            + t.gettext("Open this link within an hour to choose a new password:"),
+            link,
+            t.gettext("If it was not you, ignore this message; your password stays as it is."),
         ),
         now=now,
         kind="password_reset",

@@ -256,7 +256,8 @@ def _queue_issued_mail(session: Session, certificate: Certificate, holder: User,
     from app.mail.services import queue_email
 
     snapshot = certificate.snapshot
-    lang = snapshot["language"]
+    # the holder's own language, even when the organiser chose another one for the certificate itself
+    lang = i18n.language_for(holder.language)
     body = i18n.text(
         lang, "mail.body", name=holder.name, kind=i18n.text(lang, f"mail.kind.{certificate.kind}"),
         title=snapshot["title"], pdf_url=pdf_url(settings, certificate.code),

@@ -21,6 +21,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
+from babel.lists import format_list
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -29,6 +30,7 @@ from app.auth.rules import MANAGER_ROLES
 from app.events.models import Enrolment, Event, event_organiser
 from app.jobs.mailtools import public_url
 from app.jobs.models import DigestSent
+from app.language import PSEUDO_LOCALE, Translator, translator
 from app.learning.models import Module, Programme, Submission, programme_organiser
 from app.mail.models import OutboxMessage
 from app.mail.render import render_mail
@@ -209,13 +211,16 @@ def send_digests(session: Session, *, now: datetime, config) -> str:
                                        covered_until=now, created_at=now))
                 session.flush()
                 if status == "sent":
+                    # each organiser reads their digest in their own language and zone
+                    t = translator(digest.user.language)
                     context = {"digest": digest, "user": digest.user, "manage_url": manage_url,
-                               "outbox_url": outbox_url, "learning_url": learning_url, "network_name": config.get("NETWORK_NAME")}
+                               "outbox_url": outbox_url, "learning_url": learning_url,
+                               "network_name": config.get("NETWORK_NAME") or "Connective Cities"}
                     queue_email(
                         session, to=digest.user.email, to_name=digest.user.name, now=now,
-                        subject=_subject(digest),
-                        text=render_mail("jobs/mail/digest.txt", **context),
-                        html=render_mail("jobs/mail/digest.html", **context),
+                        subject=_subject(digest, t),
+                        text=render_mail("jobs/mail/digest.txt", language=t.language, **context),
+                        html=render_mail("jobs/mail/digest.html", language=t.language, **context),
                         kind="digest", user_id=digest.user.id,
                         dedupe_key=f"digest:{digest.user.id}:{digest.local_date.isoformat()}",
                     )
@@ -228,14 +233,16 @@ def send_digests(session: Session, *, now: datetime, config) -> str:
     return f"{sent} digest(s) sent, {skipped} with nothing to say"
 
 
-def _subject(digest: Digest) -> str:
+def _subject(digest: Digest, t: Translator) -> str:
+    """"Your daily digest: 3 new enrolments, 1 to approve" in the organiser's language."""
     parts = []
     if digest.new_enrolments:
-        parts.append(f"{digest.new_enrolments} new enrolment{'s' if digest.new_enrolments != 1 else ''}")
+        parts.append(t.ngettext("%(num)d new enrolment", "%(num)d new enrolments", digest.new_enrolments))
     if digest.pending_approvals:
-        parts.append(f"{digest.pending_approvals} to approve")
+        parts.append(t.ngettext("%(num)d to approve", "%(num)d to approve", digest.pending_approvals))
     if digest.submissions:
-        parts.append(f"{digest.submissions} submission{'s' if digest.submissions != 1 else ''} to review")
+        parts.append(t.ngettext("%(num)d submission to review", "%(num)d submissions to review", digest.submissions))
     if digest.failed_emails:
-        parts.append(f"{digest.failed_emails} failed email{'s' if digest.failed_emails != 1 else ''}")
-    return f"Your daily digest: {', '.join(parts)}"
+        parts.append(t.ngettext("%(num)d failed email", "%(num)d failed emails", digest.failed_emails))
+    locale = "en_GB" if t.language in ("en", PSEUDO_LOCALE) else t.language
+    return t.gettext("Your daily digest: %(items)s", items=format_list(parts, style="unit-short", locale=locale))

@@ -30,6 +30,7 @@ from app.calendar.site import Site, site_from_config
 from app.events.models import Enrolment, Event
 from app.jobs.mailtools import local_span, place_lines, public_url
 from app.jobs.models import ReminderSent
+from app.language import Translator, translator
 from app.mail.render import render_mail
 from app.mail.services import queue_email
 
@@ -133,50 +134,75 @@ def _record(session: Session, item: PlannedReminder, now: datetime) -> bool:
     return result.rowcount == 1
 
 
-def _relative(starts_at: datetime, now: datetime) -> str:
+def _relative(starts_at: datetime, now: datetime) -> dict:
+    """How soon the event starts, for the reminder's sentence: whole days, hours, or within the hour."""
     hours = (starts_at - now).total_seconds() / 3600
     if hours >= 36:
-        return f"in {round(hours / 24)} days"
+        return {"unit": "days", "num": round(hours / 24)}
     if hours >= 1.5:
-        return f"in {round(hours)} hours"
-    return "within the hour"
+        return {"unit": "hours", "num": round(hours)}
+    return {"unit": "soon", "num": 0}
 
 
-def _agenda(event) -> list[dict]:
-    tz = ZoneInfo(event.timezone)
+def _agenda(event, t: Translator) -> list[dict]:
+    zone = event.timezone
     items = []
     for item in sorted(event.sessions, key=lambda s: s.starts_at):
-        start, end = item.starts_at.astimezone(tz), item.ends_at.astimezone(tz)
         where = ", ".join(p for p in (item.location, item.address) if p)
-        items.append({"when": f"{start:%a %d %b, %H:%M}–{end:%H:%M}", "title": item.title, "where": where,
-                      "speakers": item.speakers})
+        items.append({"when": f"{t.when(item.starts_at, zone, 'MMMEd', 'Hm')}–{t.when(item.ends_at, zone, 'Hm', None)}",
+                      "title": item.title, "where": where, "speakers": item.speakers})
     return items
 
 
+def _your_time(event, t: Translator, zone: str | None) -> str | None:
+    """The event's time in the reader's own zone, when its clock differs from the event's."""
+    if not zone or zone == event.timezone:
+        return None
+    try:
+        mine = ZoneInfo(zone)
+    except (KeyError, ValueError):
+        return None
+    if event.starts_at.astimezone(mine).utcoffset() == event.starts_at.astimezone(ZoneInfo(event.timezone)).utcoffset():
+        return None
+    return local_span(event.starts_at, event.ends_at, zone, t)
+
+
 class _EventMail:
-    """What every reminder for one event shares: its text parts, links and the .ics (built once)."""
+    """What every reminder for one event shares: its links and the .ics (built once), and its text parts in
+    each language a recipient reads (built once per language)."""
 
     def __init__(self, session: Session, event: Event, *, now: datetime, config, site: Site):
         self.event = event
         self.url = public_url(config, "events.detail", f"/events/{event.id}", event_id=event.id)
-        self.when = local_span(event.starts_at, event.ends_at, event.timezone)
-        self.where = place_lines(event)
-        self.agenda = _agenda(event)
         # the same VEVENT (UID, SEQUENCE) as the feeds and invitations
         self.ics = build_reminder_ics(session, event, site=site)
         self.network = config.get("NETWORK_NAME") or "Connective Cities"
+        self._texts: dict[str, dict] = {}
+
+    def _in(self, t: Translator) -> dict:
+        if t.language not in self._texts:
+            event = self.event
+            self._texts[t.language] = {
+                "when": local_span(event.starts_at, event.ends_at, event.timezone, t),
+                "where": place_lines(event, t), "agenda": _agenda(event, t),
+            }
+        return self._texts[t.language]
 
     def render(self, enrolment: Enrolment, item: PlannedReminder, now: datetime) -> dict:
-        tz = ZoneInfo(self.event.timezone)
+        """Subject and bodies in the recipient's language, dates in their zone as well as the event's."""
+        user = enrolment.user
+        t = translator(user.language)
         context = {
-            "event": self.event, "user": enrolment.user, "enrolment": enrolment, "url": self.url,
-            "when": self.when, "where": self.where, "agenda": self.agenda, "network_name": self.network,
+            "event": self.event, "user": user, "enrolment": enrolment, "url": self.url,
+            "your_time": _your_time(self.event, t, user.timezone), "network_name": self.network,
             "relative": _relative(self.event.starts_at, now), "moved": item.previous_starts_at is not None,
+            **self._in(t),
         }
+        date = t.when(self.event.starts_at, user.timezone or self.event.timezone, "yMMMEd", None)
         return {
-            "subject": f"Reminder: {self.event.title} on {self.event.starts_at.astimezone(tz):%a %d %b %Y}",
-            "text": render_mail("jobs/mail/reminder.txt", **context),
-            "html": render_mail("jobs/mail/reminder.html", **context),
+            "subject": t.gettext("Reminder: %(title)s on %(date)s", title=self.event.title, date=date),
+            "text": render_mail("jobs/mail/reminder.txt", language=t.language, **context),
+            "html": render_mail("jobs/mail/reminder.html", language=t.language, **context),
         }
 
 

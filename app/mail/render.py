@@ -3,7 +3,8 @@
 Services, signal receivers and jobs build mails here, so they work with or without an application (no
 current_app, no request): everything a template shows comes in its context. Each language has its own
 environment with the catalogue of that language installed (`{{ _('…') }}` in a mail template is the
-recipient's language, never the request's), and `in_zone` formats dates the way that language writes them.
+recipient's language, never the request's), `in_zone` formats dates the way that language writes them, and
+`bdi` isolates user text inside a translated sentence (a Latin title in an Arabic mail).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 from app.language import catalogue, known_language, translator
 
@@ -20,6 +22,11 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 # the strftime shapes mail templates name, as (date skeleton, time skeleton) in the reader's locale
 _SHAPES = {"%a %d %b %Y, %H:%M": ("yMMMEd", "Hm"), "%a %d %b %Y": ("yMMMEd", None), "%d %b %Y": ("yMMMd", None),
            "%H:%M": ("Hm", None), "%a %d %b, %H:%M": ("MMMEd", "Hm"), "%d %b %Y, %H:%M": ("yMMMd", "Hm")}
+
+
+def bdi(value) -> Markup:
+    """User text (a title, a name) isolated inside a translated sentence of an HTML mail: `name|bdi`."""
+    return Markup("<bdi>%s</bdi>") % value
 
 
 @cache
@@ -43,6 +50,7 @@ def environment(language: str = "en") -> Environment:
 
     env.filters["in_zone"] = in_zone
     env.filters["number"] = t.number
+    env.filters["bdi"] = bdi
     env.globals.update(lang=t.html_lang, dir=t.direction)
     return env
 
