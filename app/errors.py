@@ -101,7 +101,7 @@ class DomainError(Exception):
     @property
     def message(self) -> str:
         """English sentence, for logs, the CLI and tests."""
-        return render_message(self.reason, self.params, _english)
+        return self.message_for(_english)
 
     def __str__(self) -> str:
         return self.message_for()
