@@ -22,7 +22,7 @@ from app.sqltypes import utcnow
 
 
 def _edit_url(event_id: int) -> str:
-    return url_for("events.edit", event_id=event_id) + "#translations"
+    return url_for(".edit", event_id=event_id) + "#translations"
 
 
 def _change(event_id: int, data: dict, form) -> bool:
@@ -37,14 +37,14 @@ def _change(event_id: int, data: dict, form) -> bool:
 
 def _page(event, form):
     return render_template("translations.html", item=event, kind="event", title=event.title,
-                           back_url=url_for("events.edit", event_id=event.id), form=form,
+                           back_url=url_for(".edit", event_id=event.id), form=form,
                            urls=_urls(event.id))
 
 
 def _urls(event_id: int) -> dict[str, str]:
-    return {"save": url_for("events.save_translation", event_id=event_id),
-            "remove": url_for("events.remove_translation", event_id=event_id),
-            "language": url_for("events.set_original_language", event_id=event_id)}
+    return {"save": url_for(".save_translation", event_id=event_id),
+            "remove": url_for(".remove_translation", event_id=event_id),
+            "language": url_for(".set_original_language", event_id=event_id)}
 
 
 @bp.post("/<int:event_id>/translations")

@@ -22,12 +22,12 @@ from app.sqltypes import utcnow
 
 
 def programme_urls(programme_id: int) -> dict[str, str]:
-    return {name: url_for(f"learning.{name}_programme_translation", programme_id=programme_id)
+    return {name: url_for(f".{name}_programme_translation", programme_id=programme_id)
             for name in ("save", "remove", "language")}
 
 
 def module_urls(module_id: int) -> dict[str, str]:
-    return {name: url_for(f"learning.{name}_module_translation", module_id=module_id)
+    return {name: url_for(f".{name}_module_translation", module_id=module_id)
             for name in ("save", "remove", "language")}
 
 
@@ -62,8 +62,8 @@ class _Kind:
     @property
     def edit_url(self) -> str:
         if self.kind == "programme":
-            return url_for("learning.edit", programme_id=self.item_id)
-        return url_for("learning.edit_module", module_id=self.item_id)
+            return url_for(".edit", programme_id=self.item_id)
+        return url_for(".edit_module", module_id=self.item_id)
 
     def page(self, item, form):
         urls = programme_urls(self.item_id) if self.kind == "programme" else module_urls(self.item_id)
