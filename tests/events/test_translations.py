@@ -206,3 +206,25 @@ def test_a_duplicate_keeps_language_and_translations(session):
                                     starts_at="2032-01-05T09:00", now=utcnow())
     session.commit()
     assert copy.language == "en" and [(t.language, t.title) for t in copy.translations] == [("fr", FR["title"])]
+
+
+def test_list_pages_load_translations_in_a_constant_number_of_queries(client, session, count_queries):
+    organiser = make_organiser(session)
+
+    def add(n):
+        for i in range(n):
+            event = make_event(session, organisers=[organiser], title=f"Event {i}")
+            _translate(session, event, fr={"title": f"Événement {i}"}, de={"title": f"Veranstaltung {i}"})
+
+    add(2)
+    counts = []
+    for _ in range(2):
+        with count_queries() as page:
+            assert client.get("/events/?lang=fr").status_code == 200
+        with count_queries() as api:
+            assert client.get("/api/v1/events?per_page=100").status_code == 200
+        counts.append((page.count, api.count))
+        add(12)
+    assert counts[0] == counts[1]
+    html = client.get("/events/?lang=fr").get_data(as_text=True)
+    assert html.count('lang="fr" dir="auto">Événement') == 20  # one page
