@@ -167,6 +167,10 @@ def test_organiser_adds_changes_and_removes_a_translation_on_the_edit_page(clien
                        ({"language": "de", "title": "T" * 201}, "at most 200")):
         refused = post_form(client, edit, data, action=f"/events/{event.id}/translations")
         assert refused.status_code == 422 and text in refused.get_data(as_text=True), data
+    refused = post_form(client, edit, {"language": "fr"}, action=f"/events/{event.id}/language")
+    assert refused.status_code == 422 and "remove it before" in refused.get_data(as_text=True)
+    refused = post_form(client, edit, {"language": "xx"}, action=f"/events/{event.id}/language")
+    assert refused.status_code == 422 and "must be one of" in refused.get_data(as_text=True)
     response = post_form(client, edit, {"language": "fr"}, action=f"/events/{event.id}/translations/remove")
     assert response.status_code == 302
     response = post_form(client, edit, {"language": "de"}, action=f"/events/{event.id}/language")
