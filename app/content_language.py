@@ -6,7 +6,7 @@ the original, field by field (a translation's empty summary falls back to the or
 language each shown field is in, so pages mark it with `lang` and say "Translated from …".
 `clean_translations` reads what an organiser or a client sends ({"fr": {"title": …}, "de": null}).
 
-Pure: no Flask, no database; services and views pass in what they have.
+Pure: no Flask, no database session; services and views pass in what they have.
 """
 
 from __future__ import annotations
@@ -119,6 +119,39 @@ def apply_translations(item, data: Mapping, *, limits: Mapping[str, int], make_r
 def translations_json(item, fields: Iterable[str]) -> dict[str, dict[str, str]]:
     """An item's translations as the API shows them: {"fr": {"title": …, …}}."""
     return {row.language: {name: getattr(row, name) or "" for name in fields} for row in item.translations}
+
+
+def original_language_guard(table: str, fk: str, parent: str) -> dict[str, list[str]]:
+    """SQL, by dialect, of the triggers that keep the database from storing a translation in its item's original
+    language (a CHECK cannot look at another table). The other direction, making a translated language the
+    original, is the services' check: refusing it in the database would break the swap of the original and a
+    translation in one change, whose row updates the database sees one at a time."""
+    name = f"{table}_not_original"
+    test = f"NEW.language = (SELECT language FROM {parent} WHERE id = NEW.{fk})"
+    sqlite = [
+        f"CREATE TRIGGER {name}_{when.lower()} BEFORE {when}{' OF language, ' + fk if when == 'UPDATE' else ''} "
+        f"ON {table} FOR EACH ROW WHEN {test} "
+        f"BEGIN SELECT RAISE(ABORT, 'a translation cannot be in the original language'); END"
+        for when in ("INSERT", "UPDATE")
+    ]
+    postgresql = [
+        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF {test} THEN "
+        f"RAISE EXCEPTION 'a translation cannot be in the original language' USING ERRCODE = 'check_violation'; "
+        f"END IF; RETURN NEW; END $$",
+        f"CREATE TRIGGER {name} BEFORE INSERT OR UPDATE OF language, {fk} ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION {name}()",
+    ]
+    return {"sqlite": sqlite, "postgresql": postgresql}
+
+
+def guard_translations(table, fk: str, parent: str) -> None:
+    """Create the original_language_guard triggers with a translation table (create_all: tests, fresh setups;
+    the migration creates the same)."""
+    import sqlalchemy as sa
+
+    for dialect, statements in original_language_guard(table.name, fk, parent).items():
+        for statement in statements:
+            sa.event.listen(table, "after_create", sa.DDL(statement.replace("%", "%%")).execute_if(dialect=dialect))
 
 
 def reader_language(code: str | None) -> str:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.auth.rules import can_manage_event
-from app.content_language import DEFAULT_LANGUAGE, LANGUAGE_MAX
+from app.content_language import DEFAULT_LANGUAGE, LANGUAGE_MAX, guard_translations
 from app.directory.models import Organisation, Topic
 from app.events.limits import EVENT_TEXT_LIMITS, ONLINE_URL_MAX, SESSION_TEXT_LIMITS
 from app.extensions import db
@@ -162,6 +162,9 @@ class EventTranslation(db.Model):
     description: Mapped[str] = mapped_column(sa.Text, default="")  # Markdown, rendered safely
 
     event: Mapped[Event] = relationship(back_populates="translations")
+
+
+guard_translations(EventTranslation.__table__, "event_id", "event")
 
 
 class EventSession(db.Model):

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.auth.rules import can_manage_programme
-from app.content_language import DEFAULT_LANGUAGE, LANGUAGE_MAX
+from app.content_language import DEFAULT_LANGUAGE, LANGUAGE_MAX, guard_translations
 from app.directory.models import Topic
 from app.extensions import db
 from app.learning.limits import SUMMARY_MAX, TITLE_MAX
@@ -168,6 +168,9 @@ class ProgrammeTranslation(db.Model):
     programme: Mapped[Programme] = relationship(back_populates="translations")
 
 
+guard_translations(ProgrammeTranslation.__table__, "programme_id", "programme")
+
+
 class ModuleTranslation(db.Model):
     """A module's title, description and learning objectives in another language than its original one."""
 
@@ -185,6 +188,9 @@ class ModuleTranslation(db.Model):
     objectives: Mapped[str] = mapped_column(sa.Text, default="")
 
     module: Mapped[Module] = relationship(back_populates="translations")
+
+
+guard_translations(ModuleTranslation.__table__, "module_id", "learning_module")
 
 
 class ModuleLink(db.Model):

@@ -1,8 +1,10 @@
 """Events, programmes and modules in more than one language: each has an original language (existing rows:
 English) and translations of its text, one row per language (issue 12, point 7).
 
-A translation into the original language is refused by the services (app.content_language), which check the
-original and the translations together; the database keeps one translation per language and never an empty code.
+The services (app.content_language) refuse a translation into the original language and an original language
+that has a translation; the database keeps one translation per language, never an empty code, and its triggers
+never store a translation row in its item's original language (app.content_language.original_language_guard
+writes the same SQL for create_all).
 
 Revision ID: d5e6f7081923
 Revises: c4d5e6f70812
@@ -11,6 +13,30 @@ Create Date: 2026-12-01 19:00:00
 
 import sqlalchemy as sa
 from alembic import op
+
+# (translation table, foreign key, parent table)
+TRANSLATIONS = (("event_translation", "event_id", "event"), ("programme_translation", "programme_id", "programme"),
+                ("module_translation", "module_id", "learning_module"))
+
+
+def _guard_sql(dialect: str, table: str, fk: str, parent: str) -> list[str]:
+    name = f"{table}_not_original"
+    test = f"NEW.language = (SELECT language FROM {parent} WHERE id = NEW.{fk})"
+    if dialect == "postgresql":
+        return [
+            f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF {test} THEN "
+            f"RAISE EXCEPTION 'a translation cannot be in the original language' USING ERRCODE = 'check_violation'; "
+            f"END IF; RETURN NEW; END $$",
+            f"CREATE TRIGGER {name} BEFORE INSERT OR UPDATE OF language, {fk} ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {name}()",
+        ]
+    return [
+        f"CREATE TRIGGER {name}_{when.lower()} BEFORE {when}{' OF language, ' + fk if when == 'UPDATE' else ''} "
+        f"ON {table} FOR EACH ROW WHEN {test} "
+        f"BEGIN SELECT RAISE(ABORT, 'a translation cannot be in the original language'); END"
+        for when in ("INSERT", "UPDATE")
+    ]
+
 
 revision = "d5e6f7081923"
 down_revision = "c4d5e6f70812"
@@ -64,9 +90,20 @@ def upgrade():
     with op.batch_alter_table('programme', schema=None) as batch_op:
         batch_op.add_column(sa.Column('language', sa.String(length=16), server_default='en', nullable=False))
 
+    dialect = op.get_bind().dialect.name
+    for table, fk, parent in TRANSLATIONS:
+        for statement in _guard_sql(dialect, table, fk, parent):
+            op.execute(statement)
 
 
 def downgrade():
+    # the tables first: their triggers read the language columns dropped after them
+    op.drop_table('module_translation')
+    op.drop_table('programme_translation')
+    op.drop_table('event_translation')
+    if op.get_bind().dialect.name == "postgresql":
+        for table, _fk, _parent in TRANSLATIONS:
+            op.execute(f"DROP FUNCTION IF EXISTS {table}_not_original()")
     with op.batch_alter_table('programme', schema=None) as batch_op:
         batch_op.drop_column('language')
 
@@ -75,7 +112,3 @@ def downgrade():
 
     with op.batch_alter_table('event', schema=None) as batch_op:
         batch_op.drop_column('language')
-
-    op.drop_table('module_translation')
-    op.drop_table('programme_translation')
-    op.drop_table('event_translation')

@@ -232,3 +232,27 @@ def test_list_pages_load_translations_in_a_constant_number_of_queries(client, se
     assert counts[0] == counts[1]
     html = client.get("/events/?lang=fr").get_data(as_text=True)
     assert html.count('lang="fr" dir="auto">Événement') == 20  # one page
+
+
+def test_the_database_refuses_a_translation_in_the_original_language(session):
+    from app.learning.models import ModuleTranslation, ProgrammeTranslation
+    from tests.factories import make_module, make_programme
+
+    event = make_event(session)
+    programme = make_programme(session)
+    module = make_module(session, programme)
+    session.commit()
+    for row in (EventTranslation(event_id=event.id, language="en", title="Same"),
+                ProgrammeTranslation(programme_id=programme.id, language="en", title="Same"),
+                ModuleTranslation(module_id=module.id, language="en", title="Same")):
+        session.add(row)
+        with pytest.raises(sa.exc.IntegrityError):
+            session.flush()
+        session.rollback()
+    row = EventTranslation(event_id=event.id, language="fr", title="Titre")
+    session.add(row)
+    session.commit()
+    row.language = "en"
+    with pytest.raises(sa.exc.IntegrityError):
+        session.flush()
+    session.rollback()
