@@ -34,6 +34,29 @@ def register_messages(messages: dict[str, str]) -> None:
         _CATALOGUE[reason] = template
 
 
+# placeholder name -> {stored code: label}: a status or role put into a sentence reads as a word of the reader's
+# language ("cette inscription est annulée"), never as the raw code; English outside a request keeps the code
+_VALUE_LABELS: dict[str, dict[str, str]] = {}
+
+
+def register_value_labels(placeholder: str, labels: dict[str, str]) -> None:
+    """Words for the codes a placeholder may carry (e.g. "status": {"waitlisted": msg("on the waiting list")})."""
+    table = _VALUE_LABELS.setdefault(placeholder, {})
+    for code, label in labels.items():
+        if table.get(code, label) != label:
+            raise ValueError(f"value label {placeholder}={code!r} registered twice with different texts")
+        table[code] = label
+
+
+def _labelled(params: dict, translate) -> dict:
+    out = dict(params)
+    for name, value in params.items():
+        label = _VALUE_LABELS.get(name, {}).get(value) if isinstance(value, str) else None
+        if label is not None:
+            out[name] = translate(label)
+    return out
+
+
 def message_template(reason: str) -> str | None:
     return _CATALOGUE.get(reason)
 
@@ -50,6 +73,8 @@ def render_message(reason: str, params: dict | None = None, translate=None) -> s
         translate = _page_translate()
     if translate is not None:
         template = translate(template)
+        if params:
+            params = _labelled(params, translate)
     try:
         return template % dict(params or {}) if params else template.replace("%%", "%")
     except (KeyError, ValueError, TypeError):

@@ -62,7 +62,24 @@ NAV = {
 }
 
 
+def localised(item, fields=("title", "summary", "description")):
+    """An event's, programme's or module's text in the page's language where translated (app.content_language),
+    the original with ?original=1."""
+    from flask import request
+    from flask_babel import get_locale
+
+    from app.content_language import localise
+
+    return localise(item, str(get_locale() or "en"), fields=fields, original=request.args.get("original") == "1")
+
+
 def init_templating(app: Flask) -> None:
+    app.jinja_env.globals["localised"] = localised
+    from app.content_forms import FIELD_LABELS, language_choices, translated_fields
+    from app.language import LANGUAGES
+
+    app.jinja_env.globals.update(translation_fields=translated_fields, translation_field_labels=FIELD_LABELS,
+                                 translation_language_choices=language_choices, language_names=LANGUAGES)
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["in_zone"] = format_in_zone
     app.jinja_env.globals["forms_with_errors"] = forms_with_errors

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
@@ -26,6 +26,7 @@ from app.calendar import (
 from app.calendar.ical import EventData, SessionData
 from app.calendar.models import CalendarVeventCache
 from app.calendar.site import Site
+from app.content_language import DEFAULT_LANGUAGE, reader_language
 from app.directory.models import Topic
 from app.errors import NotFound, ValidationFailed
 from app.events.models import (
@@ -34,6 +35,7 @@ from app.events.models import (
     Enrolment,
     Event,
     EventSession,
+    EventTranslation,
     event_organiser,
     event_topic,
 )
@@ -83,6 +85,7 @@ def ensure_calendar_token(session: Session, *, user_id: int) -> str:
 class FeedOwner:
     id: int
     name: str
+    language: str = DEFAULT_LANGUAGE  # the feed shows events in it where they are translated
 
 
 def user_for_feed_token(session: Session, token: str) -> FeedOwner:
@@ -90,11 +93,12 @@ def user_for_feed_token(session: Session, token: str) -> FeedOwner:
     if not token or len(token) > 64:
         raise NotFound("calendar.feed_not_found")
     row = session.execute(
-        sa.select(User.id, User.name).where(User.calendar_token == token, User.is_active_account.is_(True))
+        sa.select(User.id, User.name, User.language)
+        .where(User.calendar_token == token, User.is_active_account.is_(True))
     ).first()
     if row is None:
         raise NotFound("calendar.feed_not_found")
-    return FeedOwner(id=row.id, name=row.name)
+    return FeedOwner(id=row.id, name=row.name, language=reader_language(row.language))
 
 
 # Loading plain data ----------------------------------------------------------------------------------
@@ -169,14 +173,39 @@ def _make_event(columns: Sequence, topics: dict, agenda: dict, site: Site) -> Ev
     )
 
 
-def load_event_data(session: Session, event_ids: Iterable[int], *, site: Site) -> dict[int, EventData]:
-    """EventData for these events in three queries per 500 events (rows, topics, sessions), no ORM objects."""
+def _translated_texts(session: Session, ids: Sequence[int], language: str | None) -> dict[int, tuple]:
+    """(title, summary, description) of these events' translations into `language` (one query; none for None)."""
+    if not language or not ids:
+        return {}
+    T = EventTranslation.__table__.c
+    result = {}
+    for where in _id_batches(session, T.event_id, ids):
+        for event_id, *texts in session.execute(
+                sa.select(T.event_id, T.title, T.summary, T.description).where(where, T.language == language)):
+            result[event_id] = tuple(texts)
+    return result
+
+
+def _in_language(data: EventData, texts: tuple | None, language: str | None) -> EventData:
+    """The event with its translated title, summary and description (an empty one keeps the original's)."""
+    if texts is None:
+        return data
+    title, summary, description = texts
+    return replace(data, title=title or data.title, summary=summary or data.summary,
+                   description=description or data.description)
+
+
+def load_event_data(session: Session, event_ids: Iterable[int], *, site: Site,
+                    language: str | None = None) -> dict[int, EventData]:
+    """EventData for these events in three queries per 500 events (rows, topics, sessions), no ORM objects;
+    with a `language`, in that language where the event is translated into it (one query more)."""
     ids = sorted(set(event_ids))
     topics, agenda = _load_extras(session, ids)
+    texts = _translated_texts(session, ids, language)
     result: dict[int, EventData] = {}
     for where in _id_batches(session, Event.__table__.c.id, ids):
         for row in session.execute(sa.select(*_event_columns()).where(where)).all():
-            result[row[0]] = _make_event(row, topics, agenda, site)
+            result[row[0]] = _in_language(_make_event(row, topics, agenda, site), texts.get(row[0]), language)
     return result
 
 
@@ -345,11 +374,12 @@ def public_feed_state(session: Session, *, filters: FeedFilters, now: datetime, 
                   extra=(sorted(filters.as_dict().items()), params[_CUTOFF].date().isoformat()))
 
 
-def personal_feed_state(session: Session, *, user_id: int, now: datetime, site: Site) -> FeedState:
+def personal_feed_state(session: Session, *, user_id: int, now: datetime, site: Site,
+                        language: str | None = None) -> FeedState:
     """ETag and Last-Modified of a person's feed (their enrolments count too), from one aggregate query."""
     params = {"user_id": user_id, _CUTOFF: window_start(now, PERSONAL_WINDOW_DAYS)}
     return _state(session, "personal", (), params, site=site,
-                  extra=(user_id, params[_CUTOFF].date().isoformat()))
+                  extra=(user_id, params[_CUTOFF].date().isoformat(), language))
 
 
 # Feed bytes ------------------------------------------------------------------------------------------
@@ -398,8 +428,10 @@ def _rows_statement(kind: str, shape: tuple = ()):
     )
 
 
-def _assemble(session: Session, rows, *, name: str, site: Site) -> bytes:
-    """Reuse valid cached VEVENTs, build and store the rest, and join everything into one calendar."""
+def _assemble(session: Session, rows, *, name: str, site: Site, language: str | None = None) -> bytes:
+    """Reuse valid cached VEVENTs, build and store the rest, and join everything into one calendar. Events
+    translated into `language` are built in it each time (the cache holds the originals)."""
+    texts = _translated_texts(session, [row.id for row in rows], language)
     site_key = site.key
     chunks: list[bytes | None] = []
     misses: list[tuple[int, object]] = []
@@ -415,6 +447,7 @@ def _assemble(session: Session, rows, *, name: str, site: Site) -> bytes:
                 span[1] = row.ends_at.year
         if (
             row.c_ics is not None
+            and row.id not in texts
             and row.c_revision == row.revision
             and row.c_updated == row.updated_at
             and row.c_sessions_count == row.sessions_count
@@ -430,8 +463,10 @@ def _assemble(session: Session, rows, *, name: str, site: Site) -> bytes:
         entries = []
         for index, row in misses:
             event = _make_event(row[:_EVENT_COLUMN_COUNT], topics, agenda, site)
-            body = ical.vevent_bytes(event, variant=row.variant)
+            body = ical.vevent_bytes(_in_language(event, texts.get(row.id), language), variant=row.variant)
             chunks[index] = body
+            if row.id in texts:
+                continue  # not the original: the cache keeps the original
             entries.append({
                 "event_id": row.id, "variant": row.variant, "revision": row.revision,
                 "source_updated_at": row.updated_at, "sessions_count": row.sessions_count,
@@ -483,10 +518,12 @@ def public_feed_bytes(session: Session, *, filters: FeedFilters, now: datetime, 
 
 
 def personal_feed_bytes(session: Session, *, user: User | FeedOwner, now: datetime, site: Site) -> bytes:
-    """A person's feed: confirmed (CONFIRMED), pending/waiting/offered (TENTATIVE) and organised events."""
+    """A person's feed: confirmed (CONFIRMED), pending/waiting/offered (TENTATIVE) and organised events, in the
+    person's language where an event is translated into it."""
     params = {"user_id": user.id, _CUTOFF: window_start(now, PERSONAL_WINDOW_DAYS)}
     rows = session.execute(_rows_statement("personal"), params).all()
-    return _assemble(session, rows, name=f"{site.network_name} — {user.name}", site=site)
+    return _assemble(session, rows, name=f"{site.network_name} — {user.name}", site=site,
+                     language=reader_language(getattr(user, "language", None)))
 
 
 # Single events ---------------------------------------------------------------------------------------

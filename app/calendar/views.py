@@ -138,7 +138,7 @@ def public_feed():
 def personal_feed(token: str):
     user = calendar.user_for_feed_token(db.session, token)
     site, now = current_site(), utcnow()
-    state = calendar.personal_feed_state(db.session, user_id=user.id, now=now, site=site)
+    state = calendar.personal_feed_state(db.session, user_id=user.id, now=now, site=site, language=user.language)
     return _answer(
         state, lambda: calendar.personal_feed_bytes(db.session, user=user, now=now, site=site),
         filename="my-events.ics", attachment=False, private=True,

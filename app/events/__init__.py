@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 
-from app.events import views, views_attendance  # noqa: E402,F401
+from app.events import views, views_attendance, views_translations  # noqa: E402,F401

@@ -15,8 +15,10 @@ from app.apikit.contract import (
     path_parameter,
     respond,
 )
+from app.content_language import translations_json
 from app.errors import NotFound, ValidationFailed
 from app.events import services
+from app.events.limits import EVENT_TRANSLATION_LIMITS
 from app.events.models import (
     ENROLMENT_STATUSES,
     Checkin,
@@ -86,6 +88,8 @@ def event_json(event: Event, counts: services.SeatCounts) -> EventOut:
         "hours": float(event.hours) if event.hours is not None else None,
         "min_attendance_percent": event.min_attendance_percent,
         "languages": list(event.languages or []),
+        "language": event.language,
+        "translations": translations_json(event, EVENT_TRANSLATION_LIMITS),
         "topics": [t.slug for t in event.topics],
         "hosts": [{"id": h.id, "name": h.name, "city": h.city, "country": h.country} for h in event.hosts],
         "organisers": [{"id": u.id, "name": u.name} for u in event.organisers],
@@ -103,7 +107,8 @@ def event_rows_json(result: services.EventRowPage) -> list[EventOut]:
     items = []
     for (event_id, slug, title, format_, summary, description, status, cancel_reason, starts_at, ends_at,
          timezone, venue, address, city, country, online_url, capacity, requires_approval, waitlist_mode,
-         offer_hours, opens_at, closes_at, hours, min_attendance_percent, languages, revision) in result.rows:
+         offer_hours, opens_at, closes_at, hours, min_attendance_percent, languages, revision,
+         language) in result.rows:
         seats = counts[event_id]
         items.append({
             "id": event_id, "slug": slug, "title": title, "format": format_, "summary": summary,
@@ -117,6 +122,8 @@ def event_rows_json(result: services.EventRowPage) -> list[EventOut]:
             "hours": float(hours) if hours is not None else None,
             "min_attendance_percent": min_attendance_percent,
             "languages": list(languages or []),
+            "language": language,
+            "translations": result.translations[event_id],
             "topics": topics[event_id],
             "hosts": [{"id": h[0], "name": h[1], "city": h[2], "country": h[3]} for h in hosts[event_id]],
             "organisers": [{"id": u[0], "name": u[1]} for u in organisers[event_id]],
@@ -162,7 +169,8 @@ def checkin_json(checkin: Checkin) -> CheckinOut:
 
 def _loaded_event(event_id: int) -> Event:
     event = db.session.scalar(sa.select(Event).where(Event.id == event_id).options(
-        selectinload(Event.topics), selectinload(Event.hosts), selectinload(Event.organisers)))
+        selectinload(Event.topics), selectinload(Event.hosts), selectinload(Event.organisers),
+        selectinload(Event.translations)))
     if event is None or (event.status == "draft" and not services.can_manage(event, api_user())):
         raise NotFound("event.not_found", field="event_id")
     return event

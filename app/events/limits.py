@@ -9,6 +9,8 @@ from __future__ import annotations
 # field -> maximum length of the text fields of an event and of an agenda session
 EVENT_TEXT_LIMITS = {"title": 200, "summary": 500, "description": 20000, "venue": 200, "address": 300,
                      "city": 120}
+# the fields an event's translation carries, with the same limits as the original's
+EVENT_TRANSLATION_LIMITS = {name: EVENT_TEXT_LIMITS[name] for name in ("title", "summary", "description")}
 SESSION_TEXT_LIMITS = {"title": 200, "location": 200, "address": 300, "speakers": 500, "description": 10000}
 ONLINE_URL_MAX = 300
 SLUG_MAX = 200
@@ -27,7 +29,7 @@ EVENT_WRITABLE = (
     "title", "format", "summary", "description", "timezone", "starts_at", "ends_at", "venue", "address", "city",
     "country", "online_url", "capacity", "registration_opens_at", "registration_closes_at", "requires_approval",
     "waitlist_mode", "offer_hours", "hours", "min_attendance_percent", "topics", "hosts", "organisers",
-    "languages", "auto_certificates", "reminder_offsets_hours", "slug",
+    "languages", "auto_certificates", "reminder_offsets_hours", "slug", "language", "translations",
 )
 EVENT_REQUIRED = ("title", "format", "timezone", "starts_at", "ends_at")
 # keys a client may send back unchanged from GET (they are ignored)

@@ -10,13 +10,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.auth.rules import can_manage_event
+from app.content_language import DEFAULT_LANGUAGE, LANGUAGE_MAX, guard_translations
 from app.directory.models import Organisation, Topic
 from app.events.limits import EVENT_TEXT_LIMITS, ONLINE_URL_MAX, SESSION_TEXT_LIMITS
 from app.extensions import db
 from app.sqltypes import UTCDateTime, utcnow
 
 __all__ = [
-    "Event", "EventSession", "Enrolment", "Checkin", "EventNotification",
+    "Event", "EventTranslation", "EventSession", "Enrolment", "Checkin", "EventNotification",
     "event_topic", "event_organiser", "event_host",
     "EVENT_FORMATS", "EVENT_STATUSES", "ENROLMENT_STATUSES", "ACTIVE_STATUSES", "SEAT_STATUSES",
 ]
@@ -88,6 +89,9 @@ class Event(db.Model):
     status: Mapped[str] = mapped_column(sa.String(12), default="draft", server_default="draft")
     cancel_reason: Mapped[str | None] = mapped_column(sa.Text)
     languages: Mapped[list] = mapped_column(sa.JSON, default=list)  # ISO 639-1 codes, e.g. ["en", "de"]
+    # the language title, summary and description are written in; translations are EventTranslation rows
+    language: Mapped[str] = mapped_column(sa.String(LANGUAGE_MAX), default=DEFAULT_LANGUAGE,
+                                          server_default=DEFAULT_LANGUAGE)
     timezone: Mapped[str] = mapped_column(sa.String(64))  # IANA zone of the venue
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -130,6 +134,10 @@ class Event(db.Model):
     enrolments: Mapped[list[Enrolment]] = relationship(
         back_populates="event", cascade="all, delete-orphan", passive_deletes=True
     )
+    translations: Mapped[list[EventTranslation]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="EventTranslation.language"
+    )
 
     def is_past(self, now: datetime) -> bool:
         return self.ends_at <= now
@@ -140,6 +148,29 @@ class Event(db.Model):
 
     def __repr__(self) -> str:
         return f"<Event {self.id} {self.title!r}>"
+
+
+class EventTranslation(db.Model):
+    """The event's title, summary and description in another language than its original one (the services
+    refuse a translation into the original language)."""
+
+    __tablename__ = "event_translation"
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "language", name="uq_event_translation_event_language"),
+        sa.CheckConstraint("language <> ''", name="language_not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(sa.String(LANGUAGE_MAX))
+    title: Mapped[str] = mapped_column(sa.String(EVENT_TEXT_LIMITS["title"]))
+    summary: Mapped[str] = mapped_column(sa.String(EVENT_TEXT_LIMITS["summary"]), default="")
+    description: Mapped[str] = mapped_column(sa.Text, default="")  # Markdown, rendered safely
+
+    event: Mapped[Event] = relationship(back_populates="translations")
+
+
+guard_translations(EventTranslation.__table__, "event_id", "event")
 
 
 class EventSession(db.Model):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 import app.events.messages  # noqa: F401  (the catalogue of the reasons raised here)
 from app.auth.models import User
+from app.content_language import apply_translations
 from app.directory.models import Organisation
 from app.directory.services import find_topics, normalise_country, normalise_url
 from app.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed, render_message
@@ -36,6 +37,7 @@ from app.events.limits import (
     EVENT_READ_ONLY,
     EVENT_REQUIRED,
     EVENT_TEXT_LIMITS,
+    EVENT_TRANSLATION_LIMITS,
     EVENT_WRITABLE,
     MAX_CAPACITY,
     MAX_HOURS,
@@ -49,7 +51,15 @@ from app.events.limits import (
     SLUG_MAX,
 )
 from app.events.locking import _flush, lock_event
-from app.events.models import EVENT_FORMATS, WAITLIST_MODES, Checkin, Event, EventNotification, EventSession
+from app.events.models import (
+    EVENT_FORMATS,
+    WAITLIST_MODES,
+    Checkin,
+    Event,
+    EventNotification,
+    EventSession,
+    EventTranslation,
+)
 from app.events.queries import _user, managed_event
 
 TIME_FIELDS = ("starts_at", "ends_at", "timezone")
@@ -195,6 +205,8 @@ def _apply_event_data(session: Session, event: Event, data: dict, *, creating: b
         if {u.id for u in people} != {u.id for u in event.organisers}:
             event.organisers = people
             changed.add("organisers")
+    if "language" in data or "translations" in data:
+        changed |= apply_translations(event, data, limits=EVENT_TRANSLATION_LIMITS, make_row=EventTranslation)
     if "slug" in data and data["slug"] not in (None, ""):
         slug = slugify(_text(data, "slug", SLUG_MAX))
         clash = session.scalar(sa.select(Event.id).where(Event.slug == slug, Event.id != (event.id or 0)))
@@ -291,7 +303,7 @@ def update_event(session: Session, *, event_id: int, data: dict, actor_id: int, 
     old_capacity = event.capacity
     with session.no_autoflush:
         changed = _apply_event_data(session, event, data, creating=False)
-        if event.status == "cancelled" and changed - {"description", "summary"}:
+        if event.status == "cancelled" and changed - {"description", "summary", "language", "translations"}:
             raise Conflict("event.cancelled_unchangeable", field="status")
         _move_agenda(event, old_start=old_start, old_end=old_end, old_zone=old_zone, now=now)
         _check_sessions_inside(event)
@@ -364,6 +376,7 @@ def duplicate_event(session: Session, *, event_id: int, actor_id: int, starts_at
     copy = Event(
         title=_text({"title": title or source.title}, "title", 200, required=True),
         format=source.format, summary=source.summary, description=source.description, status="draft",
+        language=source.language,
         languages=list(source.languages or []), timezone=source.timezone, starts_at=source.starts_at + delta,
         ends_at=source.ends_at + delta, venue=source.venue, address=source.address, city=source.city,
         country=source.country, online_url=source.online_url, capacity=source.capacity,
@@ -378,6 +391,8 @@ def duplicate_event(session: Session, *, event_id: int, actor_id: int, starts_at
     copy.topics = list(source.topics)
     copy.hosts = list(source.hosts)
     copy.organisers = list({u.id: u for u in [*source.organisers, actor]}.values())
+    copy.translations = [EventTranslation(language=t.language, title=t.title, summary=t.summary,
+                                          description=t.description) for t in source.translations]
     copy.slug = _unique_slug(session, f"{copy.title} {copy.starts_at.astimezone(ZoneInfo(copy.timezone)).year}")
     for item in source.sessions:
         copy.sessions.append(EventSession(

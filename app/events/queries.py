@@ -16,7 +16,8 @@ from app.auth.models import User
 from app.directory.models import Topic
 from app.errors import Forbidden, NotFound
 from app.events.inputs import MAX_INT, EventFilters, normalise_ticket_code
-from app.events.models import ACTIVE_STATUSES, SEAT_STATUSES, Enrolment, Event, event_topic
+from app.events.limits import EVENT_TRANSLATION_LIMITS
+from app.events.models import ACTIVE_STATUSES, SEAT_STATUSES, Enrolment, Event, EventTranslation, event_topic
 from app.sqltypes import utcnow
 
 # statuses of people in the waiting list (an offered seat keeps its place until accepted)
@@ -217,13 +218,17 @@ def _filtered(stmt, filters: EventFilters):
         like = _like(filters.q)
         stmt = stmt.where(sa.or_(
             sa.func.lower(Event.title).like(like, escape="\\"), sa.func.lower(Event.summary).like(like, escape="\\"),
-            sa.func.lower(Event.city).like(like, escape="\\")))
+            sa.func.lower(Event.city).like(like, escape="\\"),
+            # an event is found by any of its titles: the original's or a translation's
+            Event.id.in_(sa.select(EventTranslation.event_id)
+                         .where(sa.func.lower(EventTranslation.title).like(like, escape="\\")))))
     return stmt
 
 
 def list_events(session: Session, *, now: datetime, filters: EventFilters | None = None, past: bool = False,
                 page: int = 1, per_page: int = 20, with_people: bool = False) -> EventPage:
-    """Published upcoming (or past) events matching the filters, one page, with seat counts (4-6 queries)."""
+    """Published upcoming (or past) events matching the filters, one page, with their translations and seat
+    counts (5-7 queries)."""
     filters = filters or EventFilters()
     stmt = sa.select(Event).where(Event.status == "published")
     stmt = stmt.where(Event.ends_at <= now) if past else stmt.where(Event.ends_at > now)
@@ -232,6 +237,7 @@ def list_events(session: Session, *, now: datetime, filters: EventFilters | None
     order = (Event.starts_at.desc(), Event.id.desc()) if past else (Event.starts_at, Event.id)
     items = list(session.scalars(stmt.order_by(*order).limit(per_page).offset((max(page, 1) - 1) * per_page)))
     _load_collections(session, items, ("topics", "hosts", "organisers") if with_people else ("topics",))
+    load_translations(session, items)
     counts = seat_counts_for(session, [e.id for e in items])
     return EventPage(items=items, total=int(total), page=page, per_page=per_page, counts=counts)
 
@@ -262,12 +268,25 @@ def _load_collections(session: Session, events: list[Event], names: tuple[str, .
             set_committed_value(event, name, groups[event.id])
 
 
+def load_translations(session: Session, events: list[Event]) -> None:
+    """Eager-load the translations of a page of events in one query (none when all are loaded already)."""
+    pending = [e for e in events if "translations" not in e.__dict__]
+    if not pending:
+        return
+    groups: dict[int, list[EventTranslation]] = {e.id: [] for e in pending}
+    for row in session.scalars(sa.select(EventTranslation).where(EventTranslation.event_id.in_(list(groups)))
+                               .order_by(EventTranslation.event_id, EventTranslation.language)):
+        groups[row.event_id].append(row)
+    for event in pending:
+        set_committed_value(event, "translations", groups[event.id])
+
+
 # the columns of an event the API's list shows (app/events/api.py event_row_json)
 EVENT_LIST_COLUMNS = (
     "id", "slug", "title", "format", "summary", "description", "status", "cancel_reason", "starts_at", "ends_at",
     "timezone", "venue", "address", "city", "country", "online_url", "capacity", "requires_approval",
     "waitlist_mode", "offer_hours", "registration_opens_at", "registration_closes_at", "hours",
-    "min_attendance_percent", "languages", "revision",
+    "min_attendance_percent", "languages", "revision", "language",
 )
 
 
@@ -283,6 +302,7 @@ class EventRowPage:
     topics: dict[int, list[str]]  # topic slugs
     hosts: dict[int, list]  # rows of (id, name, city, country)
     organisers: dict[int, list]  # rows of (id, name)
+    translations: dict[int, dict[str, dict[str, str]]]  # {"fr": {"title": …, "summary": …, "description": …}}
 
 
 @lru_cache(maxsize=1)
@@ -311,7 +331,7 @@ def _row_stmts():
 def list_event_rows(session: Session, *, now: datetime, filters: EventFilters | None = None, past: bool = False,
                     page: int = 1, per_page: int = 20) -> EventRowPage:
     """What list_events finds, with topics, hosts and organisers, read as plain rows of only the columns the
-    API shows (no ORM objects: building them cost more than the queries); 6 queries."""
+    API shows (no ORM objects: building them cost more than the queries); 7 queries."""
     filters = filters or EventFilters()
     table = Event.__table__
     stmt = sa.select(*(table.c[name] for name in EVENT_LIST_COLUMNS)).where(table.c.status == "published")
@@ -329,6 +349,15 @@ def list_event_rows(session: Session, *, now: datetime, filters: EventFilters | 
             for row in connection.execute(collection_stmt, {"event_ids": ids}).all():
                 groups[row[0]].append(row[1] if name == "topics" else row[1:])
         collections[name] = groups
+    translations: dict[int, dict[str, dict[str, str]]] = {event_id: {} for event_id in ids}
+    if ids:
+        T = EventTranslation.__table__.c
+        fields = tuple(EVENT_TRANSLATION_LIMITS)
+        for event_id, language, *texts in connection.execute(
+                sa.select(T.event_id, T.language, *(T[name] for name in fields))
+                .where(T.event_id.in_(ids)).order_by(T.event_id, T.language)).all():
+            translations[event_id][language] = dict(zip(fields, texts, strict=True))
+    collections["translations"] = translations
     return EventRowPage(rows=rows, total=int(total or 0), page=page, per_page=per_page,
                         counts=seat_counts_for(session, ids), **collections)
 
@@ -345,10 +374,11 @@ def managed_events(session: Session, *, user: User) -> list[Event]:
 
 
 def my_enrolments(session: Session, *, user_id: int) -> tuple[list[Enrolment], dict[int, int]]:
-    """The user's enrolments with their events, and waiting-list positions (3 queries)."""
+    """The user's enrolments with their events and the events' translations, and waiting-list positions
+    (4 queries)."""
     enrolments = list(session.scalars(
         sa.select(Enrolment).join(Event, Event.id == Enrolment.event_id).where(Enrolment.user_id == user_id)
-        .options(selectinload(Enrolment.event)).order_by(Event.starts_at)
+        .options(selectinload(Enrolment.event).selectinload(Event.translations)).order_by(Event.starts_at)
     ))
     return enrolments, positions_for_user(session, user_id)
 

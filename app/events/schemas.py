@@ -24,6 +24,7 @@ from app.apikit.contract import (
     Whole,
 )
 from app.apikit.shapes import PersonOut
+from app.content_language import CONTENT_LANGUAGES
 from app.events import limits
 from app.events.models import (
     ENROLMENT_STATUSES,
@@ -39,6 +40,14 @@ EventStatus = Literal[EVENT_STATUSES]
 WaitlistMode = Literal[WAITLIST_MODES]
 EnrolmentStatus = Literal[ENROLMENT_STATUSES]
 UtcDateTime = Annotated[DateTime, Field(description="ISO 8601 with UTC offset.")]
+ContentLanguage = Literal[CONTENT_LANGUAGES]
+TL = limits.EVENT_TRANSLATION_LIMITS
+
+
+class EventTranslationOut(TypedDict):
+    title: str
+    summary: str
+    description: Annotated[str, Field(description="Markdown source.")]
 
 
 class HostOut(TypedDict):
@@ -76,6 +85,10 @@ class EventOut(TypedDict):
     hours: float | None
     min_attendance_percent: Annotated[int, Field(ge=1, le=100)]
     languages: list[str]
+    language: Annotated[ContentLanguage, Field(description="The language title, summary and description are "
+                                                           "written in.")]
+    translations: Annotated[dict[ContentLanguage, EventTranslationOut], Field(description=(
+        "Title, summary and description in other languages, by language code."))]
     topics: Annotated[list[str], Field(description="Topic slugs.")]
     hosts: list[HostOut]
     organisers: list[PersonOut]
@@ -183,6 +196,14 @@ LanguageCode = Annotated[Str, Field(pattern=r"^[a-z]{2}$")]
 Nullable = None  # readability: `X | None = None` below means "may be sent as null"
 
 
+class EventTranslationWrite(Body):
+    """A translation of the event's text; the title is required, the others default to empty."""
+
+    title: Text(TL["title"], min_length=1)
+    summary: Text(TL["summary"]) = None
+    description: Text(TL["description"], description="Markdown, rendered safely (no raw HTML).") = None
+
+
 class EventWrite(Body):
     """The writable fields of an event (limits: app/events/limits.py)."""
 
@@ -225,6 +246,11 @@ class EventWrite(Body):
         list[Whole(ge=limits.REMINDER_HOURS[0], le=limits.REMINDER_HOURS[1])],
         Field(description=f"Hours before the start; the {limits.MAX_REMINDERS} largest are kept.")] = None
     slug: Text(limits.SLUG_MAX) | None = None
+    language: Annotated[ContentLanguage, Field(description="The language title, summary and description are "
+                                                           "written in (default en).")] = None
+    translations: Annotated[dict[ContentLanguage, EventTranslationWrite | None], Field(description=(
+        "By language code (not the original language): each language given replaces that translation, null "
+        "removes it, languages not given stay."))] = None
 
     ignored = limits.EVENT_READ_ONLY
 
@@ -317,7 +343,8 @@ class EventFilters(Query):
     to: Annotated[QueryText, Field(description=(
         "Events starting before the end of this date (YYYY-MM-DD) or before this date-time."))] = None
     language: Annotated[str, Field(pattern=r"^[a-z]{2}$", description="Events held in this language.")] = None
-    q: Annotated[QueryText, Field(description="Free text in title, summary and city.")] = None
+    q: Annotated[QueryText, Field(description="Free text in title (the original's or a translation's), "
+                                              "summary and city.")] = None
     past: Annotated[Literal["1", "true", "yes", "0", "false", "no"],
                     Field(description="Archive: past events, newest first.")] = None
     page: Annotated[int, Field(ge=1, le=100000, description="Page number.")] = 1

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("learning", __name__, url_prefix="/programmes")
 
-from app.learning import views  # noqa: E402,F401
+from app.learning import views, views_translations  # noqa: E402,F401

@@ -28,6 +28,7 @@ from app.apikit.contract import (
     path_parameter,
 )
 from app.apikit.shapes import PersonOut
+from app.content_language import CONTENT_LANGUAGES, translations_json
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.learning import limits, services
@@ -53,6 +54,22 @@ path_parameter("submission_id", "Submission id.")
 Hours = Annotated[float, Field(ge=0)]
 Count = Annotated[int, Field(ge=0)]
 Completion = Literal[COMPLETION_KINDS]
+ContentLanguage = Literal[CONTENT_LANGUAGES]
+OriginalLanguage = Annotated[ContentLanguage, Field(description="The language the text is written in.")]
+TRANSLATIONS_DOC = ("By language code (not the original language): each language given replaces that "
+                    "translation, null removes it, languages not given stay.")
+
+
+class ProgrammeTranslationOut(TypedDict):
+    title: str
+    summary: str
+    description: str
+
+
+class ModuleTranslationOut(TypedDict):
+    title: str
+    description: str
+    objectives: str
 
 
 class ModuleLinkOut(TypedDict):
@@ -77,6 +94,9 @@ class ModuleOut(TypedDict):
     prerequisites: list[Id]
     links: list[ModuleLinkOut]
     archived: bool
+    language: OriginalLanguage
+    translations: Annotated[dict[ContentLanguage, ModuleTranslationOut], Field(description=(
+        "Title, description and objectives in other languages, by language code."))]
 
 
 class ModuleArchived(TypedDict):
@@ -96,6 +116,9 @@ class ProgrammeBriefOut(TypedDict):
     topics: Annotated[list[str], Field(description="Topic slugs.")]
     total_hours: float
     url: Url
+    language: OriginalLanguage
+    translations: Annotated[dict[ContentLanguage, ProgrammeTranslationOut], Field(description=(
+        "Title, summary and description in other languages, by language code."))]
 
 
 class ProgrammeOut(ProgrammeBriefOut):
@@ -159,6 +182,22 @@ class ProgressList(TypedDict):
     items: list[ProgressOut]
 
 
+class ProgrammeTranslationWrite(Body):
+    """A translation of the programme's text; the title is required, the others default to empty."""
+
+    title: Text(limits.TITLE_MAX, min_length=1)
+    summary: Text(limits.SUMMARY_MAX) = None
+    description: Text(limits.MAX_TEXT, description="Markdown.") = None
+
+
+class ModuleTranslationWrite(Body):
+    """A translation of the module's text; the title is required, the others default to empty."""
+
+    title: Text(limits.TITLE_MAX, min_length=1)
+    description: Text(limits.MAX_TEXT, description="Markdown.") = None
+    objectives: Text(limits.MAX_TEXT, description="Learning objectives, Markdown.") = None
+
+
 class ProgrammeWrite(Body):
     title: Text(limits.TITLE_MAX, min_length=1) = None
     summary: Text(limits.SUMMARY_MAX) = None
@@ -166,6 +205,9 @@ class ProgrammeWrite(Body):
     topics: Annotated[list[Str], Field(description="Topic slugs.")] = None
     organisers: Annotated[list[Id], Field(min_length=1, description="User ids of organiser or admin "
                                                                      "accounts.")] = None
+    language: Annotated[ContentLanguage, Field(description="The language the text is written in (default en).")] = None
+    translations: Annotated[dict[ContentLanguage, ProgrammeTranslationWrite | None],
+                            Field(description=TRANSLATIONS_DOC)] = None
 
 
 class ProgrammeCreate(ProgrammeWrite):
@@ -195,6 +237,9 @@ class ModuleWrite(Body):
     prerequisites: Annotated[list[Id], Field(description="Ids of modules of the same programme; cycles are "
                                                          "refused.")] = None
     position: Whole(ge=1, le=100_000, description="1-based place in the programme.") = None
+    language: Annotated[ContentLanguage, Field(description="The language the text is written in (default en).")] = None
+    translations: Annotated[dict[ContentLanguage, ModuleTranslationWrite | None],
+                            Field(description=TRANSLATIONS_DOC)] = None
 
 
 class ModuleCreate(ModuleWrite):
@@ -267,6 +312,8 @@ def module_json(module: Module) -> ModuleOut:
         "prerequisites": [p.id for p in module.prerequisites],
         "links": [link_json(link) for link in module.links],
         "archived": module.archived_at is not None,
+        "language": module.language,
+        "translations": translations_json(module, limits.MODULE_TRANSLATION_LIMITS),
     }
 
 
@@ -281,6 +328,8 @@ def programme_json(programme: Programme, *, brief: bool = False) -> dict:
         "topics": [t.slug for t in programme.topics],
         "total_hours": _hours(programme.total_hours),
         "url": f"{base}/programmes/{programme.slug}",
+        "language": programme.language,
+        "translations": translations_json(programme, limits.PROGRAMME_TRANSLATION_LIMITS),
     }
     if brief:
         return data

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from app.auth.models import User
+from app.content_language import apply_translations
 from app.directory.services import find_topics
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.events.models import Event, EventSession
@@ -21,7 +22,9 @@ from app.learning.limits import (
     MAX_HOURS,
     MAX_TEXT,
     MODULE_FIELDS,
+    MODULE_TRANSLATION_LIMITS,
     PROGRAMME_FIELDS,
+    PROGRAMME_TRANSLATION_LIMITS,
     SUMMARY_MAX,
     TITLE_MAX,
 )
@@ -32,7 +35,9 @@ from app.learning.models import (
     Module,
     ModuleCompletion,
     ModuleLink,
+    ModuleTranslation,
     Programme,
+    ProgrammeTranslation,
     Submission,
 )
 from app.learning.progress import _refresh_completions, _sync_attendance
@@ -126,6 +131,8 @@ def _apply_programme_data(session: Session, programme: Programme, data: dict, *,
         if not users:
             raise ValidationFailed("learning.organisers_missing", field="organisers")
         programme.organisers = users
+    if "language" in data or "translations" in data:
+        apply_translations(programme, data, limits=PROGRAMME_TRANSLATION_LIMITS, make_row=ProgrammeTranslation)
 
 
 def create_programme(session: Session, *, data: dict, created_by_id: int, now: datetime) -> Programme:
@@ -186,6 +193,8 @@ def _programme_options():
     return (
         selectinload(Programme.topics),
         selectinload(Programme.organisers),
+        selectinload(Programme.translations),
+        selectinload(Programme.modules).selectinload(Module.translations),
         selectinload(Programme.modules).selectinload(Module.prerequisites),
         selectinload(Programme.modules).selectinload(Module.links).joinedload(ModuleLink.event),
         selectinload(Programme.modules).selectinload(Module.links).joinedload(ModuleLink.session)
@@ -294,6 +303,8 @@ def _apply_module_data(session: Session, module: Module, data: dict, *, partial:
         if isinstance(position, bool) or not isinstance(position, int) or position < 1:
             raise ValidationFailed("learning.position_invalid", field="position")
         _move_to(module, position - 1, programme)
+    if "language" in data or "translations" in data:
+        apply_translations(module, data, limits=MODULE_TRANSLATION_LIMITS, make_row=ModuleTranslation)
 
 
 def _set_prerequisites(session: Session, module: Module, ids: list[int], programme: Programme) -> None:

@@ -16,6 +16,10 @@ MAX_HOURS = Decimal("9999.99")
 LINK_MAX = 300
 NOTE_MAX = 2000  # why an organiser marked a module done or undone
 
-PROGRAMME_FIELDS = frozenset({"title", "summary", "description", "topics", "organisers"})
+PROGRAMME_FIELDS = frozenset({"title", "summary", "description", "topics", "organisers", "language",
+                              "translations"})
 MODULE_FIELDS = frozenset({"title", "description", "objectives", "hours", "required", "completion",
-                           "prerequisites", "position"})
+                           "prerequisites", "position", "language", "translations"})
+# the fields a translation carries, with the same limits as the original's
+PROGRAMME_TRANSLATION_LIMITS = {"title": TITLE_MAX, "summary": SUMMARY_MAX, "description": MAX_TEXT}
+MODULE_TRANSLATION_LIMITS = {"title": TITLE_MAX, "description": MAX_TEXT, "objectives": MAX_TEXT}

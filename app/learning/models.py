@@ -10,13 +10,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.auth.rules import can_manage_programme
+from app.content_language import DEFAULT_LANGUAGE, LANGUAGE_MAX, guard_translations
 from app.directory.models import Topic
 from app.extensions import db
 from app.learning.limits import SUMMARY_MAX, TITLE_MAX
 from app.sqltypes import UTCDateTime, utcnow
 
 __all__ = [
-    "Programme", "Module", "ModuleLink", "ProgrammeParticipant", "ModuleCompletion", "Submission",
+    "Programme", "ProgrammeTranslation", "Module", "ModuleTranslation", "ModuleLink", "ProgrammeParticipant", "ModuleCompletion", "Submission",
     "ProgrammeCompletion", "LearningAudit",
     "programme_topic", "programme_organiser", "module_prerequisite",
     "PROGRAMME_STATUSES", "COMPLETION_KINDS", "COMPLETION_SOURCES", "SUBMISSION_STATUSES",
@@ -61,6 +62,9 @@ class Programme(db.Model):
     title: Mapped[str] = mapped_column(sa.String(TITLE_MAX))
     summary: Mapped[str] = mapped_column(sa.String(SUMMARY_MAX), default="")
     description: Mapped[str] = mapped_column(sa.Text, default="")  # Markdown, rendered safely
+    # the language the text is written in; translations are ProgrammeTranslation rows
+    language: Mapped[str] = mapped_column(sa.String(LANGUAGE_MAX), default=DEFAULT_LANGUAGE,
+                                          server_default=DEFAULT_LANGUAGE)
     status: Mapped[str] = mapped_column(sa.String(12), default="draft", server_default="draft", index=True)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -73,6 +77,10 @@ class Programme(db.Model):
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     modules: Mapped[list[Module]] = relationship(
         back_populates="programme", cascade="all, delete-orphan", order_by="(Module.position, Module.id)"
+    )
+    translations: Mapped[list[ProgrammeTranslation]] = relationship(
+        back_populates="programme", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="ProgrammeTranslation.language"
     )
 
     def is_organised_by(self, user: User | None) -> bool:
@@ -106,6 +114,9 @@ class Module(db.Model):
     title: Mapped[str] = mapped_column(sa.String(TITLE_MAX))
     description: Mapped[str] = mapped_column(sa.Text, default="")  # Markdown
     objectives: Mapped[str] = mapped_column(sa.Text, default="")  # learning objectives, Markdown
+    # the language the text is written in; translations are ModuleTranslation rows
+    language: Mapped[str] = mapped_column(sa.String(LANGUAGE_MAX), default=DEFAULT_LANGUAGE,
+                                          server_default=DEFAULT_LANGUAGE)
     hours: Mapped[Decimal] = mapped_column(sa.Numeric(6, 2), default=Decimal(0))
     is_required: Mapped[bool] = mapped_column(sa.Boolean, default=True, server_default=sa.true())
     completion: Mapped[str] = mapped_column(sa.String(12), default="event")  # event | self_study
@@ -124,6 +135,10 @@ class Module(db.Model):
     links: Mapped[list[ModuleLink]] = relationship(
         back_populates="module", cascade="all, delete-orphan", order_by="ModuleLink.id"
     )
+    translations: Mapped[list[ModuleTranslation]] = relationship(
+        back_populates="module", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="ModuleTranslation.language"
+    )
 
     @property
     def is_archived(self) -> bool:
@@ -131,6 +146,50 @@ class Module(db.Model):
 
     def __repr__(self) -> str:
         return f"<Module {self.id} {self.title!r}>"
+
+
+class ProgrammeTranslation(db.Model):
+    """A programme's title, summary and description in another language than its original one."""
+
+    __tablename__ = "programme_translation"
+    __table_args__ = (
+        sa.UniqueConstraint("programme_id", "language", name="uq_programme_translation_programme_language"),
+        sa.CheckConstraint("language <> ''", name="language_not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programme.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(sa.String(LANGUAGE_MAX))
+    title: Mapped[str] = mapped_column(sa.String(TITLE_MAX))
+    summary: Mapped[str] = mapped_column(sa.String(SUMMARY_MAX), default="")
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+
+    programme: Mapped[Programme] = relationship(back_populates="translations")
+
+
+guard_translations(ProgrammeTranslation.__table__, "programme_id", "programme")
+
+
+class ModuleTranslation(db.Model):
+    """A module's title, description and learning objectives in another language than its original one."""
+
+    __tablename__ = "module_translation"
+    __table_args__ = (
+        sa.UniqueConstraint("module_id", "language", name="uq_module_translation_module_language"),
+        sa.CheckConstraint("language <> ''", name="language_not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(sa.ForeignKey("learning_module.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(sa.String(LANGUAGE_MAX))
+    title: Mapped[str] = mapped_column(sa.String(TITLE_MAX))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    objectives: Mapped[str] = mapped_column(sa.Text, default="")
+
+    module: Mapped[Module] = relationship(back_populates="translations")
+
+
+guard_translations(ModuleTranslation.__table__, "module_id", "learning_module")
 
 
 class ModuleLink(db.Model):

@@ -2,7 +2,7 @@
 organisation profiles (description, population, M49 region, coordinates); coordinates of events and stops.
 
 Revision ID: 55275737f94f
-Revises: c4d5e6f70812
+Revises: d5e6f7081923
 Create Date: 2026-12-01 18:32:28.055015
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '55275737f94f'
-down_revision = 'c4d5e6f70812'
+down_revision = 'd5e6f7081923'
 branch_labels = None
 depends_on = None
 

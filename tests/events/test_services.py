@@ -522,15 +522,15 @@ def test_list_events_loads_the_collections_in_order_one_query_each(session, coun
         seen = {e.id: ([t.slug for t in e.topics], [h.name for h in e.hosts], [u.name for u in e.organisers])
                 for e in page.items}
     assert reading.count == 0  # everything the API shows is loaded
-    # count, page, three collections, seat counts
-    assert listing.count == 6, listing.statements
+    # count, page, three collections, translations, seat counts
+    assert listing.count == 7, listing.statements
     assert seen[bare_id] == ([], [], ["Zed Organiser"])
     assert {v for k, v in ((k, repr(v)) for k, v in seen.items()) if k != bare_id} == {repr((
         ["energy-efficiency", "poverty-reduction"], ["Accra", "Yokohama"], ["Abe Organiser", "Zed Organiser"]))}
     session.expunge_all()
     with count_queries() as html:
         services.list_events(session, now=now)
-    assert html.count == 4
+    assert html.count == 5  # count, page, topics, translations, seat counts
 
 
 def test_seat_count_statement_is_built_once(session):
