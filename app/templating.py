@@ -68,6 +68,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["forms_with_errors"] = forms_with_errors
 
     app.jinja_env.globals["country_options"] = country_options
+    app.jinja_env.globals["country_name"] = page_country_name
 
     def entries(section: str):
         return lambda: [(e, label) for e, label in NAV[section] if e in app.view_functions]
@@ -93,9 +94,23 @@ def _country_option_tags(locale: str) -> tuple[tuple[str, str, str], ...]:
                  for code, name in country_choices(locale))
 
 
-def country_options(selected: str | None = None, locale: str = "en") -> Markup:
-    """The <option>s of a country filter (249 of them), escaped once per locale; `selected` marked."""
+def _page_locale() -> str:
+    from app.i18n import _page_locale
+
+    return _page_locale()
+
+
+def country_options(selected: str | None = None, locale: str | None = None) -> Markup:
+    """The <option>s of a country filter (249 of them) in the page's language (or `locale`), escaped once per
+    locale; `selected` marked."""
     return Markup("".join(
         f"{head}selected{tail}" if code == selected else f"{head}{tail}"
-        for code, head, tail in _country_option_tags(locale)
+        for code, head, tail in _country_option_tags(locale or _page_locale())
     ))
+
+
+def page_country_name(code: str | None) -> str:
+    """A country's name in the page's language (templates: country_name(event.country))."""
+    from app.directory.services import country_name
+
+    return country_name(code, _page_locale())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime
 from functools import lru_cache
 
@@ -38,23 +39,51 @@ DEFAULT_TOPICS = [
 COUNTRY_CODES = frozenset(c.alpha_2 for c in pycountry.countries)
 
 
-def country_name(code: str | None) -> str:
-    """The English short name of an ISO 3166-1 alpha-2 code ('' for none)."""
+def country_name(code: str | None, locale: str | None = None) -> str:
+    """The short name of an ISO 3166-1 alpha-2 code in a locale ('' for none): CLDR's name (Babel) in the
+    locale's language, the English short name (pycountry's common name) for English and as a fallback."""
     if not code:
         return ""
-    country = pycountry.countries.get(alpha_2=code.upper())
+    code = code.upper()
+    if locale and _language_of(locale) != "en":
+        name = _cldr_territories(locale).get(code)
+        if name:
+            return name
+    country = pycountry.countries.get(alpha_2=code)
     return getattr(country, "common_name", None) or (country.name if country else code)
 
 
+def _language_of(locale: str) -> str:
+    return str(locale).replace("-", "_").split("_")[0].lower()
+
+
+@lru_cache(maxsize=16)
+def _cldr_territories(locale: str) -> dict[str, str]:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return dict(Locale.parse(str(locale).replace("-", "_")).territories)
+    except (UnknownLocaleError, ValueError):
+        return {}
+
+
+def _sort_key(name: str) -> tuple[str, str]:
+    # no collation library here: accents and case set aside ("Égypte" between "Équateur" and "Érythrée")
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
+    return plain.casefold(), name
+
+
 def country_choices(locale: str = "en") -> list[tuple[str, str]]:
-    """(code, name) of every country, sorted by name (a fresh list of a table built once per locale)."""
-    return list(_country_table(locale))
+    """(code, name) of every country in the locale's language, sorted by name (a fresh list of a table built
+    once per locale)."""
+    return list(_country_table(str(locale or "en")))
 
 
 @lru_cache(maxsize=16)
 def _country_table(locale: str) -> tuple[tuple[str, str], ...]:
-    # 249 pycountry look-ups and a sort: too much for every page with a country field
-    return tuple(sorted(((c.alpha_2, country_name(c.alpha_2)) for c in pycountry.countries), key=lambda p: p[1]))
+    # 249 look-ups and a sort: too much for every page with a country field
+    return tuple(sorted(((c.alpha_2, country_name(c.alpha_2, locale)) for c in pycountry.countries),
+                        key=lambda p: _sort_key(p[1])))
 
 
 def normalise_country(code: str | None, *, field: str = "country", required: bool = True) -> str | None:
