@@ -74,6 +74,11 @@ class AgendaItemCannotMove(ValidationFailed):
     def fields_for(self, translate=None) -> dict[str, str]:
         return dict.fromkeys(self.fields, self.message_for(translate))
 
+    @property
+    def message(self) -> str:
+        """English, the cause's sentence inside (logs, the CLI and tests)."""
+        return render_message(self.reason, {**self.params, "detail": self.cause.message}, lambda text: text)
+
 
 # ---------------------------------------------------------------------------------------------------
 # Notifications of changes
