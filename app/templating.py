@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from functools import lru_cache
 
@@ -69,6 +70,8 @@ def init_templating(app: Flask) -> None:
 
     app.jinja_env.globals["country_options"] = country_options
     app.jinja_env.globals["country_name"] = page_country_name
+    app.jinja_env.globals["is_default_http_message"] = is_default_http_message
+    app.jinja_env.filters["topic_text"] = topic_text
 
     def entries(section: str):
         return lambda: [(e, label) for e, label in NAV[section] if e in app.view_functions]
@@ -114,3 +117,24 @@ def page_country_name(code: str | None) -> str:
     from app.directory.services import country_name
 
     return country_name(code, _page_locale())
+
+
+def is_default_http_message(status: int, message: str | None) -> bool:
+    """Whether an HTTP error carries no sentence of ours: none, Werkzeug's English description (what abort(404)
+    carries) or Flask-Limiter's limit ("5 per 1 minute"). The error pages then say their own translated one."""
+    from werkzeug.exceptions import default_exceptions
+
+    if not message:
+        return True
+    error = default_exceptions.get(status)
+    if error is not None and message == error.description:
+        return True
+    return status == 429 and re.fullmatch(r"\d+ per .*", message) is not None
+
+
+def topic_text(text: str | None) -> str:
+    """A topic's name or description in the page's language: the network's own themes are in the catalogue
+    (directory.services.DEFAULT_TOPICS); a topic an admin added or renamed shows as written."""
+    from app.i18n import page_gettext
+
+    return page_gettext(text) if text else ""

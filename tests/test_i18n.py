@@ -176,3 +176,13 @@ def test_api_error_message_follows_accept_language_and_the_code_never_changes(cl
     client.set_cookie("lang", PSEUDO_LOCALE)
     error = client.get("/api/v1/events/999999", headers={"Accept-Language": "en"}).get_json()["error"]
     assert error == english
+
+
+def test_error_pages_say_their_own_sentence_in_the_page_language(client):
+    response = client.get("/no-such-page?lang=" + PSEUDO_LOCALE)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 404 and "requested URL" not in body
+    lead = body[body.index('<p class="lead">'):body.index("</p>", body.index('<p class="lead">'))]
+    assert "⟦" in lead
+    english = client.get("/no-such-page?lang=en").get_data(as_text=True)
+    assert "There is no page at this address." in english

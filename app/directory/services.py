@@ -13,27 +13,28 @@ from sqlalchemy.orm import Session
 
 from app.directory import messages  # noqa: F401  (the catalogue entries of the reasons raised here)
 from app.directory.models import ORGANISATION_KINDS, Organisation, Topic
-from app.errors import Conflict, NotFound, ValidationFailed
+from app.errors import Conflict, NotFound, ValidationFailed, msg
 from app.validation import clean_name
 
-# The network's themes; the data migration inserts the same list into every database.
+# The network's themes; the data migration inserts the same list into every database. Their names and
+# descriptions are in the catalogue too: pages show them in the reader's language (app.templating.topic_text).
 DEFAULT_TOPICS = [
-    ("circular-economy", "Closed-loop systems and circular economy",
-     "Waste prevention, recycling and closed material cycles in municipal services."),
-    ("sustainable-transport", "Environmentally compatible transport",
-     "Public transport, cycling, walking and low-emission mobility."),
-    ("energy-efficiency", "Energy efficiency",
-     "Efficient buildings, street lighting, municipal energy management and renewables."),
-    ("climate-friendly-urban-development", "Climate-friendly urban development",
-     "Urban planning for mitigation and adaptation, green and blue infrastructure."),
-    ("social-integration", "Social integration and social justice",
-     "Inclusive neighbourhoods, integration of migrants and equal access to services."),
-    ("local-business-cooperation", "Cooperation with local businesses",
-     "Local economic development and partnerships between cities and enterprises."),
-    ("citizen-participation", "Citizen participation",
-     "Involving residents in planning, budgeting and decision-making."),
-    ("poverty-reduction", "Poverty reduction",
-     "Basic services, informal settlements and livelihoods."),
+    ("circular-economy", msg("Closed-loop systems and circular economy"),
+     msg("Waste prevention, recycling and closed material cycles in municipal services.")),
+    ("sustainable-transport", msg("Environmentally compatible transport"),
+     msg("Public transport, cycling, walking and low-emission mobility.")),
+    ("energy-efficiency", msg("Energy efficiency"),
+     msg("Efficient buildings, street lighting, municipal energy management and renewables.")),
+    ("climate-friendly-urban-development", msg("Climate-friendly urban development"),
+     msg("Urban planning for mitigation and adaptation, green and blue infrastructure.")),
+    ("social-integration", msg("Social integration and social justice"),
+     msg("Inclusive neighbourhoods, integration of migrants and equal access to services.")),
+    ("local-business-cooperation", msg("Cooperation with local businesses"),
+     msg("Local economic development and partnerships between cities and enterprises.")),
+    ("citizen-participation", msg("Citizen participation"),
+     msg("Involving residents in planning, budgeting and decision-making.")),
+    ("poverty-reduction", msg("Poverty reduction"),
+     msg("Basic services, informal settlements and livelihoods.")),
 ]
 
 COUNTRY_CODES = frozenset(c.alpha_2 for c in pycountry.countries)

@@ -30,7 +30,7 @@ from app.events.forms import (
 from app.events.labels import EVENT_FORMAT_LABELS
 from app.events.models import Enrolment, Event
 from app.extensions import db
-from app.i18n import _l, format_when
+from app.i18n import _l, format_when, page_gettext
 from app.sqltypes import utcnow
 from app.viewhelpers import redirect_back, show_domain_error
 
@@ -236,7 +236,7 @@ def my_events():
 
 
 def _event_form(form: EventForm, event: Event | None = None) -> EventForm:
-    form.topics.choices = [(t.slug, t.name) for t in list_topics(db.session)]
+    form.topics.choices = [(t.slug, page_gettext(t.name)) for t in list_topics(db.session)]
     form.hosts.choices = [(o.id, f"{o.name} ({o.city})" if o.city else o.name) for o in list_organisations(db.session)]
     form.country.choices = [("", _("— none (online) —"))] + country_choices(str(get_locale() or "en"))
     form.organisers.choices = _organiser_choices(event)

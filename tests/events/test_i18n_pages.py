@@ -149,3 +149,20 @@ def test_checkin_names_days_in_the_page_language(client, session, auth):
     assert "jeu. 8 mai 2031" in html and "Thu 08 May 2031" not in html
     english = client.get(f"/events/{event.id}/checkin?lang=en").get_data(as_text=True)
     assert "Day 2 · Fri, 9 May 2031" in english
+
+
+def test_the_networks_topics_are_named_in_the_page_language(client, session):
+    from app.directory.services import DEFAULT_TOPICS
+    from tests.factories import topic
+
+    event = make_event(session, topics=["circular-economy"])
+    session.commit()
+    name = dict((slug, name) for slug, name, _ in DEFAULT_TOPICS)["circular-economy"]
+    for url in ("/", "/events/", f"/events/{event.id}"):
+        html = client.get(f"{url}?lang={PSEUDO_LOCALE}" if "?" not in url else url).get_data(as_text=True)
+        assert name not in MARKED.sub("", html) and "⟦" in html, url
+        assert name in client.get(f"{url}?lang=en").get_data(as_text=True), url
+    renamed = topic(session, "circular-economy")
+    renamed.name = "Kreislaufwirtschaft (our own words)"
+    session.commit()
+    assert "Kreislaufwirtschaft (our own words)" in client.get(f"/?lang={PSEUDO_LOCALE}").get_data(as_text=True)
