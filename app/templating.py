@@ -72,6 +72,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["country_name"] = page_country_name
     app.jinja_env.globals["is_default_http_message"] = is_default_http_message
     app.jinja_env.filters["topic_text"] = topic_text
+    app.jinja_env.filters["language_names"] = language_names
 
     def entries(section: str):
         return lambda: [(e, label) for e, label in NAV[section] if e in app.view_functions]
@@ -138,3 +139,18 @@ def topic_text(text: str | None) -> str:
     from app.i18n import page_gettext
 
     return page_gettext(text) if text else ""
+
+
+def language_names(codes) -> str:
+    """ISO 639-1 codes as a list of language names in the page's language ("anglais et français"), by Babel."""
+    from babel import Locale
+    from babel.lists import format_list
+
+    from app.i18n import PSEUDO_LOCALE
+
+    identifier = _page_locale()
+    locale = Locale.parse("en" if identifier == PSEUDO_LOCALE else identifier)
+    names = [locale.languages.get(code, code) for code in codes or []]
+    text = format_list(names, locale=locale) if names else ""
+    # the pseudo-locale marks what follows the page's language (CLDR's names here, the catalogue elsewhere)
+    return f"⟦{text}⟧" if text and identifier == PSEUDO_LOCALE else text

@@ -19,3 +19,5 @@ ENROLMENT_STATUS_LABELS = {
     "offered": _l("seat offered"), "expired": _l("expired"), "cancelled": _l("cancelled"),
     "rejected": _l("declined"),
 }
+# every status a sentence may name (an event's or an enrolment's: "cancelled" is the same word for both)
+STATUS_LABELS = {**ENROLMENT_STATUS_LABELS, "draft": _l("draft"), "published": _l("published")}

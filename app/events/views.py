@@ -4,6 +4,7 @@ Tickets, participants, check-in and the attendance export are in views_attendanc
 
 from __future__ import annotations
 
+import copy
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -27,7 +28,7 @@ from app.events.forms import (
     EventForm,
     SessionForm,
 )
-from app.events.labels import EVENT_FORMAT_LABELS
+from app.events.labels import EVENT_FORMAT_LABELS, STATUS_LABELS
 from app.events.models import Enrolment, Event
 from app.extensions import db
 from app.i18n import _l, format_when, page_gettext
@@ -152,13 +153,30 @@ def _refusal_text(exc: DomainError) -> str:
     return exc.message_for()
 
 
-def _show_error(exc: DomainError, form=None) -> None:
-    """show_domain_error, with a refused registration's date in the viewer's words."""
+def _named_statuses(exc: DomainError) -> DomainError:
+    """The error with the status codes its sentence names ("this event is draft") in the page's words."""
+
+    def named(params):
+        status = params.get("status") if params else None
+        if isinstance(status, str) and status in STATUS_LABELS:
+            return {**params, "status": str(STATUS_LABELS[status])}
+        return params
+
+    shown = copy.copy(exc)
+    shown.params = named(exc.params)
+    shown.fields = {name: (value[0], named(value[1])) if isinstance(value, tuple) else value
+                    for name, value in exc.fields.items()}
+    return shown
+
+
+def show_error(exc: DomainError, form=None) -> None:
+    """show_domain_error in the page's words: statuses named, a refused registration's date in the viewer's
+    zone and locale."""
     if exc.reason == "enrolment.not_open_yet" and form is None:
         db.session.rollback()
         flash(_refusal_text(exc), "danger")
     else:
-        show_domain_error(exc, form)
+        show_domain_error(_named_statuses(exc), form)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -175,7 +193,7 @@ def enrol(event_id: int):
         enrolment = services.enrol(db.session, event_id=event_id, user_id=current_user.id, now=utcnow())
         db.session.commit()
     except DomainError as exc:
-        _show_error(exc)
+        show_error(exc)
     else:
         messages = {
             "confirmed": _("You are enrolled. Your ticket is under My events."),
@@ -198,7 +216,7 @@ def cancel_enrolment(enrolment_id: int):
         event_id = enrolment.event_id
         db.session.commit()
     except DomainError as exc:
-        show_domain_error(exc)
+        show_error(exc)
         return redirect_back(url_for("events.my_events"))
     flash(_("The enrolment is cancelled."), "info")
     return redirect_back(url_for("events.detail", event_id=event_id))
@@ -214,7 +232,7 @@ def accept_offer(enrolment_id: int):
         services.accept_offer(db.session, enrolment_id=enrolment_id, user_id=current_user.id, now=utcnow())
         db.session.commit()
     except DomainError as exc:
-        show_domain_error(exc)
+        show_error(exc)
     else:
         flash(_("The seat is yours: you are enrolled."), "success")
     return redirect_back(url_for("events.my_events"))
@@ -274,7 +292,7 @@ def create():
                                           now=utcnow())
             db.session.commit()
         except DomainError as exc:
-            show_domain_error(exc, form)
+            show_error(exc, form)
         else:
             flash(_("The event is saved as a draft. Add the agenda, then publish it."), "success")
             return redirect(url_for("events.detail", event_id=event.id))
@@ -301,7 +319,7 @@ def edit(event_id: int):
                                   now=utcnow())
             db.session.commit()
         except DomainError as exc:
-            show_domain_error(exc, form)
+            show_error(exc, form)
         else:
             flash(_("The event is updated."), "success")
             if not services.can_manage(db.session.get(Event, event_id), current_user):
@@ -321,7 +339,7 @@ def delete(event_id: int):
         title = services.delete_event(db.session, event_id=event_id, actor_id=current_user.id, now=utcnow())
         db.session.commit()
     except DomainError as exc:
-        show_domain_error(exc)
+        show_error(exc)
         return redirect(url_for("events.detail", event_id=event_id))
     flash(_("The draft “%(title)s” is deleted.", title=title), "info")
     return redirect(url_for("events.manage"))
@@ -337,7 +355,7 @@ def publish(event_id: int):
         services.publish_event(db.session, event_id=event_id, actor_id=current_user.id, now=utcnow())
         db.session.commit()
     except DomainError as exc:
-        show_domain_error(exc)
+        show_error(exc)
     else:
         flash(_("The event is published."), "success")
     return redirect(url_for("events.detail", event_id=event_id))
@@ -354,7 +372,7 @@ def cancel(event_id: int):
                                   now=utcnow())
             db.session.commit()
         except DomainError as exc:
-            show_domain_error(exc, form)
+            show_error(exc, form)
         else:
             flash(_("The event is cancelled; everyone enrolled will be told."), "info")
             return redirect(url_for("events.detail", event_id=event_id))
@@ -379,7 +397,7 @@ def duplicate(event_id: int):
                                             starts_at=form.starts_at.data, title=form.title.data, now=utcnow())
             db.session.commit()
         except DomainError as exc:
-            show_domain_error(exc, form)
+            show_error(exc, form)
         else:
             flash(_("The copy is saved as a draft with the agenda moved to the new dates."), "success")
             return redirect(url_for("events.edit", event_id=copy.id))
@@ -401,7 +419,7 @@ def agenda(event_id: int):
                                  now=utcnow())
             db.session.commit()
         except DomainError as exc:
-            show_domain_error(exc, form)
+            show_error(exc, form)
         else:
             flash(_("The session is added to the agenda."), "success")
             return redirect(url_for("events.agenda", event_id=event_id))
@@ -423,7 +441,7 @@ def edit_session(session_id: int):
                                     actor_id=current_user.id, now=utcnow())
             db.session.commit()
         except DomainError as exc:
-            show_domain_error(exc, form)
+            show_error(exc, form)
         else:
             flash(_("The session is updated."), "success")
             return redirect(url_for("events.agenda", event_id=event.id))
@@ -442,7 +460,7 @@ def delete_session(session_id: int):
         services.delete_session(db.session, session_id=session_id, actor_id=current_user.id, now=utcnow())
         db.session.commit()
     except DomainError as exc:
-        show_domain_error(exc)
+        show_error(exc)
     else:
         flash(_("The session is deleted."), "info")
     return redirect(url_for("events.agenda", event_id=event_id))

@@ -22,11 +22,12 @@ from app.events import bp, services
 from app.events.forms import ActionForm, AddParticipantForm, CheckinForm
 from app.events.labels import ENROLMENT_STATUS_LABELS
 from app.events.models import ENROLMENT_STATUSES, Checkin, Enrolment
+from app.events.views import show_error
 from app.extensions import db
 from app.i18n import _l, format_number, format_when
 from app.spreadsheet import safe_cell
 from app.sqltypes import utcnow
-from app.viewhelpers import redirect_back, show_domain_error
+from app.viewhelpers import redirect_back
 
 # ---------------------------------------------------------------------------------------------------
 # Tickets
@@ -112,7 +113,7 @@ def add_participant(event_id: int):
                                    override_capacity=form.override_capacity.data, now=utcnow())
         db.session.commit()
     except DomainError as exc:
-        show_domain_error(exc)
+        show_error(exc)
     else:
         flash(_("%(name)s is enrolled (%(status)s).", name=person.name,
                 status=ENROLMENT_STATUS_LABELS.get(enrolment.status, enrolment.status)), "success")
@@ -146,7 +147,7 @@ def enrolment_action(enrolment_id: int, action: str):
             message = _approval_message(changed)
         db.session.commit()
     except DomainError as exc:
-        show_domain_error(exc)
+        show_error(exc)
     else:
         flash(str(message), "success")
     return redirect_back(url_for("events.participants", event_id=event_id))
@@ -229,7 +230,7 @@ def checkin(event_id: int):
             db.session.rollback()
             early = exc
         except DomainError as exc:
-            show_domain_error(exc)
+            show_error(exc)
         else:
             flash(_("✓ %(name)s is checked in.", name=name), "success")
         if early is None:
@@ -261,7 +262,7 @@ def undo_checkin(checkin_id: int):
         services.undo_checkin(db.session, checkin_id=checkin_id, actor_id=current_user.id, now=utcnow())
         db.session.commit()
     except DomainError as exc:
-        show_domain_error(exc)
+        show_error(exc)
     else:
         flash(_("The check-in is undone."), "info")
     return redirect_back(url_for("events.checkin", event_id=event_id))

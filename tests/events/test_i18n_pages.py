@@ -166,3 +166,30 @@ def test_the_networks_topics_are_named_in_the_page_language(client, session):
     renamed.name = "Kreislaufwirtschaft (our own words)"
     session.commit()
     assert "Kreislaufwirtschaft (our own words)" in client.get(f"/?lang={PSEUDO_LOCALE}").get_data(as_text=True)
+
+
+def test_languages_and_host_countries_are_named_in_the_page_language(client, session):
+    from tests.factories import make_organisation
+
+    host = make_organisation(session, name="Ville de Rabat", city="Rabat", country="MA")
+    event = make_event(session, languages=["ar", "fr", "en"], hosts=[host])
+    session.commit()
+    french = client.get(f"/events/{event.id}?lang=fr").get_data(as_text=True)
+    assert "arabe, français et anglais" in french and "(Rabat, Maroc)" in french
+    english = client.get(f"/events/{event.id}?lang=en").get_data(as_text=True)
+    assert "Arabic, French and English" in english or "Arabic, French, and English" in english
+    assert "(Rabat, Morocco)" in english
+
+
+def test_a_refusal_names_the_status_in_the_page_language(client, session, auth):
+    person = make_user(session, email="twice@example.org")
+    event = make_event(session)
+    services.enrol(session, event_id=event.id, user_id=person.id, now=utcnow())
+    session.commit()
+    auth.login(person.email)
+    again = post_form(client, f"/events/{event.id}", {}, action=f"/events/{event.id}/enrol", follow_redirects=True)
+    assert _flashes(again.get_data(as_text=True)) == ["You are already enrolled in this event (confirmed)."]
+    _pseudo(session, person)
+    again = post_form(client, f"/events/{event.id}", {}, action=f"/events/{event.id}/enrol", follow_redirects=True)
+    (flash,) = _flashes(again.get_data(as_text=True))
+    assert flash.startswith("⟦") and "(⟦" in flash and "confirmed" not in flash, flash
