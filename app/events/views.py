@@ -4,8 +4,7 @@ Tickets, participants, check-in and the attendance export are in views_attendanc
 
 from __future__ import annotations
 
-import copy
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -153,19 +152,33 @@ def _refusal_text(exc: DomainError) -> str:
     return exc.message_for()
 
 
-def _named_statuses(exc: DomainError) -> DomainError:
-    """The error with the status codes its sentence names ("this event is draft") in the page's words."""
+def _for_page(exc: DomainError) -> DomainError:
+    """The error with the values its sentence shows in the page's words: statuses named ("this event is
+    draft"), dates in the page's locale (the services' English dates are kept for the API)."""
 
-    def named(params):
-        status = params.get("status") if params else None
+    def localised(params):
+        if not params:
+            return params
+        params = dict(params)
+        status = params.get("status")
         if isinstance(status, str) and status in STATUS_LABELS:
-            return {**params, "status": str(STATUS_LABELS[status])}
+            params["status"] = str(STATUS_LABELS[status])
+        if "local" in params and isinstance(params.get("moment"), datetime):
+            params["local"] = format_when(params["moment"], None, "%d %b %Y, %H:%M")
+        for shown, raw in (("starts", "starts_at"), ("ends", "ends_at")):
+            if shown in params and isinstance(params.get(raw), datetime):
+                params[shown] = format_when(params[raw], params.get("timezone"), "%d %b %H:%M")
         return params
 
-    shown = copy.copy(exc)
-    shown.params = named(exc.params)
-    shown.fields = {name: (value[0], named(value[1])) if isinstance(value, tuple) else value
+    shown = type(exc).__new__(type(exc), *exc.args)  # copy.copy would call __init__, whose signature varies
+    shown.__dict__.update(exc.__dict__)
+    shown.params = localised(exc.params)
+    shown.fields = {name: (value[0], localised(value[1])) if isinstance(value, tuple) else value
                     for name, value in exc.fields.items()}
+    if isinstance(getattr(exc, "cause", None), DomainError):  # a refusal told inside another's sentence
+        shown.cause = _for_page(exc.cause)
+        detail = {**shown.params, "detail": shown.cause.message_for()}
+        shown.fields = {name: (shown.reason, detail) for name in exc.fields}
     return shown
 
 
@@ -176,7 +189,7 @@ def show_error(exc: DomainError, form=None) -> None:
         db.session.rollback()
         flash(_refusal_text(exc), "danger")
     else:
-        show_domain_error(_named_statuses(exc), form)
+        show_domain_error(_for_page(exc), form)
 
 
 # ---------------------------------------------------------------------------------------------------

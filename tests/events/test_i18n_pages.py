@@ -193,3 +193,29 @@ def test_a_refusal_names_the_status_in_the_page_language(client, session, auth):
     again = post_form(client, f"/events/{event.id}", {}, action=f"/events/{event.id}/enrol", follow_redirects=True)
     (flash,) = _flashes(again.get_data(as_text=True))
     assert flash.startswith("⟦") and "(⟦" in flash and "confirmed" not in flash, flash
+
+
+def test_agenda_and_daylight_saving_refusals_date_in_the_page_language(client, session, auth):
+    organiser = make_organiser(session, email="dst@example.org")
+    session.commit()
+    auth.login(organiser.email)
+    data = {"organisers": [str(organiser.id)], "title": "Night walk day", "format": "workshop", "languages": "en",
+            "timezone": "Europe/Berlin", "starts_at": "2031-03-22T01:00", "ends_at": "2031-03-22T05:00",
+            "venue": "Rathaus", "city": "Leipzig", "country": "DE", "waitlist_mode": "auto", "offer_hours": "48",
+            "min_attendance_percent": "100"}
+    assert post_form(client, "/events/new", data).status_code == 302
+    from app.events.models import Event
+
+    event = session.scalar(sa.select(Event))
+    post_form(client, f"/events/{event.id}/agenda", {
+        "title": "Night walk", "starts_at": "2031-03-22T02:30", "ends_at": "2031-03-22T03:30"})
+    # eight days later 02:30 does not exist in Berlin (clocks go forward on 30 March 2031): the form says why
+    moved = {**data, "starts_at": "2031-03-30T01:00", "ends_at": "2031-03-30T05:00"}
+    french = post_form(client, f"/events/{event.id}/edit?lang=fr", moved).get_data(as_text=True)
+    assert "Night walk" in french and "30 mars 2031, 02:30" in french and "%(title)" not in french
+    english = post_form(client, f"/events/{event.id}/edit?lang=en", moved).get_data(as_text=True)
+    assert "The agenda item &#39;Night walk&#39; cannot move with the event: 30 Mar 2031, 02:30 does not" in english
+    # a session outside the event names the event's span in the page's locale
+    outside = post_form(client, f"/events/{event.id}/agenda?lang=fr", {
+        "title": "Late", "starts_at": "2031-03-22T06:00", "ends_at": "2031-03-22T07:00"}).get_data(as_text=True)
+    assert "22 mars, 01:00" in outside and "22 mars, 05:00" in outside
