@@ -230,6 +230,9 @@ def checkin(event_id: int):
             db.session.rollback()
             early = exc
         except DomainError as exc:
+            chosen = next((u for u in units if _unit_key(u) == unit_key), None)
+            if "unit" in exc.params and chosen is not None:  # the day as this page names it
+                exc.params = {**exc.params, "unit": _unit_labels(units)[chosen.key]}
             show_error(exc)
         else:
             flash(_("✓ %(name)s is checked in.", name=name), "success")

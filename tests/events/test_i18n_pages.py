@@ -149,6 +149,16 @@ def test_checkin_names_days_in_the_page_language(client, session, auth):
     assert "jeu. 8 mai 2031" in html and "Thu 08 May 2031" not in html
     english = client.get(f"/events/{event.id}/checkin?lang=en").get_data(as_text=True)
     assert "Day 2 · Fri, 9 May 2031" in english
+    # checked in twice for the same day: the refusal names the day as the page does
+    person = make_user(session, name="Ana Twice")
+    enrolment = services.enrol(session, event_id=event.id, user_id=person.id, now=utcnow())
+    session.commit()
+    form = {"enrolment_id": str(enrolment.id), "unit": "d:2031-05-09", "confirm": "yes"}
+    page = f"/events/{event.id}/checkin?lang=fr"
+    post_form(client, page, form, action=page)
+    again = post_form(client, page, form, action=page, follow_redirects=True).get_data(as_text=True)
+    (flash,) = _flashes(again)
+    assert "Ana Twice" in flash and "ven. 9 mai 2031" in flash and "Fri" not in flash, flash
 
 
 def test_the_networks_topics_are_named_in_the_page_language(client, session):
