@@ -10,26 +10,23 @@ from app.auth.models import LANGUAGES
 from app.auth.services import MIN_PASSWORD_LENGTH
 from app.i18n import _l, main_zone_for_country, valid_zone
 
-# WTForms' own sentence, through our catalogue so that every language (and the pseudo-locale) has it
-REQUIRED = _l("This field is required.")
-
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(message=REQUIRED), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(message=REQUIRED), Length(max=256)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
     remember = BooleanField(_l("Remember me"))
     submit = SubmitField(_l("Log in"))
 
 
 class RegisterForm(FlaskForm):
-    name = StringField(_l("Full name"), validators=[DataRequired(message=REQUIRED), Length(max=200)])
-    email = EmailField(_l("Email"), validators=[DataRequired(message=REQUIRED), Email(check_deliverability=False), Length(max=254)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
     password = PasswordField(
-        _l("Password"), validators=[DataRequired(message=REQUIRED), Length(min=MIN_PASSWORD_LENGTH, max=256)]
+        _l("Password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=256)]
     )
-    confirm = PasswordField(_l("Repeat password"), validators=[DataRequired(message=REQUIRED), EqualTo("password", _l("Passwords differ."))])
+    confirm = PasswordField(_l("Repeat password"), validators=[DataRequired(), EqualTo("password", _l("Passwords differ."))])
     organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[Optional()])
-    country = SelectField(_l("Country"), validators=[DataRequired(message=REQUIRED)])
+    country = SelectField(_l("Country"), validators=[DataRequired()])
     # proposed by the browser (static/timezone.js); else the main zone of the country, never silently UTC
     timezone = StringField(
         _l("Time zone"), validators=[Optional(), Length(max=64)],
@@ -44,11 +41,11 @@ class RegisterForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    name = StringField(_l("Full name"), validators=[DataRequired(message=REQUIRED), Length(max=200)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[Optional()])
     country = SelectField(_l("Country"), validators=[Optional()])
     timezone = StringField(
-        _l("Time zone (IANA, e.g. Europe/Berlin)"), validators=[DataRequired(message=REQUIRED), Length(max=64)],
+        _l("Time zone (IANA, e.g. Europe/Berlin)"), validators=[DataRequired(), Length(max=64)],
         render_kw={"list": "timezones", "autocomplete": "off"},
     )
     language = SelectField(_l("Preferred language"), choices=list(LANGUAGES.items()))
@@ -56,31 +53,31 @@ class ProfileForm(FlaskForm):
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired(message=REQUIRED)])
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     new_password = PasswordField(
-        _l("New password"), validators=[DataRequired(message=REQUIRED), Length(min=MIN_PASSWORD_LENGTH, max=256)]
+        _l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=256)]
     )
     confirm = PasswordField(
-        _l("Repeat new password"), validators=[DataRequired(message=REQUIRED), EqualTo("new_password", _l("Passwords differ."))]
+        _l("Repeat new password"), validators=[DataRequired(), EqualTo("new_password", _l("Passwords differ."))]
     )
     submit = SubmitField(_l("Change password"))
 
 
 class ResetRequestForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(message=REQUIRED), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     submit = SubmitField(_l("Send reset link"))
 
 
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(
-        _l("New password"), validators=[DataRequired(message=REQUIRED), Length(min=MIN_PASSWORD_LENGTH, max=256)]
+        _l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=256)]
     )
-    confirm = PasswordField(_l("Repeat password"), validators=[DataRequired(message=REQUIRED), EqualTo("password", _l("Passwords differ."))])
+    confirm = PasswordField(_l("Repeat password"), validators=[DataRequired(), EqualTo("password", _l("Passwords differ."))])
     submit = SubmitField(_l("Set new password"))
 
 
 class TokenForm(FlaskForm):
-    name = StringField(_l("Token name"), validators=[DataRequired(message=REQUIRED), Length(max=100)], default=_l("API token"))
+    name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=100)], default=_l("API token"))
     submit = SubmitField(_l("Create token"))
 
 

@@ -30,8 +30,6 @@ from app.events.limits import (
 from app.i18n import _l
 
 DT_FORMAT = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
-# WTForms' own sentence, through our catalogue so that every language (and the pseudo-locale) has it
-REQUIRED = _l("This field is required.")
 
 
 class HoursListField(StringField):
@@ -56,7 +54,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class EventForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(message=REQUIRED), Length(max=EVENT_TEXT_LIMITS["title"])])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=EVENT_TEXT_LIMITS["title"])])
     format = SelectField(_l("Format"), choices=list(EVENT_FORMAT_LABELS.items()))
     summary = TextAreaField(_l("Summary (one or two sentences)"), validators=[Optional(), Length(max=EVENT_TEXT_LIMITS["summary"])])
     description = TextAreaField(_l("Description (Markdown)"), validators=[Optional(), Length(max=EVENT_TEXT_LIMITS["description"])])
@@ -68,10 +66,10 @@ class EventForm(FlaskForm):
     languages = StringField(_l("Languages (ISO codes, comma-separated)"), default="en",
                             validators=[Optional(), Length(max=60)])
     timezone = StringField(_l("Time zone of the venue (IANA)"), default="Europe/Berlin",
-                           validators=[DataRequired(message=REQUIRED), Length(max=64)])
-    starts_at = DateTimeLocalField(_l("Starts (local time at the venue)"), format=DT_FORMAT, validators=[DataRequired(message=REQUIRED)])
+                           validators=[DataRequired(), Length(max=64)])
+    starts_at = DateTimeLocalField(_l("Starts (local time at the venue)"), format=DT_FORMAT, validators=[DataRequired()])
     ends_at = DateTimeLocalField(
-        _l("Ends (local time at the venue)"), format=DT_FORMAT, validators=[DataRequired(message=REQUIRED)],
+        _l("Ends (local time at the venue)"), format=DT_FORMAT, validators=[DataRequired()],
         description=_l("Moving the event (start and end by the same amount, for example to another day) moves its "
                     "agenda with it; each session keeps its local time. Changing only the start or the end "
                     "leaves the agenda where it is."))
@@ -111,10 +109,10 @@ class EventForm(FlaskForm):
 
 
 class SessionForm(FlaskForm):
-    title = StringField(_l("Title (for information trips: the site visited)"), validators=[DataRequired(message=REQUIRED),
+    title = StringField(_l("Title (for information trips: the site visited)"), validators=[DataRequired(),
                                                                                         Length(max=SESSION_TEXT_LIMITS["title"])])
-    starts_at = DateTimeLocalField(_l("Starts (local time)"), format=DT_FORMAT, validators=[DataRequired(message=REQUIRED)])
-    ends_at = DateTimeLocalField(_l("Ends (local time)"), format=DT_FORMAT, validators=[DataRequired(message=REQUIRED)])
+    starts_at = DateTimeLocalField(_l("Starts (local time)"), format=DT_FORMAT, validators=[DataRequired()])
+    ends_at = DateTimeLocalField(_l("Ends (local time)"), format=DT_FORMAT, validators=[DataRequired()])
     location = StringField(_l("Room or location"), validators=[Optional(), Length(max=SESSION_TEXT_LIMITS["location"])])
     address = StringField(_l("Address (itinerary stops)"), validators=[Optional(), Length(max=SESSION_TEXT_LIMITS["address"])])
     speakers = StringField(_l("Speakers / hosts"), validators=[Optional(), Length(max=SESSION_TEXT_LIMITS["speakers"])])
@@ -127,13 +125,13 @@ class SessionForm(FlaskForm):
 
 
 class CancelEventForm(FlaskForm):
-    reason = TextAreaField(_l("Reason (shown to everyone enrolled)"), validators=[DataRequired(message=REQUIRED), Length(max=CANCEL_EVENT_REASON_MAX)])
+    reason = TextAreaField(_l("Reason (shown to everyone enrolled)"), validators=[DataRequired(), Length(max=CANCEL_EVENT_REASON_MAX)])
     submit = SubmitField(_l("Cancel the event"))
 
 
 class DuplicateForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(message=REQUIRED), Length(max=EVENT_TEXT_LIMITS["title"])])
-    starts_at = DateTimeLocalField(_l("New start (local time)"), format=DT_FORMAT, validators=[DataRequired(message=REQUIRED)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=EVENT_TEXT_LIMITS["title"])])
+    starts_at = DateTimeLocalField(_l("New start (local time)"), format=DT_FORMAT, validators=[DataRequired()])
     submit = SubmitField(_l("Create the copy"))
 
 
@@ -145,7 +143,7 @@ class ActionForm(FlaskForm):
 
 
 class AddParticipantForm(FlaskForm):
-    email = EmailField(_l("Email of a registered person"), validators=[DataRequired(message=REQUIRED), Length(max=254)])
+    email = EmailField(_l("Email of a registered person"), validators=[DataRequired(), Length(max=254)])
     override_capacity = BooleanField(_l("Beyond capacity if the event is full"))
     submit = SubmitField(_l("Enrol"))
 

@@ -229,3 +229,13 @@ def test_agenda_and_daylight_saving_refusals_date_in_the_page_language(client, s
     outside = post_form(client, f"/events/{event.id}/agenda?lang=fr", {
         "title": "Late", "starts_at": "2031-03-22T06:00", "ends_at": "2031-03-22T07:00"}).get_data(as_text=True)
     assert "22 mars, 01:00" in outside and "22 mars, 05:00" in outside
+
+
+def test_form_checks_of_wtforms_speak_the_page_language(client, session, auth):
+    """WTForms' own messages come from its catalogue, which has all six languages."""
+    organiser = make_organiser(session, email="forms@example.org")
+    session.commit()
+    auth.login(organiser.email)
+    html = post_form(client, "/events/new?lang=fr", {"title": "", "capacity": "abc"}).get_data(as_text=True)
+    assert "Ce champ est requis." in html and "est pas un entier valide." in html
+    assert "This field is required." not in html
