@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from functools import lru_cache
 
@@ -85,6 +86,10 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["forms_with_errors"] = forms_with_errors
 
     app.jinja_env.globals["country_options"] = country_options
+    app.jinja_env.globals["country_name"] = page_country_name
+    app.jinja_env.globals["is_default_http_message"] = is_default_http_message
+    app.jinja_env.filters["topic_text"] = topic_text
+    app.jinja_env.filters["language_names"] = language_names
 
     def entries(section: str):
         return lambda: [(e, label) for e, label in NAV[section] if e in app.view_functions]
@@ -110,9 +115,59 @@ def _country_option_tags(locale: str) -> tuple[tuple[str, str, str], ...]:
                  for code, name in country_choices(locale))
 
 
-def country_options(selected: str | None = None, locale: str = "en") -> Markup:
-    """The <option>s of a country filter (249 of them), escaped once per locale; `selected` marked."""
+def _page_locale() -> str:
+    from app.i18n import _page_locale
+
+    return _page_locale()
+
+
+def country_options(selected: str | None = None, locale: str | None = None) -> Markup:
+    """The <option>s of a country filter (249 of them) in the page's language (or `locale`), escaped once per
+    locale; `selected` marked."""
     return Markup("".join(
         f"{head}selected{tail}" if code == selected else f"{head}{tail}"
-        for code, head, tail in _country_option_tags(locale)
+        for code, head, tail in _country_option_tags(locale or _page_locale())
     ))
+
+
+def page_country_name(code: str | None) -> str:
+    """A country's name in the page's language (templates: country_name(event.country))."""
+    from app.directory.services import country_name
+
+    return country_name(code, _page_locale())
+
+
+def is_default_http_message(status: int, message: str | None) -> bool:
+    """Whether an HTTP error carries no sentence of ours: none, Werkzeug's English description (what abort(404)
+    carries) or Flask-Limiter's limit ("5 per 1 minute"). The error pages then say their own translated one."""
+    from werkzeug.exceptions import default_exceptions
+
+    if not message:
+        return True
+    error = default_exceptions.get(status)
+    if error is not None and message == error.description:
+        return True
+    return status == 429 and re.fullmatch(r"\d+ per .*", message) is not None
+
+
+def topic_text(text: str | None) -> str:
+    """A topic's name or description in the page's language: the network's own themes are in the catalogue
+    (directory.services.DEFAULT_TOPICS); a topic an admin added or renamed shows as written."""
+    from app.i18n import page_gettext
+
+    return page_gettext(text) if text else ""
+
+
+def language_names(codes) -> str:
+    """ISO 639-1 codes as a list of language names in the page's language ("anglais et français"), by Babel."""
+    from babel import Locale
+    from babel.lists import format_list
+
+    from app.i18n import PSEUDO_LOCALE
+
+    identifier = _page_locale()
+    locale = Locale.parse("en" if identifier == PSEUDO_LOCALE else identifier)
+    names = [locale.languages.get(code, code) for code in codes or []]
+    text = format_list(names, locale=locale) if names else ""
+    # the pseudo-locale marks what follows the page's language (CLDR's names here, the catalogue elsewhere)
+    return f"⟦{text}⟧" if text and identifier == PSEUDO_LOCALE else text

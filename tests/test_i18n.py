@@ -159,3 +159,30 @@ def test_templates_render_outside_a_request_in_english(app):
 
     with app.app_context():
         assert render_template_string("{{ _('Log in') }} {{ html_lang() }}") == "Log in en"
+
+
+def test_api_error_message_follows_accept_language_and_the_code_never_changes(client):
+    """An integration asks for its messages' language per call; error.code stays the same in every language.
+    (The pseudo-locale stands for a translated language: every catalogue string comes back marked ⟦…⟧.)"""
+    english = client.get("/api/v1/events/999999").get_json()["error"]
+    assert english == {"code": "not_found", "message": "No such event.", "fields": {"event_id": "No such event."}}
+    for header in ("en_US_POSIX", "en-US-POSIX, en;q=0.5"):
+        response = client.get("/api/v1/events/999999", headers={"Accept-Language": header})
+        error = response.get_json()["error"]
+        assert response.status_code == 404 and error["code"] == "not_found"
+        assert error["message"].startswith("⟦") and error["message"].endswith("⟧")
+        assert error["message"] != english["message"] and error["fields"]["event_id"] == error["message"]
+    # the switcher's cookie is for pages: an API call that names its language gets that one
+    client.set_cookie("lang", PSEUDO_LOCALE)
+    error = client.get("/api/v1/events/999999", headers={"Accept-Language": "en"}).get_json()["error"]
+    assert error == english
+
+
+def test_error_pages_say_their_own_sentence_in_the_page_language(client):
+    response = client.get("/no-such-page?lang=" + PSEUDO_LOCALE)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 404 and "requested URL" not in body
+    lead = body[body.index('<p class="lead">'):body.index("</p>", body.index('<p class="lead">'))]
+    assert "⟦" in lead
+    english = client.get("/no-such-page?lang=en").get_data(as_text=True)
+    assert "There is no page at this address." in english

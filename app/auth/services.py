@@ -155,6 +155,8 @@ def register_or_notify(
     password: str,
     organisation_id: int | None = None,
     country: str | None = None,
+    timezone: str = "UTC",
+    language: str = "en",
     base_url: str,
     now: datetime,
     hash_method: str | None = None,
@@ -171,7 +173,7 @@ def register_or_notify(
     existing = find_user_by_email(session, address)
     if existing is None:
         user = register_user(session, email=address, name=name, password=password, organisation_id=organisation_id,
-                             country=country, hash_method=hash_method)
+                             country=country, timezone=timezone, language=language, hash_method=hash_method)
         queue_email(
             session, to=user.email, to_name=user.name, **_welcome_mail(user, base_url),
             now=now, kind="registration", user_id=user.id,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import (
@@ -23,6 +25,7 @@ from app.auth.forms import (
 from app.directory.services import country_choices, list_organisations
 from app.errors import DomainError, render_message
 from app.extensions import db, limiter
+from app.i18n import LANGUAGES
 from app.sqltypes import utcnow
 from app.viewhelpers import hash_method, redirect_back, show_domain_error
 
@@ -36,7 +39,11 @@ def _login_account_key() -> str:
 
 
 def _organisation_choices() -> list[tuple[int, str]]:
-    return [(0, "— none —")] + [(o.id, o.name) for o in list_organisations(db.session)]
+    return [(0, _("— none —"))] + [(o.id, o.name) for o in list_organisations(db.session)]
+
+
+def _page_language() -> str:
+    return str(get_locale() or "en")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -84,7 +91,7 @@ def register():
         return redirect(url_for("main.index"))
     form = RegisterForm()
     form.organisation_id.choices = _organisation_choices()
-    form.country.choices = [("", "— choose —")] + country_choices()
+    form.country.choices = [("", _("— choose —"))] + country_choices(_page_language())
     if form.validate_on_submit():
         try:
             auth_services.register_or_notify(
@@ -94,6 +101,9 @@ def register():
                 password=form.password.data,
                 organisation_id=form.organisation_id.data or None,
                 country=form.country.data,
+                # the browser's zone, else the country's main one; the language the page was read in
+                timezone=form.chosen_timezone(),
+                language=_page_language() if _page_language() in LANGUAGES else "en",
                 base_url=current_app.config["BASE_URL"],
                 now=utcnow(),
                 hash_method=hash_method(),
@@ -113,7 +123,7 @@ def register():
 def profile():
     form = ProfileForm(obj=current_user)
     form.organisation_id.choices = _organisation_choices()
-    form.country.choices = [("", "— none —")] + country_choices()
+    form.country.choices = [("", _("— none —"))] + country_choices(_page_language())
     if request.method == "GET":
         form.organisation_id.data = current_user.organisation_id or 0
         form.country.data = current_user.country or ""

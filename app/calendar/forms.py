@@ -3,6 +3,8 @@
 from flask_wtf import FlaskForm
 from wtforms import SubmitField
 
+from app.i18n import _l
+
 
 class RotateTokenForm(FlaskForm):
-    submit = SubmitField("Get a new feed address")
+    submit = SubmitField(_l("Get a new feed address"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime
 from functools import lru_cache
 
@@ -12,49 +13,78 @@ from sqlalchemy.orm import Session
 
 from app.directory import messages  # noqa: F401  (the catalogue entries of the reasons raised here)
 from app.directory.models import ORGANISATION_KINDS, Organisation, Topic
-from app.errors import Conflict, NotFound, ValidationFailed
+from app.errors import Conflict, NotFound, ValidationFailed, msg
 from app.validation import clean_name
 
-# The network's themes; the data migration inserts the same list into every database.
+# The network's themes; the data migration inserts the same list into every database. Their names and
+# descriptions are in the catalogue too: pages show them in the reader's language (app.templating.topic_text).
 DEFAULT_TOPICS = [
-    ("circular-economy", "Closed-loop systems and circular economy",
-     "Waste prevention, recycling and closed material cycles in municipal services."),
-    ("sustainable-transport", "Environmentally compatible transport",
-     "Public transport, cycling, walking and low-emission mobility."),
-    ("energy-efficiency", "Energy efficiency",
-     "Efficient buildings, street lighting, municipal energy management and renewables."),
-    ("climate-friendly-urban-development", "Climate-friendly urban development",
-     "Urban planning for mitigation and adaptation, green and blue infrastructure."),
-    ("social-integration", "Social integration and social justice",
-     "Inclusive neighbourhoods, integration of migrants and equal access to services."),
-    ("local-business-cooperation", "Cooperation with local businesses",
-     "Local economic development and partnerships between cities and enterprises."),
-    ("citizen-participation", "Citizen participation",
-     "Involving residents in planning, budgeting and decision-making."),
-    ("poverty-reduction", "Poverty reduction",
-     "Basic services, informal settlements and livelihoods."),
+    ("circular-economy", msg("Closed-loop systems and circular economy"),
+     msg("Waste prevention, recycling and closed material cycles in municipal services.")),
+    ("sustainable-transport", msg("Environmentally compatible transport"),
+     msg("Public transport, cycling, walking and low-emission mobility.")),
+    ("energy-efficiency", msg("Energy efficiency"),
+     msg("Efficient buildings, street lighting, municipal energy management and renewables.")),
+    ("climate-friendly-urban-development", msg("Climate-friendly urban development"),
+     msg("Urban planning for mitigation and adaptation, green and blue infrastructure.")),
+    ("social-integration", msg("Social integration and social justice"),
+     msg("Inclusive neighbourhoods, integration of migrants and equal access to services.")),
+    ("local-business-cooperation", msg("Cooperation with local businesses"),
+     msg("Local economic development and partnerships between cities and enterprises.")),
+    ("citizen-participation", msg("Citizen participation"),
+     msg("Involving residents in planning, budgeting and decision-making.")),
+    ("poverty-reduction", msg("Poverty reduction"),
+     msg("Basic services, informal settlements and livelihoods.")),
 ]
 
 COUNTRY_CODES = frozenset(c.alpha_2 for c in pycountry.countries)
 
 
-def country_name(code: str | None) -> str:
-    """The English short name of an ISO 3166-1 alpha-2 code ('' for none)."""
+def country_name(code: str | None, locale: str | None = None) -> str:
+    """The short name of an ISO 3166-1 alpha-2 code in a locale ('' for none): CLDR's name (Babel) in the
+    locale's language, the English short name (pycountry's common name) for English and as a fallback."""
     if not code:
         return ""
-    country = pycountry.countries.get(alpha_2=code.upper())
+    code = code.upper()
+    if locale and _language_of(locale) != "en":
+        name = _cldr_territories(locale).get(code)
+        if name:
+            return name
+    country = pycountry.countries.get(alpha_2=code)
     return getattr(country, "common_name", None) or (country.name if country else code)
 
 
+def _language_of(locale: str) -> str:
+    return str(locale).replace("-", "_").split("_")[0].lower()
+
+
+@lru_cache(maxsize=16)
+def _cldr_territories(locale: str) -> dict[str, str]:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return dict(Locale.parse(str(locale).replace("-", "_")).territories)
+    except (UnknownLocaleError, ValueError):
+        return {}
+
+
+def _sort_key(name: str) -> tuple[str, str]:
+    # no collation library here: accents and case set aside ("Égypte" between "Équateur" and "Érythrée")
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
+    return plain.casefold(), name
+
+
 def country_choices(locale: str = "en") -> list[tuple[str, str]]:
-    """(code, name) of every country, sorted by name (a fresh list of a table built once per locale)."""
-    return list(_country_table(locale))
+    """(code, name) of every country in the locale's language, sorted by name (a fresh list of a table built
+    once per locale)."""
+    return list(_country_table(str(locale or "en")))
 
 
 @lru_cache(maxsize=16)
 def _country_table(locale: str) -> tuple[tuple[str, str], ...]:
-    # 249 pycountry look-ups and a sort: too much for every page with a country field
-    return tuple(sorted(((c.alpha_2, country_name(c.alpha_2)) for c in pycountry.countries), key=lambda p: p[1]))
+    # 249 look-ups and a sort: too much for every page with a country field
+    return tuple(sorted(((c.alpha_2, country_name(c.alpha_2, locale)) for c in pycountry.countries),
+                        key=lambda p: _sort_key(p[1])))
 
 
 def normalise_country(code: str | None, *, field: str = "country", required: bool = True) -> str | None:

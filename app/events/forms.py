@@ -19,6 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.events.labels import EVENT_FORMAT_LABELS, WAITLIST_MODE_LABELS
 from app.events.limits import (
     CANCEL_EVENT_REASON_MAX,
     EVENT_TEXT_LIMITS,
@@ -26,7 +27,7 @@ from app.events.limits import (
     REASON_MAX,
     SESSION_TEXT_LIMITS,
 )
-from app.events.models import EVENT_FORMAT_LABELS
+from app.i18n import _l
 
 DT_FORMAT = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
@@ -53,48 +54,45 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class EventForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=EVENT_TEXT_LIMITS["title"])])
-    format = SelectField("Format", choices=list(EVENT_FORMAT_LABELS.items()))
-    summary = TextAreaField("Summary (one or two sentences)", validators=[Optional(), Length(max=EVENT_TEXT_LIMITS["summary"])])
-    description = TextAreaField("Description (Markdown)", validators=[Optional(), Length(max=EVENT_TEXT_LIMITS["description"])])
-    topics = MultiCheckboxField("Topics", validators=[Optional()])
-    hosts = MultiCheckboxField("Host organisations / cities", coerce=int, validators=[Optional()])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=EVENT_TEXT_LIMITS["title"])])
+    format = SelectField(_l("Format"), choices=list(EVENT_FORMAT_LABELS.items()))
+    summary = TextAreaField(_l("Summary (one or two sentences)"), validators=[Optional(), Length(max=EVENT_TEXT_LIMITS["summary"])])
+    description = TextAreaField(_l("Description (Markdown)"), validators=[Optional(), Length(max=EVENT_TEXT_LIMITS["description"])])
+    topics = MultiCheckboxField(_l("Topics"), validators=[Optional()])
+    hosts = MultiCheckboxField(_l("Host organisations / cities"), coerce=int, validators=[Optional()])
     organisers = MultiCheckboxField(
-        "Organisers (they edit the event, manage participants and check people in)", coerce=int,
-        validators=[Optional()], description="You stay an organiser of an event you create.")
-    languages = StringField("Languages (ISO codes, comma-separated)", default="en",
+        _l("Organisers (they edit the event, manage participants and check people in)"), coerce=int,
+        validators=[Optional()], description=_l("You stay an organiser of an event you create."))
+    languages = StringField(_l("Languages (ISO codes, comma-separated)"), default="en",
                             validators=[Optional(), Length(max=60)])
-    timezone = StringField("Time zone of the venue (IANA)", default="Europe/Berlin",
+    timezone = StringField(_l("Time zone of the venue (IANA)"), default="Europe/Berlin",
                            validators=[DataRequired(), Length(max=64)])
-    starts_at = DateTimeLocalField("Starts (local time at the venue)", format=DT_FORMAT, validators=[DataRequired()])
+    starts_at = DateTimeLocalField(_l("Starts (local time at the venue)"), format=DT_FORMAT, validators=[DataRequired()])
     ends_at = DateTimeLocalField(
-        "Ends (local time at the venue)", format=DT_FORMAT, validators=[DataRequired()],
-        description="Moving the event (start and end by the same amount, for example to another day) moves its "
+        _l("Ends (local time at the venue)"), format=DT_FORMAT, validators=[DataRequired()],
+        description=_l("Moving the event (start and end by the same amount, for example to another day) moves its "
                     "agenda with it; each session keeps its local time. Changing only the start or the end "
-                    "leaves the agenda where it is.")
-    venue = StringField("Venue", validators=[Optional(), Length(max=EVENT_TEXT_LIMITS["venue"])])
-    address = StringField("Address", validators=[Optional(), Length(max=EVENT_TEXT_LIMITS["address"])])
-    city = StringField("City", validators=[Optional(), Length(max=EVENT_TEXT_LIMITS["city"])])
-    country = SelectField("Country", validators=[Optional()])
-    online_url = StringField("Online URL (for online or hybrid events)", validators=[Optional(), Length(max=ONLINE_URL_MAX)])
-    capacity = IntegerField("Capacity (empty = unlimited)", validators=[Optional()])
-    registration_opens_at = DateTimeLocalField("Registration opens", format=DT_FORMAT, validators=[Optional()])
-    registration_closes_at = DateTimeLocalField("Registration closes", format=DT_FORMAT, validators=[Optional()])
-    requires_approval = BooleanField("Enrolments need approval by an organiser")
-    waitlist_mode = SelectField("Waiting list", choices=[
-        ("auto", "Automatic: the first person waiting gets a freed seat"),
-        ("offer", "Offer: the first person waiting is offered the seat and must accept"),
-    ])
-    offer_hours = IntegerField("Hours to accept an offered seat", default=48, validators=[Optional()])
-    hours = DecimalField("Declared hours (for certificates)", places=2, validators=[Optional()])
-    min_attendance_percent = IntegerField("Minimum attendance for a certificate (%)", default=100,
+                    "leaves the agenda where it is."))
+    venue = StringField(_l("Venue"), validators=[Optional(), Length(max=EVENT_TEXT_LIMITS["venue"])])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=EVENT_TEXT_LIMITS["address"])])
+    city = StringField(_l("City"), validators=[Optional(), Length(max=EVENT_TEXT_LIMITS["city"])])
+    country = SelectField(_l("Country"), validators=[Optional()])
+    online_url = StringField(_l("Online URL (for online or hybrid events)"), validators=[Optional(), Length(max=ONLINE_URL_MAX)])
+    capacity = IntegerField(_l("Capacity (empty = unlimited)"), validators=[Optional()])
+    registration_opens_at = DateTimeLocalField(_l("Registration opens"), format=DT_FORMAT, validators=[Optional()])
+    registration_closes_at = DateTimeLocalField(_l("Registration closes"), format=DT_FORMAT, validators=[Optional()])
+    requires_approval = BooleanField(_l("Enrolments need approval by an organiser"))
+    waitlist_mode = SelectField(_l("Waiting list"), choices=list(WAITLIST_MODE_LABELS.items()))
+    offer_hours = IntegerField(_l("Hours to accept an offered seat"), default=48, validators=[Optional()])
+    hours = DecimalField(_l("Declared hours (for certificates)"), places=2, validators=[Optional()])
+    min_attendance_percent = IntegerField(_l("Minimum attendance for a certificate (%)"), default=100,
                                           validators=[Optional()])
-    auto_certificates = BooleanField("Issue certificates automatically after the event", default=True)
+    auto_certificates = BooleanField(_l("Issue certificates automatically after the event"), default=True)
     reminder_offsets_hours = HoursListField(
-        "Reminders to confirmed participants (hours before the start, comma-separated; 168 = 7 days)",
+        _l("Reminders to confirmed participants (hours before the start, comma-separated; 168 = 7 days)"),
         default=[168, 24], validators=[Optional(), Length(max=100)],
     )
-    submit = SubmitField("Save")
+    submit = SubmitField(_l("Save"))
 
     def to_data(self) -> dict:
         """The event data dict the services take (datetimes are naive: local time in `timezone`)."""
@@ -111,15 +109,15 @@ class EventForm(FlaskForm):
 
 
 class SessionForm(FlaskForm):
-    title = StringField("Title (for information trips: the site visited)", validators=[DataRequired(),
+    title = StringField(_l("Title (for information trips: the site visited)"), validators=[DataRequired(),
                                                                                         Length(max=SESSION_TEXT_LIMITS["title"])])
-    starts_at = DateTimeLocalField("Starts (local time)", format=DT_FORMAT, validators=[DataRequired()])
-    ends_at = DateTimeLocalField("Ends (local time)", format=DT_FORMAT, validators=[DataRequired()])
-    location = StringField("Room or location", validators=[Optional(), Length(max=SESSION_TEXT_LIMITS["location"])])
-    address = StringField("Address (itinerary stops)", validators=[Optional(), Length(max=SESSION_TEXT_LIMITS["address"])])
-    speakers = StringField("Speakers / hosts", validators=[Optional(), Length(max=SESSION_TEXT_LIMITS["speakers"])])
-    description = TextAreaField("Description (Markdown)", validators=[Optional(), Length(max=SESSION_TEXT_LIMITS["description"])])
-    submit = SubmitField("Save session")
+    starts_at = DateTimeLocalField(_l("Starts (local time)"), format=DT_FORMAT, validators=[DataRequired()])
+    ends_at = DateTimeLocalField(_l("Ends (local time)"), format=DT_FORMAT, validators=[DataRequired()])
+    location = StringField(_l("Room or location"), validators=[Optional(), Length(max=SESSION_TEXT_LIMITS["location"])])
+    address = StringField(_l("Address (itinerary stops)"), validators=[Optional(), Length(max=SESSION_TEXT_LIMITS["address"])])
+    speakers = StringField(_l("Speakers / hosts"), validators=[Optional(), Length(max=SESSION_TEXT_LIMITS["speakers"])])
+    description = TextAreaField(_l("Description (Markdown)"), validators=[Optional(), Length(max=SESSION_TEXT_LIMITS["description"])])
+    submit = SubmitField(_l("Save session"))
 
     def to_data(self) -> dict:
         return {name: getattr(self, name).data or "" for name in
@@ -127,33 +125,33 @@ class SessionForm(FlaskForm):
 
 
 class CancelEventForm(FlaskForm):
-    reason = TextAreaField("Reason (shown to everyone enrolled)", validators=[DataRequired(), Length(max=CANCEL_EVENT_REASON_MAX)])
-    submit = SubmitField("Cancel the event")
+    reason = TextAreaField(_l("Reason (shown to everyone enrolled)"), validators=[DataRequired(), Length(max=CANCEL_EVENT_REASON_MAX)])
+    submit = SubmitField(_l("Cancel the event"))
 
 
 class DuplicateForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=EVENT_TEXT_LIMITS["title"])])
-    starts_at = DateTimeLocalField("New start (local time)", format=DT_FORMAT, validators=[DataRequired()])
-    submit = SubmitField("Create the copy")
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=EVENT_TEXT_LIMITS["title"])])
+    starts_at = DateTimeLocalField(_l("New start (local time)"), format=DT_FORMAT, validators=[DataRequired()])
+    submit = SubmitField(_l("Create the copy"))
 
 
 class ActionForm(FlaskForm):
     """A button that only needs CSRF protection."""
 
-    reason = StringField("Reason", validators=[Optional(), Length(max=REASON_MAX)])
-    submit = SubmitField("Go")
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=REASON_MAX)])
+    submit = SubmitField(_l("Go"))
 
 
 class AddParticipantForm(FlaskForm):
-    email = EmailField("Email of a registered person", validators=[DataRequired(), Length(max=254)])
-    override_capacity = BooleanField("Beyond capacity if the event is full")
-    submit = SubmitField("Enrol")
+    email = EmailField(_l("Email of a registered person"), validators=[DataRequired(), Length(max=254)])
+    override_capacity = BooleanField(_l("Beyond capacity if the event is full"))
+    submit = SubmitField(_l("Enrol"))
 
 
 class CheckinForm(FlaskForm):
-    ticket_code = StringField("Ticket code", validators=[Optional(), Length(max=64)])
+    ticket_code = StringField(_l("Ticket code"), validators=[Optional(), Length(max=64)])
     enrolment_id = HiddenField()
     unit = HiddenField()
     confirm = HiddenField()  # "yes" once the desk confirmed a check-in before the event's first day
-    submit = SubmitField("Check in")
+    submit = SubmitField(_l("Check in"))
 

@@ -23,10 +23,6 @@ __all__ = [
 ]
 
 EVENT_FORMATS = ("conference", "workshop", "training", "information_trip")
-EVENT_FORMAT_LABELS = {
-    "conference": "Conference", "workshop": "Workshop", "training": "Training session",
-    "information_trip": "Information trip",
-}
 EVENT_STATUSES = ("draft", "published", "cancelled")
 WAITLIST_MODES = ("auto", "offer")
 ENROLMENT_STATUSES = ("pending", "confirmed", "waitlisted", "offered", "expired", "cancelled", "rejected")

@@ -84,6 +84,11 @@ class AgendaItemCannotMove(ValidationFailed):
     def fields_for(self, translate=None) -> dict[str, str]:
         return dict.fromkeys(self.fields, self.message_for(translate))
 
+    @property
+    def message(self) -> str:
+        """English, the cause's sentence inside (logs, the CLI and tests)."""
+        return render_message(self.reason, {**self.params, "detail": self.cause.message}, lambda text: text)
+
 
 # ---------------------------------------------------------------------------------------------------
 # Notifications of changes
@@ -431,7 +436,8 @@ def _apply_session_data(item: EventSession, event: Event, data: dict, *, creatin
         zone = ZoneInfo(event.timezone)
         raise ValidationFailed("agenda.outside_event", field="starts_at" if item.starts_at < event.starts_at else "ends_at",
                                starts=event.starts_at.astimezone(zone).strftime("%d %b %H:%M"),
-                               ends=event.ends_at.astimezone(zone).strftime("%d %b %H:%M"), timezone=event.timezone)
+                               ends=event.ends_at.astimezone(zone).strftime("%d %b %H:%M"), timezone=event.timezone,
+                               starts_at=event.starts_at, ends_at=event.ends_at)  # for the page's own date format
 
 
 def add_session(session: Session, *, event_id: int, data: dict, actor_id: int, now: datetime) -> EventSession:

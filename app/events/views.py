@@ -4,18 +4,20 @@ Tickets, participants, check-in and the attendance export are in views_attendanc
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 import app.events.messages  # noqa: F401  (the catalogue of the reasons raised here)
 from app.auth.decorators import organiser_required
 from app.auth.models import User
-from app.directory.services import country_choices, country_name, list_organisations, list_topics
+from app.directory.services import country_choices, list_organisations, list_topics
 from app.errors import DomainError, NotFound, render_message
 from app.events import bp, services
 from app.events.forms import (
@@ -25,8 +27,10 @@ from app.events.forms import (
     EventForm,
     SessionForm,
 )
-from app.events.models import EVENT_FORMAT_LABELS, Enrolment, Event
+from app.events.labels import EVENT_FORMAT_LABELS, STATUS_LABELS
+from app.events.models import Enrolment, Event
 from app.extensions import db
+from app.i18n import _l, format_when, page_gettext
 from app.sqltypes import utcnow
 from app.viewhelpers import redirect_back, show_domain_error
 
@@ -62,8 +66,8 @@ def _event_with_everything(event_id: int) -> Event:
 # Browsing
 
 
-FILTER_LABELS = {"q": "Search", "format": "Format", "topic": "Topic", "country": "Country", "city": "City",
-                 "language": "Language (ISO code)", "from": "From", "to": "To"}
+FILTER_LABELS = {"q": _l("Search"), "format": _l("Format"), "topic": _l("Topic"), "country": _l("Country"),
+                 "city": _l("City"), "language": _l("Language (ISO code)"), "from": _l("From"), "to": _l("To")}
 
 
 # a from/to filter refused for one of these could not be read as a date; any other reason (the shared year
@@ -89,7 +93,7 @@ def _filter_message(exc: DomainError) -> str:
         reason = "event.filter_ignored.too_long"
     else:
         reason = "event.filter_ignored.invalid"
-    return render_message(reason, {"label": label})
+    return render_message(reason, {"label": str(label)})
 
 
 def _listing(past: bool):
@@ -102,8 +106,7 @@ def _listing(past: bool):
                                 per_page=PER_PAGE)
     return render_template(
         "events/list.html", page=page, filters=filters.as_dict(), f=filters, past=past,
-        topics=list_topics(db.session), formats=EVENT_FORMAT_LABELS, countries=country_choices(),
-        country_name=country_name, args={k: v for k, v in request.args.items() if k != "page"},
+        topics=list_topics(db.session), formats=EVENT_FORMAT_LABELS, args={k: v for k, v in request.args.items() if k != "page"},
     )
 
 
@@ -129,14 +132,64 @@ def detail(event_id: int):
             sa.select(Enrolment).where(Enrolment.event_id == event.id, Enrolment.user_id == user.id))
         if enrolment is not None:
             position = services.waitlist_position(db.session, enrolment)
-    is_open, closed_reason = services.registration_state(event, now=now)
+    refusal = services.registration_refusal(event, now=now)
+    is_open, closed_reason = refusal is None, (_refusal_text(refusal) if refusal is not None else "")
     viewer_zone = user.timezone if user is not None and user.timezone != event.timezone else None
     return render_template(
         "events/detail.html", event=event, counts=counts, enrolment=enrolment, position=position,
         is_open=is_open, closed_reason=closed_reason, now=now, viewer_zone=viewer_zone,
         can_manage=services.can_manage(event, user), formats=EVENT_FORMAT_LABELS, action_form=ActionForm(),
-        country_name=country_name,
     )
+
+
+def _refusal_text(exc: DomainError) -> str:
+    """Why registration is closed, in the page's language; the opening date in the page's locale and the
+    viewer's zone (the service's English date is kept for the API)."""
+    if exc.reason == "enrolment.not_open_yet" and "opens_at" in exc.params:
+        zone = (current_user.timezone if current_user.is_authenticated else None) or exc.params["timezone"]
+        return render_message(exc.reason, {**exc.params, "opens_on": format_when(exc.params["opens_at"], zone),
+                                           "timezone": zone})
+    return exc.message_for()
+
+
+def _for_page(exc: DomainError) -> DomainError:
+    """The error with the values its sentence shows in the page's words: statuses named ("this event is
+    draft"), dates in the page's locale (the services' English dates are kept for the API)."""
+
+    def localised(params):
+        if not params:
+            return params
+        params = dict(params)
+        status = params.get("status")
+        if isinstance(status, str) and status in STATUS_LABELS:
+            params["status"] = str(STATUS_LABELS[status])
+        if "local" in params and isinstance(params.get("moment"), datetime):
+            params["local"] = format_when(params["moment"], None, "%d %b %Y, %H:%M")
+        for shown, raw in (("starts", "starts_at"), ("ends", "ends_at")):
+            if shown in params and isinstance(params.get(raw), datetime):
+                params[shown] = format_when(params[raw], params.get("timezone"), "%d %b %H:%M")
+        return params
+
+    shown = type(exc).__new__(type(exc), *exc.args)  # copy.copy would call __init__, whose signature varies
+    shown.__dict__.update(exc.__dict__)
+    shown.params = localised(exc.params)
+    shown.fields = {name: (value[0], localised(value[1])) if isinstance(value, tuple) else value
+                    for name, value in exc.fields.items()}
+    if isinstance(getattr(exc, "cause", None), DomainError):  # a refusal told inside another's sentence
+        shown.cause = _for_page(exc.cause)
+        detail = {**shown.params, "detail": shown.cause.message_for()}
+        shown.fields = {name: (shown.reason, detail) for name in exc.fields}
+    return shown
+
+
+def show_error(exc: DomainError, form=None) -> None:
+    """show_domain_error in the page's words: statuses named, a refused registration's date in the viewer's
+    zone and locale."""
+    if exc.reason == "enrolment.not_open_yet" and form is None:
+        db.session.rollback()
+        flash(_refusal_text(exc), "danger")
+    else:
+        show_domain_error(_for_page(exc), form)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -148,19 +201,19 @@ def detail(event_id: int):
 def enrol(event_id: int):
     form = ActionForm()
     if not form.validate_on_submit():
-        abort(400, "The form expired; please try again.")
+        abort(400, render_message("form.expired"))
     try:
         enrolment = services.enrol(db.session, event_id=event_id, user_id=current_user.id, now=utcnow())
         db.session.commit()
     except DomainError as exc:
-        show_domain_error(exc)
+        show_error(exc)
     else:
         messages = {
-            "confirmed": "You are enrolled. Your ticket is under My events.",
-            "pending": "Thank you: the organisers will confirm your enrolment.",
-            "waitlisted": "The event is full: you are on the waiting list.",
+            "confirmed": _("You are enrolled. Your ticket is under My events."),
+            "pending": _("Thank you: the organisers will confirm your enrolment."),
+            "waitlisted": _("The event is full: you are on the waiting list."),
         }
-        flash(messages.get(enrolment.status, f"Enrolment {enrolment.status}."), "success")
+        flash(messages.get(enrolment.status) or _("Your enrolment is saved."), "success")
     return redirect(url_for("events.detail", event_id=event_id))
 
 
@@ -169,16 +222,16 @@ def enrol(event_id: int):
 def cancel_enrolment(enrolment_id: int):
     form = ActionForm()
     if not form.validate_on_submit():
-        abort(400, "The form expired; please try again.")
+        abort(400, render_message("form.expired"))
     try:
         enrolment = services.cancel_enrolment(db.session, enrolment_id=enrolment_id, actor_id=current_user.id,
                                               now=utcnow(), reason=form.reason.data or None)
         event_id = enrolment.event_id
         db.session.commit()
     except DomainError as exc:
-        show_domain_error(exc)
+        show_error(exc)
         return redirect_back(url_for("events.my_events"))
-    flash("The enrolment is cancelled.", "info")
+    flash(_("The enrolment is cancelled."), "info")
     return redirect_back(url_for("events.detail", event_id=event_id))
 
 
@@ -187,14 +240,14 @@ def cancel_enrolment(enrolment_id: int):
 def accept_offer(enrolment_id: int):
     form = ActionForm()
     if not form.validate_on_submit():
-        abort(400, "The form expired; please try again.")
+        abort(400, render_message("form.expired"))
     try:
         services.accept_offer(db.session, enrolment_id=enrolment_id, user_id=current_user.id, now=utcnow())
         db.session.commit()
     except DomainError as exc:
-        show_domain_error(exc)
+        show_error(exc)
     else:
-        flash("The seat is yours: you are enrolled.", "success")
+        flash(_("The seat is yours: you are enrolled."), "success")
     return redirect_back(url_for("events.my_events"))
 
 
@@ -214,9 +267,9 @@ def my_events():
 
 
 def _event_form(form: EventForm, event: Event | None = None) -> EventForm:
-    form.topics.choices = [(t.slug, t.name) for t in list_topics(db.session)]
+    form.topics.choices = [(t.slug, page_gettext(t.name)) for t in list_topics(db.session)]
     form.hosts.choices = [(o.id, f"{o.name} ({o.city})" if o.city else o.name) for o in list_organisations(db.session)]
-    form.country.choices = [("", "— none (online) —")] + country_choices()
+    form.country.choices = [("", _("— none (online) —"))] + country_choices(str(get_locale() or "en"))
     form.organisers.choices = _organiser_choices(event)
     return form
 
@@ -252,9 +305,9 @@ def create():
                                           now=utcnow())
             db.session.commit()
         except DomainError as exc:
-            show_domain_error(exc, form)
+            show_error(exc, form)
         else:
-            flash("The event is saved as a draft. Add the agenda, then publish it.", "success")
+            flash(_("The event is saved as a draft. Add the agenda, then publish it."), "success")
             return redirect(url_for("events.detail", event_id=event.id))
     return render_template("events/form.html", form=form, event=None)
 
@@ -279,11 +332,11 @@ def edit(event_id: int):
                                   now=utcnow())
             db.session.commit()
         except DomainError as exc:
-            show_domain_error(exc, form)
+            show_error(exc, form)
         else:
-            flash("The event is updated.", "success")
+            flash(_("The event is updated."), "success")
             if not services.can_manage(db.session.get(Event, event_id), current_user):
-                flash(f"You no longer organise “{event.title}”.", "info")
+                flash(_("You no longer organise “%(title)s”.", title=event.title), "info")
                 return redirect(url_for("events.manage"))
             return redirect(url_for("events.detail", event_id=event_id))
     return render_template("events/form.html", form=form, event=event)
@@ -294,14 +347,14 @@ def edit(event_id: int):
 def delete(event_id: int):
     form = ActionForm()
     if not form.validate_on_submit():
-        abort(400, "The form expired; please try again.")
+        abort(400, render_message("form.expired"))
     try:
         title = services.delete_event(db.session, event_id=event_id, actor_id=current_user.id, now=utcnow())
         db.session.commit()
     except DomainError as exc:
-        show_domain_error(exc)
+        show_error(exc)
         return redirect(url_for("events.detail", event_id=event_id))
-    flash(f"The draft “{title}” is deleted.", "info")
+    flash(_("The draft “%(title)s” is deleted.", title=title), "info")
     return redirect(url_for("events.manage"))
 
 
@@ -310,14 +363,14 @@ def delete(event_id: int):
 def publish(event_id: int):
     form = ActionForm()
     if not form.validate_on_submit():
-        abort(400, "The form expired; please try again.")
+        abort(400, render_message("form.expired"))
     try:
         services.publish_event(db.session, event_id=event_id, actor_id=current_user.id, now=utcnow())
         db.session.commit()
     except DomainError as exc:
-        show_domain_error(exc)
+        show_error(exc)
     else:
-        flash("The event is published.", "success")
+        flash(_("The event is published."), "success")
     return redirect(url_for("events.detail", event_id=event_id))
 
 
@@ -332,9 +385,9 @@ def cancel(event_id: int):
                                   now=utcnow())
             db.session.commit()
         except DomainError as exc:
-            show_domain_error(exc, form)
+            show_error(exc, form)
         else:
-            flash("The event is cancelled; everyone enrolled will be told.", "info")
+            flash(_("The event is cancelled; everyone enrolled will be told."), "info")
             return redirect(url_for("events.detail", event_id=event_id))
     return render_template("events/cancel.html", form=form, event=event)
 
@@ -357,9 +410,9 @@ def duplicate(event_id: int):
                                             starts_at=form.starts_at.data, title=form.title.data, now=utcnow())
             db.session.commit()
         except DomainError as exc:
-            show_domain_error(exc, form)
+            show_error(exc, form)
         else:
-            flash("The copy is saved as a draft with the agenda moved to the new dates.", "success")
+            flash(_("The copy is saved as a draft with the agenda moved to the new dates."), "success")
             return redirect(url_for("events.edit", event_id=copy.id))
     return render_template("events/duplicate.html", form=form, event=event)
 
@@ -379,9 +432,9 @@ def agenda(event_id: int):
                                  now=utcnow())
             db.session.commit()
         except DomainError as exc:
-            show_domain_error(exc, form)
+            show_error(exc, form)
         else:
-            flash("The session is added to the agenda.", "success")
+            flash(_("The session is added to the agenda."), "success")
             return redirect(url_for("events.agenda", event_id=event_id))
     return render_template("events/agenda.html", form=form, event=event, action_form=ActionForm())
 
@@ -401,9 +454,9 @@ def edit_session(session_id: int):
                                     actor_id=current_user.id, now=utcnow())
             db.session.commit()
         except DomainError as exc:
-            show_domain_error(exc, form)
+            show_error(exc, form)
         else:
-            flash("The session is updated.", "success")
+            flash(_("The session is updated."), "success")
             return redirect(url_for("events.agenda", event_id=event.id))
     return render_template("events/session_form.html", form=form, event=event, item=item)
 
@@ -413,14 +466,14 @@ def edit_session(session_id: int):
 def delete_session(session_id: int):
     form = ActionForm()
     if not form.validate_on_submit():
-        abort(400, "The form expired; please try again.")
+        abort(400, render_message("form.expired"))
     item = services.get_session(db.session, session_id)
     event_id = item.event_id
     try:
         services.delete_session(db.session, session_id=session_id, actor_id=current_user.id, now=utcnow())
         db.session.commit()
     except DomainError as exc:
-        show_domain_error(exc)
+        show_error(exc)
     else:
-        flash("The session is deleted.", "info")
+        flash(_("The session is deleted."), "info")
     return redirect(url_for("events.agenda", event_id=event_id))

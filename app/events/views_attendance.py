@@ -11,19 +11,23 @@ from zoneinfo import ZoneInfo
 import segno
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 import app.events.messages  # noqa: F401  (the catalogue of the reasons raised here)
 from app.auth.decorators import organiser_required
 from app.auth.models import User
-from app.errors import DomainError, NotFound
+from app.errors import DomainError, NotFound, render_message
 from app.events import bp, services
 from app.events.forms import ActionForm, AddParticipantForm, CheckinForm
+from app.events.labels import ENROLMENT_STATUS_LABELS
 from app.events.models import ENROLMENT_STATUSES, Checkin, Enrolment
+from app.events.views import show_error
 from app.extensions import db
+from app.i18n import _l, format_number, format_when
 from app.spreadsheet import safe_cell
 from app.sqltypes import utcnow
-from app.viewhelpers import redirect_back, show_domain_error
+from app.viewhelpers import redirect_back
 
 # ---------------------------------------------------------------------------------------------------
 # Tickets
@@ -49,7 +53,7 @@ def ticket(enrolment_id: int):
     enrolment = _own_enrolment(enrolment_id)
     qr = _ticket_qr(enrolment.ticket_code)
     return render_template("events/ticket.html", enrolment=enrolment, event=enrolment.event,
-                           qr_svg=qr.svg_inline(border=2, omitsize=True, title=f"Ticket {enrolment.ticket_code}"),
+                           qr_svg=qr.svg_inline(border=2, omitsize=True, title=_("Ticket %(code)s", code=enrolment.ticket_code)),
                            position=services.waitlist_position(db.session, enrolment))
 
 
@@ -99,7 +103,7 @@ def participants(event_id: int):
 def add_participant(event_id: int):
     form = AddParticipantForm()
     if not form.validate_on_submit():
-        flash("Enter the email of a registered person.", "danger")
+        flash(_("Enter the email of a registered person."), "danger")
         return redirect(url_for("events.participants", event_id=event_id))
     person = db.session.scalar(sa.select(User).where(User.email == form.email.data.strip().lower()))
     try:
@@ -109,17 +113,18 @@ def add_participant(event_id: int):
                                    override_capacity=form.override_capacity.data, now=utcnow())
         db.session.commit()
     except DomainError as exc:
-        show_domain_error(exc)
+        show_error(exc)
     else:
-        flash(f"{person.name} is enrolled ({enrolment.status}).", "success")
+        flash(_("%(name)s is enrolled (%(status)s).", name=person.name,
+                status=ENROLMENT_STATUS_LABELS.get(enrolment.status, enrolment.status)), "success")
     return redirect(url_for("events.participants", event_id=event_id))
 
 
 ENROLMENT_ACTIONS = {
-    "approve": (services.approve_enrolment, "Approved."),
-    "reject": (services.reject_enrolment, "Rejected."),
-    "promote": (services.promote_enrolment, "Promoted from the waiting list."),
-    "cancel": (services.cancel_enrolment, "Cancelled."),
+    "approve": (services.approve_enrolment, _l("Approved.")),
+    "reject": (services.reject_enrolment, _l("Rejected.")),
+    "promote": (services.promote_enrolment, _l("Promoted from the waiting list.")),
+    "cancel": (services.cancel_enrolment, _l("Cancelled.")),
 }
 
 
@@ -130,7 +135,7 @@ def enrolment_action(enrolment_id: int, action: str):
         abort(404)
     form = ActionForm()
     if not form.validate_on_submit():
-        abort(400, "The form expired; please try again.")
+        abort(400, render_message("form.expired"))
     enrolment = services.get_enrolment_for(db.session, enrolment_id, current_user)
     event_id = enrolment.event_id
     function, message = ENROLMENT_ACTIONS[action]
@@ -142,9 +147,9 @@ def enrolment_action(enrolment_id: int, action: str):
             message = _approval_message(changed)
         db.session.commit()
     except DomainError as exc:
-        show_domain_error(exc)
+        show_error(exc)
     else:
-        flash(message, "success")
+        flash(str(message), "success")
     return redirect_back(url_for("events.participants", event_id=event_id))
 
 
@@ -153,9 +158,11 @@ def _approval_message(enrolment: Enrolment) -> str:
     name = enrolment.user.name
     if enrolment.status == "waitlisted":
         position = services.waitlist_position(db.session, enrolment)
-        return (f"Approved. The event is full, so {name} is now on the waiting list at position {position}."
-                if position else f"Approved. The event is full, so {name} is now on the waiting list.")
-    return f"Approved: {name} is confirmed."
+        if position:
+            return _("Approved. The event is full, so %(name)s is now on the waiting list at position "
+                     "%(position)s.", name=name, position=format_number(position))
+        return _("Approved. The event is full, so %(name)s is now on the waiting list.", name=name)
+    return _("Approved: %(name)s is confirmed.", name=name)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -174,6 +181,20 @@ def _unit_args(unit_key: str | None) -> dict:
         except ValueError:
             return {}
     return {}
+
+
+def _unit_labels(units) -> dict[tuple, str]:
+    """Each unit's name in the page's language: a session's title, or a day's date ("Day 2 · Sat 9 May 2026")."""
+    days = [u for u in units if u.session_id is None]
+    labels = {}
+    for unit in units:
+        if unit.session_id is not None:
+            labels[unit.key] = unit.label
+            continue
+        when = format_when(unit.day, None, "%a %d %b %Y")
+        labels[unit.key] = (_("Day %(num)d · %(date)s", num=days.index(unit) + 1, date=when) if len(days) > 1
+                            else when)
+    return labels
 
 
 def _unit_key(unit) -> str:
@@ -209,9 +230,12 @@ def checkin(event_id: int):
             db.session.rollback()
             early = exc
         except DomainError as exc:
-            show_domain_error(exc)
+            chosen = next((u for u in units if _unit_key(u) == unit_key), None)
+            if "unit" in exc.params and chosen is not None:  # the day as this page names it
+                exc.params = {**exc.params, "unit": _unit_labels(units)[chosen.key]}
+            show_error(exc)
         else:
-            flash(f"✓ {name} is checked in.", "success")
+            flash(_("✓ %(name)s is checked in.", name=name), "success")
         if early is None:
             return redirect(url_for("events.checkin", event_id=event.id, unit=unit_key, q=q or None))
     people = services.participants(db.session, event_id=event.id, status="confirmed", q=q or None)
@@ -223,7 +247,7 @@ def checkin(event_id: int):
                 if (c.session_id, c.day) == (unit.session_id, unit.day):
                     done[person.id] = c
     return render_template("events/checkin.html", event=event, units=units, unit=unit, unit_key=unit_key,
-                           unit_key_of=_unit_key, people=people, done=done, q=q, form=form,
+                           unit_key_of=_unit_key, unit_labels=_unit_labels(units), people=people, done=done, q=q, form=form,
                            action_form=ActionForm(), early=early)
 
 
@@ -232,7 +256,7 @@ def checkin(event_id: int):
 def undo_checkin(checkin_id: int):
     form = ActionForm()
     if not form.validate_on_submit():
-        abort(400, "The form expired; please try again.")
+        abort(400, render_message("form.expired"))
     item = db.session.get(Checkin, checkin_id)
     if item is None:
         raise NotFound("checkin.not_found")
@@ -241,9 +265,9 @@ def undo_checkin(checkin_id: int):
         services.undo_checkin(db.session, checkin_id=checkin_id, actor_id=current_user.id, now=utcnow())
         db.session.commit()
     except DomainError as exc:
-        show_domain_error(exc)
+        show_error(exc)
     else:
-        flash("The check-in is undone.", "info")
+        flash(_("The check-in is undone."), "info")
     return redirect_back(url_for("events.checkin", event_id=event_id))
 
 
@@ -259,20 +283,24 @@ def export_csv(event_id: int):
     out = io.StringIO()
     writer = csv.writer(out)
     # session titles are organisers' text too: the header row is neutralised like every cell
+    # the headings are for people (a spreadsheet), in the page's language; dates stay sortable (ISO order)
     writer.writerow([safe_cell(v) for v in [
-        "name", "email", "organisation", "status", "waitlist_position", "ticket_code", "enrolled_at",
-        "confirmed_at", *[u.label for u in units], "units_attended", "attendance_percent", "hours_attended",
-        "meets_minimum"]])
+        _("Name"), _("Email"), _("Organisation"), _("Status"), _("Position on the waiting list"), _("Ticket code"),
+        _("Enrolled at (%(zone)s)", zone=event.timezone), _("Confirmed at (%(zone)s)", zone=event.timezone),
+        *_unit_labels(units).values(), _("Sessions or days attended"), _("Attendance (%)"), _("Hours attended"),
+        _("Meets the minimum for a certificate")]])
+    yes, no = _("yes"), _("no")
     for person in people:
         att = summary[person.id]
         attended = {u.key for u in att.attended}
         writer.writerow([safe_cell(v) for v in [
             person.user.name, person.user.email, person.user.organisation.name if person.user.organisation else "",
-            person.status, positions.get(person.id, ""), person.ticket_code,
+            ENROLMENT_STATUS_LABELS.get(person.status, person.status), positions.get(person.id, ""),
+            person.ticket_code,
             person.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
             person.confirmed_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if person.confirmed_at else "",
             *["x" if u.key in attended else "" for u in units], len(att.attended),
-            round(att.share * 100), att.hours_attended, "yes" if att.meets_minimum else "no",
+            round(att.share * 100), att.hours_attended, yes if att.meets_minimum else no,
         ]])
     filename = f"{event.slug}-participants.csv"
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv",

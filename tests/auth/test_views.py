@@ -385,3 +385,46 @@ def test_production_logs_an_error_when_rate_limits_are_counted_per_process(tmp_p
                             cwd=Path(__file__).resolve().parents[2])
     assert shared.returncode == 0, shared.stderr[-2000:]
     assert "RATELIMIT_STORAGE_URI" not in shared.stderr
+
+
+# Time zone and language of a new account (issue 12, point 8): the browser's zone, else the main zone of the
+# chosen country, never silently UTC; the language the registration page was read in.
+
+def _registered(session, email: str) -> User:
+    return session.scalar(sa.select(User).where(User.email == email))
+
+
+def test_register_keeps_the_zone_the_browser_proposed(client, session):
+    page = client.get("/auth/register").get_data(as_text=True)
+    assert "data-browser-timezone" in page and 'name="timezone"' in page  # static/timezone.js fills it
+    response = post_form(client, "/auth/register", {**REGISTRATION, "email": "tz@example.org", "country": "DE",
+                                                     "timezone": "America/Sao_Paulo"})
+    assert response.status_code == 302
+    assert _registered(session, "tz@example.org").timezone == "America/Sao_Paulo"
+
+
+def test_register_without_a_zone_takes_the_main_zone_of_the_country(client, session):
+    post_form(client, "/auth/register", {**REGISTRATION, "email": "br@example.org", "country": "BR"})
+    assert _registered(session, "br@example.org").timezone == "America/Sao_Paulo"
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus_Mons", "not a zone", "Europe/../../etc/passwd", "CET+1"])
+def test_register_with_a_bad_zone_falls_back_to_the_country(client, session, zone):
+    response = post_form(client, "/auth/register", {**REGISTRATION, "email": "bad@example.org", "country": "EG",
+                                                    "timezone": zone})
+    assert response.status_code == 302
+    assert _registered(session, "bad@example.org").timezone == "Africa/Cairo"
+
+
+def test_register_keeps_the_language_of_the_page(client, session):
+    post_form(client, "/auth/register?lang=fr", {**REGISTRATION, "email": "fr@example.org", "country": "FR"})
+    user = _registered(session, "fr@example.org")
+    assert (user.language, user.timezone) == ("fr", "Europe/Paris")
+    post_form(client, "/auth/register?lang=en", {**REGISTRATION, "email": "en@example.org", "country": "GB"})
+    assert _registered(session, "en@example.org").language == "en"
+
+
+def test_register_offers_countries_in_the_pages_language(client):
+    body = client.get("/auth/register?lang=de").get_data(as_text=True)
+    assert '<option value="DE">Deutschland</option>' in body
+    assert '<option value="EG">Ägypten</option>' in body

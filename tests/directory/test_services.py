@@ -2,16 +2,36 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from app.directory import services
+
+
+def _plain(name: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch)).casefold()
 
 
 def test_country_choices_are_built_once_and_handed_out_as_copies(monkeypatch):
     first = services.country_choices()
     assert len(first) > 240 and ("DE", "Germany") in first
-    assert [name for _, name in first] == sorted(name for _, name in first)
+    # sorted as a reader looks them up: "Åland Islands" among the A's, not after Zimbabwe
+    assert [_plain(name) for _, name in first] == sorted(_plain(name) for _, name in first)
+    assert first[-1] == ("ZW", "Zimbabwe")
     looked_up = []
-    monkeypatch.setattr(services, "country_name", lambda code: looked_up.append(code) or code)
+    monkeypatch.setattr(services, "country_name", lambda code, locale=None: looked_up.append(code) or code)
     first.insert(0, ("", "— choose —"))  # a caller changing its list changes nobody else's
     again = services.country_choices()
     assert looked_up == []  # no pycountry look-up per request
     assert again[0] != ("", "— choose —") and again == first[1:]
+
+
+def test_country_names_in_the_pages_language():
+    french = dict(services.country_choices("fr"))
+    assert french["DE"] == "Allemagne" and french["EG"] == "Égypte" and len(french) == len(services.COUNTRY_CODES)
+    names = [name for _, name in services.country_choices("fr")]
+    assert names.index("Égypte") < names.index("Espagne")  # accents do not send a name to the end
+    assert services.country_name("DE", "ar") == "ألمانيا"
+    assert services.country_name("de", "pt_BR") == "Alemanha"
+    # English (and the pseudo-locale, English underneath) keep the short English names
+    assert services.country_name("DE", "en") == services.country_name("DE", "en_US_POSIX") == "Germany"
+    assert services.country_name("", "fr") == ""
