@@ -144,6 +144,7 @@ def is_default_http_message(status: int, message: str | None) -> bool:
 
     if not message:
         return True
+    message = str(message)  # a lazily translated sentence (a limit's own message) is a sentence of ours
     error = default_exceptions.get(status)
     if error is not None and message == error.description:
         return True
