@@ -47,7 +47,9 @@ from app.practices.queries import (
     FACETS,
     PracticeFilters,
     facet_counts,
+    find_members,
     fold,
+    linked_practices,
     list_practices,
     parse_filters,
     related_practices,
@@ -79,7 +81,7 @@ __all__ = [
     "practice_json", "pick_translation", "Shown", "practice_path", "file_path",
     # queries
     "FACETS", "PracticeFilters", "parse_filters", "list_practices", "facet_counts", "related_practices",
-    "revisions", "fold",
+    "revisions", "fold", "linked_practices", "find_members",
     # workflow
     "REVIEW_CHECKLIST", "CHECKLIST_REASONS", "check_practice", "personal_data_in", "submit_practice",
     "publish_practice", "return_practice", "archive_practice",
