@@ -120,12 +120,12 @@ def update_practice(session: Session, *, practice_id: int, data: dict, actor_id:
     changed = _apply(session, practice, values)
     if not changed:
         return practice
-    comment = ""
+    action = "edited"
     if practice.status == "published" and not can_review_practice(user):
         practice.status = "submitted"
         practice.submitted_at = now
-        comment = "back to review"
-    record_revision(session, practice, action="edited", actor_id=user.id, now=now, fields=changed, comment=comment)
+        action = "edited_for_review"
+    record_revision(session, practice, action=action, actor_id=user.id, now=now, fields=changed)
     session.flush()
     return practice
 

@@ -41,7 +41,7 @@ from app.practices.interest import (
     register_interest,
     withdraw_interest,
 )
-from app.practices.lookups import editable_practice, get_practice, visible_practice
+from app.practices.lookups import REVISION_ACTIONS, editable_practice, get_practice, visible_practice
 from app.practices.presenting import Shown, file_path, pick_translation, practice_json, practice_path
 from app.practices.queries import (
     FACETS,
@@ -76,7 +76,7 @@ __all__ = [
     "register_interest", "withdraw_interest", "interest_count", "interest_counts", "interested", "interest_of",
     "new_interest_since",
     # lookups
-    "get_practice", "visible_practice", "editable_practice",
+    "get_practice", "visible_practice", "editable_practice", "REVISION_ACTIONS",
     # presenting
     "practice_json", "pick_translation", "Shown", "practice_path", "file_path",
     # queries

@@ -163,6 +163,8 @@ def test_member_edit_of_published_practice_goes_back_to_review(session):
     services.update_practice(session, practice_id=practice.id, data={"results": "Even better."},
                              actor_id=practice.author_id, now=NOW)
     assert practice.status == "submitted"
+    assert services.revisions(session, practice.id)[0].action == "edited_for_review"
+    assert set(services.REVISION_ACTIONS) >= {r.action for r in services.revisions(session, practice.id)}
     organiser = make_organiser(session)
     again = make_practice(session)
     services.update_practice(session, practice_id=again.id, data={"results": "Corrected."}, actor_id=organiser.id,
