@@ -47,9 +47,10 @@ class PracticeFilters:
     language: str | None = None
     organisation: int | None = None
     status: str | None = None
+    mine: bool = False  # the viewer's own and their organisation's practices, in every status (pages)
 
     def as_dict(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if v not in (None, "")}
+        return {k: v for k, v in asdict(self).items() if v not in (None, "", False)}
 
 
 def parse_filters(args) -> PracticeFilters:
@@ -132,22 +133,30 @@ def _text_filter(session: Session, q: str):
     return Practice.id.in_(sorted(ids)) if ids else sa.false()
 
 
-def _visibility(viewer, status: str | None):
-    """Strangers see published practices; a status filter shows editors their own (reviewers: everyone's)."""
-    if not status:
-        return Practice.status == "published"
-    if status == "published" or can_review_practice(viewer):
-        return Practice.status == status
-    if viewer is None or getattr(viewer, "id", None) is None:
+def _own(viewer):
+    """The viewer's practices: those they wrote and those of their organisation."""
+    if viewer is None or getattr(viewer, "id", None) is None or not getattr(viewer, "is_authenticated", True):
         return sa.false()
     own = Practice.author_id == viewer.id
     if getattr(viewer, "organisation_id", None) is not None:
         own = sa.or_(own, Practice.organisation_id == viewer.organisation_id)
-    return sa.and_(Practice.status == status, own)
+    return own
+
+
+def _visibility(viewer, status: str | None, mine: bool = False):
+    """Strangers see published practices; a status filter shows editors their own (reviewers: everyone's);
+    `mine` shows the viewer's own in every status (or the one asked)."""
+    if mine:
+        return sa.and_(_own(viewer), Practice.status == status) if status else _own(viewer)
+    if not status:
+        return Practice.status == "published"
+    if status == "published" or can_review_practice(viewer):
+        return Practice.status == status
+    return sa.and_(Practice.status == status, _own(viewer))
 
 
 def _conditions(session: Session, filters: PracticeFilters, viewer) -> list:
-    conditions = [_visibility(viewer, filters.status)]
+    conditions = [_visibility(viewer, filters.status, filters.mine)]
     if filters.q:
         conditions.append(_text_filter(session, filters.q))
     if filters.topic:

@@ -284,6 +284,11 @@ def test_editors_filter_by_status(session):
     assert services.list_practices(session, filters=filters, viewer=draft.author)[1] == 1
     assert services.list_practices(session, filters=filters, viewer=make_organiser(session))[1] == 1
     assert services.list_practices(session, filters=filters, viewer=make_user(session))[1] == 0
+    mine = services.PracticeFilters(mine=True)
+    make_practice(session, organisation=draft.organisation)  # a colleague's, published
+    make_practice(session)  # another city's
+    assert services.list_practices(session, filters=mine, viewer=draft.author)[1] == 2
+    assert services.list_practices(session, filters=mine, viewer=None)[1] == 0
 
 
 def test_related_practices_prefer_shared_targets(session):
