@@ -308,6 +308,7 @@ def test_translations_and_pick(session):
     shown = services.pick_translation(practice, "fr")
     assert shown.is_translation and shown.fields["title"] == "Métrocâble"
     assert shown.fields["results"] == practice.results  # an empty translated section falls back
+    assert shown.lang["title"] == "fr" and shown.lang["results"] == "en" and shown.available == ("fr",)
     assert not services.pick_translation(practice, "de").is_translation
     assert not services.pick_translation(practice, "fr", original=True).is_translation
     services.set_translation(session, practice_id=practice.id, language="fr", fields=None, actor_id=member.id,
@@ -317,6 +318,21 @@ def test_translations_and_pick(session):
         services.set_translation(session, practice_id=practice.id, language="en", fields={"title": "x"},
                                  actor_id=member.id, now=NOW)
     assert caught.value.reason == "practice.translation_same_language"
+    with pytest.raises(ValidationFailed) as caught:
+        services.set_translation(session, practice_id=practice.id, language="fr", fields={"title": ""},
+                                 actor_id=member.id, now=NOW)
+    assert set(caught.value.fields) == {"translations.fr.title"}
+    # the original and a translation swap in one change; a translation into the original is refused
+    services.set_translation(session, practice_id=practice.id, language="fr", fields={"title": "Métrocâble"},
+                             actor_id=member.id, now=NOW)
+    with pytest.raises(ValidationFailed) as caught:
+        services.update_practice(session, practice_id=practice.id, data={"language": "fr"}, actor_id=member.id,
+                                 now=NOW)
+    assert set(caught.value.fields) == {"language"}
+    services.update_practice(session, practice_id=practice.id, actor_id=member.id, now=NOW, data={
+        "language": "fr", "title": "Métrocâble", "translations": {"fr": None, "en": {"title": "Metrocable"}}})
+    session.flush()
+    assert practice.language == "fr" and [t.language for t in practice.translations] == ["en"]
 
 
 def test_list_query_count_is_constant(session, count_queries):
