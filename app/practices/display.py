@@ -63,6 +63,18 @@ def practice_url(practice, **params) -> str:
     return url_for("practices.detail", practice_id=practice.id, slug=practice.slug or None, **params)
 
 
+def practice_shown(practice):
+    """The practice's text in the page's language when translated (the original otherwise)."""
+    from app.practices.presenting import pick_translation
+
+    return pick_translation(practice, _locale())
+
+
+def organisation_url(organisation_id: int) -> str:
+    """The organisation's public profile (/organisations/<id>, the directory's page)."""
+    return f"/organisations/{organisation_id}"
+
+
 def practice_helpers() -> dict:
     """Template helpers of the practice pages (and of the partials the events and learning pages include)."""
     return {
@@ -71,7 +83,7 @@ def practice_helpers() -> dict:
         "practice_sections": SECTIONS, "practice_revision_labels": labels.REVISION_ACTION_LABELS,
         "practice_field_label": labels.field_label, "sdg_goal_label": sdg_goal_label,
         "practice_country": country_label, "practice_region": region_label, "practice_language": language_label,
-        "practice_url": practice_url,
+        "practice_url": practice_url, "practice_shown": practice_shown, "organisation_url": organisation_url,
     }
 
 

@@ -85,7 +85,7 @@ class PracticeForm(FlaskForm):
     summary = TextAreaField(_l("Summary (two or three sentences)"), validators=[Optional(), Length(max=SUMMARY_MAX)],
                             render_kw={"rows": 3})
     language = SelectField(_l("Language of this text"), choices=[])
-    organisation_id = SelectField(_l("Organisation"), choices=[], validators=[Optional()])
+    organisation_id = SelectField(_l("Organisation"), choices=[], validators=[Optional()], validate_choice=False)
     city = StringField(_l("City"), validators=[Optional(), Length(max=CITY_MAX)])
     country = SelectField(_l("Country"), choices=[], validators=[DataRequired(message=_l("Choose a country."))])
     subdivision = StringField(_l("Subdivision (ISO 3166-2 code, e.g. DE-SN)"), validators=[Optional(), Length(max=6)])
@@ -111,7 +111,7 @@ class PracticeForm(FlaskForm):
     transferability = TextAreaField(_l("Transferability"), validators=[Optional(), Length(max=SECTION_MAX)],
                                     render_kw={"rows": 5})
     indicators = IndicatorRowsField(_l("Key figures"))
-    contact_id = SelectField(_l("Contact person"), choices=[], validators=[Optional()])
+    contact_id = SelectField(_l("Contact person"), choices=[], validators=[Optional()], validate_choice=False)
     event_ids = MultiCheckboxField(_l("Events where it was presented"), choices=[])
     module_ids = MultiCheckboxField(_l("Learning modules that teach it"), choices=[])
     more_rows = SubmitField(_l("Add more key-figure rows"))

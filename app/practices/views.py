@@ -34,7 +34,10 @@ def _page() -> int:
     return min(max(page, 1), 100000)
 
 
-bp.app_context_processor(practice_helpers)
+@bp.record_once
+def _install_template_helpers(state) -> None:
+    # globals, not a context processor: the macros of practices/_macros.html see them when imported
+    state.app.jinja_env.globals.update(practice_helpers())
 
 
 @bp.app_template_global()
