@@ -6,6 +6,7 @@ service, commits (or rolls back and shows the error) and redirects or renders.
 
 from __future__ import annotations
 
+import io
 import math
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -155,10 +156,12 @@ def storage_dir() -> str:
 def download(practice_id: int, file_id: int):
     """A document (attachment; PDFs sandboxed) or an image (inline); 404 to strangers if not published."""
     item = services.file_of(db.session, practice_id=practice_id, file_id=file_id, viewer=_viewer())
-    path = services.open_file(item, storage_dir())
+    # read whole (at most the upload limit): no file handle outlives the request
+    data = services.open_file(item, storage_dir()).read_bytes()
     is_document = item.kind == "document"
-    response = send_file(path, mimetype=item.content_type, as_attachment=is_document, download_name=item.name,
-                         max_age=0 if item.practice.status != "published" else 3600, conditional=True)
+    response = send_file(io.BytesIO(data), mimetype=item.content_type, as_attachment=is_document,
+                         download_name=item.name, etag=item.sha256, conditional=True,
+                         max_age=0 if item.practice.status != "published" else 3600)
     response.headers["X-Content-Type-Options"] = "nosniff"
     if item.content_type == "application/pdf":
         response.headers["Content-Security-Policy"] = "sandbox"
