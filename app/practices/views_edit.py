@@ -184,15 +184,16 @@ def edit(practice_id: int):
             value = getattr(practice, name)
             getattr(form, name).data = "" if value is None else str(value)
     if request.method == "POST" and not form.more_rows.data and form.validate_on_submit():
+        was_published = practice.status == "published"
         try:
             services.update_practice(db.session, practice_id=practice.id, data=form.to_data(
                 with_organisation=can_review_practice(current_user)), actor_id=current_user.id, now=utcnow())
-            status = practice.status
+            back_to_review = was_published and practice.status == "submitted"
             db.session.commit()
         except DomainError as exc:
             show_domain_error(exc, form)
         else:
-            if status == "submitted" and not can_review_practice(current_user):
+            if back_to_review:
                 flash(_("The practice is updated and goes back to the reviewers."), "success")
             else:
                 flash(_("The practice is updated."), "success")

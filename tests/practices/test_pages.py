@@ -363,3 +363,37 @@ def test_navigation_and_home_topics_lead_to_practices(session, client):
     assert 'href="/practices"' in page
     assert 'href="/practices?topic=' in page
 
+
+
+def test_a_member_without_an_organisation_is_told_why_nothing_is_saved(session, client, auth):
+    loner = make_user(session)
+    session.commit()
+    auth.login(loner.email)
+    assert "ask an organiser to add you to one" in _text(client.get("/practices/new"))
+    response = post_form(client, "/practices/new", _practice_form())
+    assert response.status_code == 200 and "belongs to no organisation" in _text(response)
+    assert session.scalar(sa.select(sa.func.count()).select_from(Practice)) == 0
+
+
+def test_a_members_edit_of_a_published_practice_goes_back_to_review(session, client, auth):
+    practice = make_practice(session, title="Cable cars")
+    author = practice.author
+    session.commit()
+    auth.login(author.email)
+    response = post_form(client, f"/practices/{practice.id}/edit", _practice_form(title="Cable cars 2"),
+                         follow_redirects=True)
+    assert "goes back to the reviewers" in _text(response)
+    session.expire_all()
+    assert session.get(Practice, practice.id).status == "submitted"
+
+
+def test_interest_note_too_long_or_without_csrf_is_refused(session, client, auth):
+    practice = make_practice(session)
+    visitor = _member(session)
+    session.commit()
+    auth.login(visitor.email)
+    response = post_form(client, f"/practices/{practice.id}", {"note": "x" * 1001},
+                         action=f"/practices/{practice.id}/interest", follow_redirects=True)
+    assert "The note is too long." in _text(response)
+    assert client.post(f"/practices/{practice.id}/interest", data={"note": "hi"}).status_code == 400
+    assert session.scalar(sa.select(sa.func.count()).select_from(PracticeInterest)) == 0
