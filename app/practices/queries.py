@@ -112,14 +112,18 @@ def fold(text: str) -> str:
 
 
 def _text_filter(session: Session, q: str):
-    """The practices whose title or summary (original or a translation) contains every word of q, ignoring
+    """The practices whose title, summary (original or translations) or city contain every word of q, ignoring
     case and accents. One query over titles and summaries; the site search (app.search) replaces it."""
     words = [w for w in fold(q).split() if any(ch.isalnum() for ch in w)]
     if not words:
         return sa.false()
-    rows = session.execute(sa.select(Practice.id, Practice.title, Practice.summary).union_all(
-        sa.select(PracticeTranslation.practice_id, PracticeTranslation.title, PracticeTranslation.summary))).all()
-    ids = {row[0] for row in rows if all(w in fold(f"{row[1]} {row[2]}") for w in words)}
+    rows = session.execute(sa.select(Practice.id, Practice.title, Practice.summary, Practice.city).union_all(
+        sa.select(PracticeTranslation.practice_id, PracticeTranslation.title, PracticeTranslation.summary,
+                  sa.literal("")))).all()
+    texts: dict[int, str] = {}
+    for practice_id, title, summary, city in rows:
+        texts[practice_id] = f"{texts.get(practice_id, '')} {title} {summary} {city}"
+    ids = {practice_id for practice_id, text in texts.items() if all(w in fold(text) for w in words)}
     return Practice.id.in_(sorted(ids)) if ids else sa.false()
 
 
