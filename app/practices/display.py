@@ -12,6 +12,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session, selectinload
 
+from app.auth.models import User
 from app.directory.regions import REGIONS, SUB_REGIONS, region_name
 from app.directory.services import country_name
 from app.language import LANGUAGES, PSEUDO_LOCALE
@@ -159,6 +160,18 @@ def targets_by_goal() -> dict[int, list[str]]:
 
 # ---------------------------------------------------------------------------------------------------
 # Practices other pages list
+
+
+def load_for_page(session: Session, practice_id: int) -> Practice:
+    """The practice with everything its page shows, in a constant number of queries."""
+    from app.learning.models import Module
+    from app.practices.queries import list_options
+
+    return session.scalars(
+        sa.select(Practice).where(Practice.id == practice_id)
+        .options(*list_options(), selectinload(Practice.modules).selectinload(Module.programme),
+                 selectinload(Practice.contact).selectinload(User.organisation))
+        .execution_options(populate_existing=True)).one()
 
 
 def linked_practices(session: Session, *, event_id: int | None = None, module_ids=None) -> list[Practice]:

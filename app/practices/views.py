@@ -18,7 +18,7 @@ from app.directory.services import list_topics
 from app.errors import DomainError
 from app.extensions import db
 from app.practices import bp, services
-from app.practices.display import facet_links, linked_practices, practice_helpers
+from app.practices.display import facet_links, linked_practices, load_for_page, practice_helpers
 from app.practices.forms import ActionForm, InterestForm
 from app.sqltypes import utcnow
 from app.viewhelpers import show_domain_error
@@ -83,6 +83,7 @@ def detail(practice_id: int, slug: str | None = None):
     if slug is not None and slug != practice.slug:
         return redirect(url_for("practices.detail", practice_id=practice.id, slug=practice.slug or None,
                                 **request.args), code=301)
+    practice = load_for_page(db.session, practice.id)
     viewer = _viewer()
     org_id = getattr(viewer, "organisation_id", None)
     shown = services.pick_translation(practice, _page_language(), original=bool(request.args.get("original")))

@@ -397,3 +397,36 @@ def test_interest_note_too_long_or_without_csrf_is_refused(session, client, auth
     assert "The note is too long." in _text(response)
     assert client.post(f"/practices/{practice.id}/interest", data={"note": "hi"}).status_code == 400
     assert session.scalar(sa.select(sa.func.count()).select_from(PracticeInterest)) == 0
+
+
+def test_practice_page_query_count_does_not_grow_with_its_links(session, client, auth, count_queries, app):
+    from tests.factories import make_practice_file
+
+    organiser = make_organiser(session)
+    programme = make_programme(session, organisers=[organiser], status="published")
+
+    def build(n):
+        events = [make_event(session, organisers=[organiser], status="published") for _ in range(n)]
+        modules = [make_module(session, make_programme(session, organisers=[organiser], status="published"))
+                   for _ in range(n)]
+        practice = make_practice(session, events=events, modules=modules, sdg_targets=["11.2", "7.1"][:n],
+                                 topics=["energy-efficiency", "citizen-participation"][:n])
+        for _ in range(n):
+            make_practice_file(session, practice, storage_dir=app.config["PRACTICE_STORAGE_DIR"])
+            visitor = _member(session)
+            session.add(PracticeInterest(practice_id=practice.id, organisation_id=visitor.organisation_id,
+                                         user_id=visitor.id, note="n"))
+        return practice
+
+    assert programme
+    one, four = build(1), build(4)
+    session.commit()
+    one, four = one.id, four.id
+    auth.login(organiser.email)  # an organiser sees who is interested too
+    client.get(f"/practices/{one}")
+    with count_queries() as few:
+        assert client.get(f"/practices/{one}").status_code == 200
+    with count_queries() as many:
+        assert client.get(f"/practices/{four}").status_code == 200
+    assert many.count == few.count, many.statements
+    print("\n".join(s[:110].replace("\n", " ") for s in few.statements))
