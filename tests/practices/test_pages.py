@@ -429,4 +429,3 @@ def test_practice_page_query_count_does_not_grow_with_its_links(session, client,
     with count_queries() as many:
         assert client.get(f"/practices/{four}").status_code == 200
     assert many.count == few.count, many.statements
-    print("\n".join(s[:110].replace("\n", " ") for s in few.statements))
