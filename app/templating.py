@@ -58,7 +58,8 @@ NAV = {
         ("events.my_events", _l("My events")), ("learning.my_programmes", _l("My learning")),
         ("certificates.mine", _l("My certificates")),
     ],
-    "organiser": [("events.manage", _l("Manage events")), ("learning.manage", _l("Manage programmes"))],
+    "organiser": [("events.manage", _l("Manage events")), ("learning.manage", _l("Manage programmes")),
+                  ("practices.review_queue", _l("Review practices"))],
     "admin": [("mail.admin_outbox", _l("Outbox")), ("jobs.admin_jobs", _l("Scheduled jobs"))],
 }
 

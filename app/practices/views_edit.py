@@ -8,6 +8,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.auth.decorators import organiser_required
 from app.auth.models import User
 from app.auth.rules import can_edit_practice, can_review_practice
 from app.directory.services import list_organisations, list_topics
@@ -306,6 +307,13 @@ def _review_page(practice: Practice, form: ReviewForm, status: int = 200):
         "practices/review.html", practice=practice, form=form, checklist=checklist, personal_data=found,
         revisions=services.revisions(db.session, practice.id), is_reviewer=can_review_practice(current_user),
         can_edit=can_edit_practice(current_user, practice), action_form=ActionForm()), status
+
+
+@bp.get("/practices/reviews")
+@organiser_required
+def review_queue():
+    """The organisers' menu entry: the practices waiting for review."""
+    return redirect(url_for("practices.index", status="submitted"))
 
 
 @bp.get("/practices/<int:practice_id>/review")

@@ -190,3 +190,17 @@ def test_published_files_are_public_and_removable_by_editors(session, client, au
     assert response.status_code == 302
     assert session.scalar(sa.select(sa.func.count()).select_from(PracticeFile)) == 0
     assert client.get(f"/practices/{practice.id}/files/{item.id}").status_code == 404
+
+
+def test_organisers_find_the_practices_waiting_for_review(session, client, auth):
+    make_practice(session, title="Waiting one", status="submitted")
+    make_practice(session, title="Published one")
+    organiser = make_organiser(session)
+    member = make_user(session)
+    session.commit()
+    auth.login(member.email)
+    assert client.get("/practices/reviews").status_code == 403
+    auth.logout()
+    auth.login(organiser.email)
+    page = _text(client.get("/practices/reviews", follow_redirects=True))
+    assert "Review practices" in page and "Waiting one" in page and "Published one" not in page
