@@ -429,3 +429,18 @@ def test_practice_page_query_count_does_not_grow_with_its_links(session, client,
     with count_queries() as many:
         assert client.get(f"/practices/{four}").status_code == 200
     assert many.count == few.count, many.statements
+
+
+def test_odd_values_never_break_the_form(session, client, auth):
+    member = _member(session)
+    session.commit()
+    auth.login(member.email)
+    odd = ["\x00", "1e400", "-0", "９９", "x" * 300, "NaN", "‮evil", "11.2; DROP TABLE practice"]
+    for value in odd:
+        for name in ("latitude", "started_year", "contact_id", "organisation_id", "sdg_goals", "event_ids",
+                     "module_ids", "topics", "subdivision", "country", "language", "stage", "indicators-0-value",
+                     "indicators-0-year"):
+            response = post_form(client, "/practices/new", _practice_form(**{name: value}))
+            assert response.status_code in (200, 302), (name, value, response.status_code)
+    response = client.get("/practices/new")
+    assert response.status_code == 200
