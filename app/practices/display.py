@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session, selectinload
 
 from app.auth.models import User
-from app.directory.regions import REGIONS, SUB_REGIONS, region_name
+from app.directory.regions import region_name
 from app.directory.services import country_name
 from app.language import LANGUAGES, PSEUDO_LOCALE
 from app.practices import labels
@@ -84,7 +84,8 @@ def practice_helpers() -> dict:
         "practice_sections": SECTIONS, "practice_revision_labels": labels.REVISION_ACTION_LABELS,
         "practice_field_label": labels.field_label, "sdg_goal_label": sdg_goal_label,
         "practice_country": country_label, "practice_region": region_label, "practice_language": language_label,
-        "practice_url": practice_url, "practice_shown": practice_shown, "organisation_url": organisation_url,
+        "practice_url": practice_url, "practice_shown": practice_shown,
+        "subdivision_options": subdivision_options, "organisation_url": organisation_url,
     }
 
 
@@ -142,13 +143,14 @@ def facet_links(counts: dict[str, dict], active: dict, *, topics) -> list[dict]:
     return groups
 
 
-def region_choices() -> list[tuple[str, str]]:
-    """M49 regions and their sub-regions for a filter select, in the page's language."""
-    out = []
-    for code in REGIONS:
-        out.append((code, region_label(code)))
-        out += [(sub, "— " + region_label(sub)) for sub, (_name, parent, _c) in SUB_REGIONS.items() if parent == code]
-    return out
+def subdivision_options(country: str | None) -> list[tuple[str, str]]:
+    """The ISO 3166-2 subdivisions of a country (code, name), for the form's suggestions."""
+    import pycountry
+
+    if not country or len(country) != 2:
+        return []
+    found = pycountry.subdivisions.get(country_code=country.upper()) or []
+    return sorted(((s.code, s.name) for s in found), key=lambda pair: pair[1])
 
 
 def targets_by_goal() -> dict[int, list[str]]:

@@ -165,6 +165,13 @@ class FileForm(FlaskForm):
     upload = SubmitField(_l("Upload"))
 
 
+class FileTextForm(FlaskForm):
+    """A file's caption and credit line, changed on their own."""
+
+    caption = StringField(_l("Caption"), validators=[Optional(), Length(max=CAPTION_MAX)])
+    credit = StringField(_l("Credit line"), validators=[Optional(), Length(max=CREDIT_MAX)])
+
+
 class ReviewForm(FlaskForm):
     comment = TextAreaField(_l("Comment to the author"), validators=[Optional(), Length(max=COMMENT_MAX)],
                             render_kw={"rows": 4})

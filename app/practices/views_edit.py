@@ -23,6 +23,7 @@ from app.practices.forms import (
     BLANK_ROWS,
     ActionForm,
     FileForm,
+    FileTextForm,
     PracticeForm,
     ReviewForm,
     TranslationForm,
@@ -272,6 +273,27 @@ def upload(practice_id: int):
             return redirect(url_for("practices.edit", practice_id=practice.id) + "#files")
     practice_form = _choices(PracticeForm(obj=practice, formdata=None), practice)
     return _render_form(practice_form, practice, file_form=form), 400
+
+
+@bp.post("/practices/<int:practice_id>/files/<int:file_id>")
+@login_required
+def update_file(practice_id: int, file_id: int):
+    """Change a file's caption or credit line (no need to upload it again)."""
+    form = FileTextForm()
+    if not form.validate_on_submit():
+        if form.caption.errors or form.credit.errors:
+            flash(_("The caption or the credit line is too long."), "danger")
+            return redirect(url_for("practices.edit", practice_id=practice_id) + "#files")
+        abort(400, _("The form expired; please try again."))
+    try:
+        services.update_file(db.session, practice_id=practice_id, file_id=file_id, actor_id=current_user.id,
+                             now=utcnow(), caption=form.caption.data or "", credit=form.credit.data or "")
+        db.session.commit()
+    except DomainError as exc:
+        show_domain_error(exc)
+    else:
+        flash(_("The caption and credit line are saved."), "success")
+    return redirect(url_for("practices.edit", practice_id=practice_id) + "#files")
 
 
 @bp.post("/practices/<int:practice_id>/files/<int:file_id>/delete")

@@ -204,3 +204,21 @@ def test_organisers_find_the_practices_waiting_for_review(session, client, auth)
     auth.login(organiser.email)
     page = _text(client.get("/practices/reviews", follow_redirects=True))
     assert "Review practices" in page and "Waiting one" in page and "Published one" not in page
+
+
+def test_caption_and_credit_can_be_changed_without_uploading_again(session, client, auth, app):
+    practice = make_practice(session, status="draft", country="DE")
+    item = make_practice_file(session, practice, kind="image", storage_dir=app.config["PRACTICE_STORAGE_DIR"],
+                              credit="")
+    author = practice.author
+    session.commit()
+    auth.login(author.email)
+    page = _text(client.get(f"/practices/{practice.id}/edit"))
+    assert "No credit line yet" in page
+    assert '<option value="DE-SN">' in page  # the country's subdivisions are suggested
+    response = post_form(client, f"/practices/{practice.id}/edit", {"caption": "The square", "credit": "Photo: A. B."},
+                         action=f"/practices/{practice.id}/files/{item.id}")
+    assert response.status_code == 302
+    session.expire_all()
+    changed = session.get(PracticeFile, item.id)
+    assert (changed.caption, changed.credit) == ("The square", "Photo: A. B.")
