@@ -15,6 +15,7 @@ from app.directory.services import list_organisations, list_topics
 from app.errors import DomainError, render_message
 from app.events.models import Event
 from app.extensions import db
+from app.i18n import format_when
 from app.language import LANGUAGES
 from app.learning.models import Module, Programme
 from app.practices import bp, services
@@ -51,7 +52,10 @@ def _choices(form: PracticeForm, practice: Practice | None) -> PracticeForm:
     else:
         organisations = [o for o in (current_user.organisation, practice.organisation if practice else None) if o]
         organisations = list({o.id: o for o in organisations}.values())
-    form.organisation_id.choices = [(str(o.id), f"{o.name} ({o.city})" if o.city else o.name) for o in organisations]
+    form.organisation_id.choices = [(str(o.id), _("%(name)s (%(city)s)", name=o.name, city=o.city) if o.city else o.name)
+                                    for o in organisations]
+    if reviewer:
+        form.organisation_id.choices.insert(0, ("", _("— choose an organisation —")))
     countries = sorted(((code, country_label(code)) for code in _country_codes()), key=lambda pair: pair[1])
     form.country.choices = [("", _("— choose a country —")), *countries]
     form.stage.choices = list(STAGE_LABELS.items())
@@ -62,7 +66,9 @@ def _choices(form: PracticeForm, practice: Practice | None) -> PracticeForm:
     form.contact_id.choices = [("", _("— nobody yet —"))] + [
         (str(u.id), _("%(name)s (%(organisation)s)", name=u.name, organisation=u.organisation.name)
          if u.organisation else u.name) for u in people]
-    form.event_ids.choices = [(str(e.id), e.title) for e in _event_choices(practice)]
+    form.event_ids.choices = [(str(e.id), _("%(title)s (%(date)s)", title=e.title,
+                                            date=format_when(e.starts_at, e.timezone, "%d %b %Y")))
+                              for e in _event_choices(practice)]
     form.module_ids.choices = [
         (str(m.id), _("%(programme)s › %(module)s", programme=p.title, module=m.title)) for m, p in _module_choices(practice)]
     return form

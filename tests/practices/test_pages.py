@@ -444,3 +444,18 @@ def test_odd_values_never_break_the_form(session, client, auth):
             assert response.status_code in (200, 302), (name, value, response.status_code)
     response = client.get("/practices/new")
     assert response.status_code == 200
+
+
+def test_an_organiser_drafts_a_practice_for_any_organisation(session, client, auth):
+    organiser = make_organiser(session)
+    city = make_organisation(session, name="Medellín City", country="CO")
+    event = make_event(session, organisers=[organiser], status="published", title="Dialogue on mobility")
+    session.commit()
+    auth.login(organiser.email)
+    page = _text(client.get("/practices/new"))
+    assert "— choose an organisation —" in page and "Medellín City" in page and "Dialogue on mobility (" in page
+    response = post_form(client, "/practices/new", _practice_form(
+        organisation_id=str(city.id), country="CO", subdivision="", event_ids=[str(event.id)]))
+    assert response.status_code == 302, _text(response)
+    practice = session.scalar(sa.select(Practice))
+    assert practice.organisation_id == city.id and [e.id for e in practice.events] == [event.id]
