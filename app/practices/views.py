@@ -162,13 +162,13 @@ def download(practice_id: int, file_id: int):
     is_document = item.kind == "document"
     response = send_file(io.BytesIO(data), mimetype=item.content_type, as_attachment=is_document,
                          download_name=item.name, etag=item.sha256, conditional=True,
-                         max_age=0 if item.practice.status != "published" else 3600)
+                         max_age=0 if item.practice.status != "published" else 300)
     response.headers["X-Content-Type-Options"] = "nosniff"
     if item.content_type == "application/pdf":
         response.headers["Content-Security-Policy"] = "sandbox"
     else:
         response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    if item.practice.status != "published":
-        response.cache_control.private = True
-        response.cache_control.public = False
+    # never in a shared cache: a practice taken back (returned, archived) must stop showing its files at once
+    response.cache_control.public = False
+    response.cache_control.private = True
     return response

@@ -150,6 +150,7 @@ def test_upload_and_download_files(session, client, auth):
     assert got.status_code == 200 and got.mimetype == "application/pdf"
     assert got.headers["Content-Disposition"].startswith("attachment")
     assert got.headers["Content-Security-Policy"] == "sandbox"
+    assert "private" in got.headers["Cache-Control"]
     assert got.headers["X-Content-Type-Options"] == "nosniff"
 
     page = _text(client.get(f"/practices/{practice.id}"))
