@@ -38,6 +38,10 @@ class MultiCheckboxField(SelectMultipleField):
     def pre_validate(self, form) -> None:
         """Choices are checked by the services, which name what is unknown."""
 
+    def process_formdata(self, valuelist) -> None:
+        # a NUL byte can reach no database (PostgreSQL refuses it): the services see what is left
+        super().process_formdata([value.replace("\x00", "") for value in valuelist])
+
 
 class IndicatorRowsField(Field):
     """Key figures as rows of inputs named indicators-<row>-<column>; data is a list of dicts.
