@@ -157,7 +157,10 @@ def _upload(practice_id: int, kind: str):
     form = g.api_body
     limit_key = "PRACTICE_DOCUMENT_MAX_BYTES" if kind == "document" else "PRACTICE_IMAGE_MAX_BYTES"
     limit = current_app.config[limit_key]
-    data = upload.stream.read(limit + 1)  # one byte more than allowed is enough to refuse it
+    try:
+        data = upload.stream.read(limit + 1)  # one byte more than allowed is enough to refuse it
+    finally:
+        upload.close()  # a large upload is spooled to a temporary file: give it back now
     if not isinstance(data, bytes):
         raise ValidationFailed("practice.file.empty", field="file")
     item = services.add_file(db.session, practice_id=practice_id, kind=kind, filename=upload.filename or "",

@@ -180,6 +180,8 @@ def indicators(value, *, now: datetime) -> list[dict]:
     for position, row in enumerate(rows, start=1):
         if not isinstance(row, dict):
             raise ValidationFailed("practice.field.object", field="indicators", label=label("indicators"))
+        if all(value in (None, "") or (isinstance(value, str) and not value.strip()) for value in row.values()):
+            continue  # an empty row of a form
         unknown = sorted(set(row) - set(INDICATOR_FIELDS))
         if unknown:
             raise ValidationFailed("practice.field.unknown", field="indicators", names=", ".join(unknown))
@@ -199,23 +201,24 @@ def indicators(value, *, now: datetime) -> list[dict]:
 
 
 def translation_fields(value, lang: str, *, partial: bool = False) -> dict[str, str]:
-    """The title, summary and sections of one translation (title required unless partial)."""
+    """The title, summary and sections of one translation (title required unless partial); an error names
+    the field as the content translations of events do ("translations.fr.title")."""
     if not isinstance(value, dict):
         raise ValidationFailed("practice.field.object", field="translations", label=label("translations"))
-    unknown = sorted(set(value) - set(TRANSLATABLE))
+    unknown = sorted(str(k)[:40] for k in set(value) - set(TRANSLATABLE))
     if unknown:
         raise ValidationFailed("practice.field.unknown", field="translations", names=", ".join(unknown))
     result = {}
     for name in TRANSLATABLE:
         if name in value or not partial:
-            result[name] = clean_text(value.get(name), field="translations", limit=TEXT_LIMITS[name],
+            result[name] = clean_text(value.get(name), field=f"translations.{lang}.{name}", limit=TEXT_LIMITS[name],
                                       label=f"{label(name)} ({lang})", required=(name == "title"),
                                       strip_bidi=(name == "title"))
     return result
 
 
 def translations(value, original: str) -> dict[str, dict | None]:
-    """{language: fields, or None to remove that translation}."""
+    """{language: fields, or None to remove that translation}; languages not named are kept."""
     if value is None:
         return {}
     if not isinstance(value, dict):
@@ -223,10 +226,18 @@ def translations(value, original: str) -> dict[str, dict | None]:
     result: dict[str, dict | None] = {}
     for key, fields in value.items():
         lang = language(key, "translations")
-        if lang == original:
+        if lang == original and fields is not None:
             raise ValidationFailed("practice.translation_same_language", field="translations", language=lang)
         result[lang] = None if fields is None else translation_fields(fields, lang)
     return result
+
+
+def check_original(original: str, current: list[str], changes: dict[str, dict | None]) -> None:
+    """The original language may not be one the practice is also translated into (after the changes): swapping
+    the original and a translation in one change is fine."""
+    kept = {code for code in current if changes.get(code, ...) is not None}
+    if original in kept | {code for code, entry in changes.items() if entry is not None}:
+        raise ValidationFailed("practice.translation_same_language", field="language", language=original)
 
 
 def _ids(value, name: str) -> list[int]:
@@ -354,10 +365,9 @@ def parse_practice(session: Session, data, *, practice: Practice | None, now: da
         out["module_ids"] = modules(session, data["module_ids"], current("modules", []))
     if creating or "language" in data:
         out["language"] = language(data.get("language") or "en")
+    original = out.get("language", current("language", "en"))
     if "translations" in data:
-        out["translations"] = translations(data["translations"], out.get("language", current("language", "en")))
-    elif "language" in out and not creating:
-        # the original's language changed: a translation into it would now duplicate the original
-        if any(t.language == out["language"] for t in practice.translations):
-            raise ValidationFailed("practice.translation_same_language", field="language", language=out["language"])
+        out["translations"] = translations(data["translations"], original)
+    if "translations" in out or "language" in out:
+        check_original(original, [t.language for t in current("translations", [])], out.get("translations", {}))
     return out

@@ -5,7 +5,7 @@ Pure functions of loaded objects: no queries, no Flask (the caller passes the ba
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.practices.limits import SECTIONS, TRANSLATABLE
 from app.practices.models import Practice, PracticeFile
@@ -66,22 +66,34 @@ def practice_json(practice: Practice, *, base_url: str, interest_count: int) -> 
 
 @dataclass(frozen=True)
 class Shown:
-    """The text a reader sees: the translation into their language if there is one, else the original."""
+    """The text a reader sees: the translation into their language if there is one, else the original.
+
+    The same choice as app.content_language.localise makes for events, programmes and modules (field by
+    field; an empty translated field shows the original's), in the shape the practice pages use."""
 
     fields: dict[str, str]
-    language: str  # of the text shown
+    language: str  # of the translation shown, else the original's
     original_language: str
     is_translation: bool  # the page then says "Translated from … · show original"
+    lang: dict[str, str] = field(default_factory=dict)  # field -> the language of the text shown for it
+    available: tuple[str, ...] = ()  # the languages the practice is translated into
 
 
 def pick_translation(practice: Practice, language: str | None, *, original: bool = False) -> Shown:
     """The title, summary and sections in the reader's language when a translation exists (a translation's
     empty section falls back to the original's); `original=True` (the "show original" link) forces it."""
     base = {name: getattr(practice, name) or "" for name in TRANSLATABLE}
-    wanted = (language or "").split("_")[0].lower()
-    if not original and wanted and wanted != practice.language:
+    source = practice.language or "en"
+    lang = dict.fromkeys(TRANSLATABLE, source)
+    available = tuple(sorted(t.language for t in practice.translations))
+    wanted = str(language or "").replace("-", "_").split("_")[0].lower()
+    if not original and wanted and wanted != source:
         for translation in practice.translations:
             if translation.language == wanted:
-                fields = {name: (getattr(translation, name) or "") or base[name] for name in TRANSLATABLE}
-                return Shown(fields, wanted, practice.language, True)
-    return Shown(base, practice.language, practice.language, False)
+                fields = dict(base)
+                for name in TRANSLATABLE:
+                    value = getattr(translation, name) or ""
+                    if value:
+                        fields[name], lang[name] = value, wanted
+                return Shown(fields, wanted, source, True, lang, available)
+    return Shown(base, source, source, False, lang, available)

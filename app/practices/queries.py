@@ -47,9 +47,10 @@ class PracticeFilters:
     language: str | None = None
     organisation: int | None = None
     status: str | None = None
+    mine: bool = False  # the viewer's own and their organisation's practices, in every status (pages)
 
     def as_dict(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if v not in (None, "")}
+        return {k: v for k, v in asdict(self).items() if v not in (None, "", False)}
 
 
 def parse_filters(args) -> PracticeFilters:
@@ -123,26 +124,39 @@ def _text_filter(session: Session, q: str):
     texts: dict[int, str] = {}
     for practice_id, title, summary, city in rows:
         texts[practice_id] = f"{texts.get(practice_id, '')} {title} {summary} {city}"
-    ids = {practice_id for practice_id, text in texts.items() if all(w in fold(text) for w in words)}
+    ids = set()
+    for practice_id, text in texts.items():
+        folded = fold(text)
+        joined = "".join(folded.split())  # "danang" finds "Đà Nẵng"
+        if all(w in folded or w in joined for w in words):
+            ids.add(practice_id)
     return Practice.id.in_(sorted(ids)) if ids else sa.false()
 
 
-def _visibility(viewer, status: str | None):
-    """Strangers see published practices; a status filter shows editors their own (reviewers: everyone's)."""
-    if not status:
-        return Practice.status == "published"
-    if status == "published" or can_review_practice(viewer):
-        return Practice.status == status
-    if viewer is None or getattr(viewer, "id", None) is None:
+def _own(viewer):
+    """The viewer's practices: those they wrote and those of their organisation."""
+    if viewer is None or getattr(viewer, "id", None) is None or not getattr(viewer, "is_authenticated", True):
         return sa.false()
     own = Practice.author_id == viewer.id
     if getattr(viewer, "organisation_id", None) is not None:
         own = sa.or_(own, Practice.organisation_id == viewer.organisation_id)
-    return sa.and_(Practice.status == status, own)
+    return own
+
+
+def _visibility(viewer, status: str | None, mine: bool = False):
+    """Strangers see published practices; a status filter shows editors their own (reviewers: everyone's);
+    `mine` shows the viewer's own in every status (or the one asked)."""
+    if mine:
+        return sa.and_(_own(viewer), Practice.status == status) if status else _own(viewer)
+    if not status:
+        return Practice.status == "published"
+    if status == "published" or can_review_practice(viewer):
+        return Practice.status == status
+    return sa.and_(Practice.status == status, _own(viewer))
 
 
 def _conditions(session: Session, filters: PracticeFilters, viewer) -> list:
-    conditions = [_visibility(viewer, filters.status)]
+    conditions = [_visibility(viewer, filters.status, filters.mine)]
     if filters.q:
         conditions.append(_text_filter(session, filters.q))
     if filters.topic:
@@ -237,6 +251,34 @@ def related_practices(session: Session, practice: Practice, limit: int = 5) -> l
     return [found[i] for i in ids if i in found]
 
 
+def linked_practices(session: Session, *, event_id: int | None = None, module_id: int | None = None
+                     ) -> list[Practice]:
+    """Published practices presented at an event or taught by a module, newest first (for those pages)."""
+    from app.practices.models import practice_event, practice_module
+
+    table, column, key = ((practice_event, practice_event.c.event_id, event_id) if event_id is not None
+                          else (practice_module, practice_module.c.module_id, module_id))
+    return list(session.scalars(
+        sa.select(Practice).join(table, table.c.practice_id == Practice.id)
+        .where(column == key, Practice.status == "published").options(*list_options())
+        .order_by(Practice.published_at.desc(), Practice.id.desc())))
+
+
+def find_members(session: Session, q: str, *, limit: int = 20) -> list:
+    """Active members whose name contains q (case and accents ignored), for choosing a contact person by name;
+    (id, name, organisation name) only, never an email address."""
+    from app.auth.models import User
+    from app.directory.models import Organisation
+
+    words = fold(q or "").split()
+    if not words or len(q) > Q_MAX:
+        return []
+    rows = session.execute(
+        sa.select(User.id, User.name, Organisation.name).outerjoin(Organisation, User.organisation_id == Organisation.id)
+        .where(User.is_active_account.is_(True)).order_by(User.name, User.id)).all()
+    return [row for row in rows if all(w in fold(row[1]) for w in words)][:limit]
+
+
 def revisions(session: Session, practice_id: int) -> list[PracticeRevision]:
     """The practice's revisions, newest first, with who made them (for editors; the caller checks)."""
     return list(session.scalars(
@@ -246,4 +288,4 @@ def revisions(session: Session, practice_id: int) -> list[PracticeRevision]:
 
 
 __all__ = ["FACETS", "PracticeFilters", "parse_filters", "fold", "list_practices", "facet_counts",
-           "related_practices", "revisions", "list_options"]
+           "related_practices", "revisions", "list_options", "linked_practices", "find_members"]

@@ -163,6 +163,8 @@ def test_member_edit_of_published_practice_goes_back_to_review(session):
     services.update_practice(session, practice_id=practice.id, data={"results": "Even better."},
                              actor_id=practice.author_id, now=NOW)
     assert practice.status == "submitted"
+    assert services.revisions(session, practice.id)[0].action == "edited_for_review"
+    assert set(services.REVISION_ACTIONS) >= {r.action for r in services.revisions(session, practice.id)}
     organiser = make_organiser(session)
     again = make_practice(session)
     services.update_practice(session, practice_id=again.id, data={"results": "Corrected."}, actor_id=organiser.id,
@@ -282,6 +284,11 @@ def test_editors_filter_by_status(session):
     assert services.list_practices(session, filters=filters, viewer=draft.author)[1] == 1
     assert services.list_practices(session, filters=filters, viewer=make_organiser(session))[1] == 1
     assert services.list_practices(session, filters=filters, viewer=make_user(session))[1] == 0
+    mine = services.PracticeFilters(mine=True)
+    make_practice(session, organisation=draft.organisation)  # a colleague's, published
+    make_practice(session)  # another city's
+    assert services.list_practices(session, filters=mine, viewer=draft.author)[1] == 2
+    assert services.list_practices(session, filters=mine, viewer=None)[1] == 0
 
 
 def test_related_practices_prefer_shared_targets(session):
@@ -301,6 +308,7 @@ def test_translations_and_pick(session):
     shown = services.pick_translation(practice, "fr")
     assert shown.is_translation and shown.fields["title"] == "Métrocâble"
     assert shown.fields["results"] == practice.results  # an empty translated section falls back
+    assert shown.lang["title"] == "fr" and shown.lang["results"] == "en" and shown.available == ("fr",)
     assert not services.pick_translation(practice, "de").is_translation
     assert not services.pick_translation(practice, "fr", original=True).is_translation
     services.set_translation(session, practice_id=practice.id, language="fr", fields=None, actor_id=member.id,
@@ -310,6 +318,21 @@ def test_translations_and_pick(session):
         services.set_translation(session, practice_id=practice.id, language="en", fields={"title": "x"},
                                  actor_id=member.id, now=NOW)
     assert caught.value.reason == "practice.translation_same_language"
+    with pytest.raises(ValidationFailed) as caught:
+        services.set_translation(session, practice_id=practice.id, language="fr", fields={"title": ""},
+                                 actor_id=member.id, now=NOW)
+    assert set(caught.value.fields) == {"translations.fr.title"}
+    # the original and a translation swap in one change; a translation into the original is refused
+    services.set_translation(session, practice_id=practice.id, language="fr", fields={"title": "Métrocâble"},
+                             actor_id=member.id, now=NOW)
+    with pytest.raises(ValidationFailed) as caught:
+        services.update_practice(session, practice_id=practice.id, data={"language": "fr"}, actor_id=member.id,
+                                 now=NOW)
+    assert set(caught.value.fields) == {"language"}
+    services.update_practice(session, practice_id=practice.id, actor_id=member.id, now=NOW, data={
+        "language": "fr", "title": "Métrocâble", "translations": {"fr": None, "en": {"title": "Metrocable"}}})
+    session.flush()
+    assert practice.language == "fr" and [t.language for t in practice.translations] == ["en"]
 
 
 def test_list_query_count_is_constant(session, count_queries):
@@ -329,3 +352,26 @@ def test_list_query_count_is_constant(session, count_queries):
             services.practice_json(item, base_url="", interest_count=0)
     assert len(items) == 15
     assert many.count == few.count
+
+
+def test_form_friendly_input(session):
+    """Pages send text: numbers, lists and blank key-figure rows as a form gives them."""
+    member = _member(session)
+    practice = services.create_practice(session, now=NOW, actor_id=member.id, data=_data(
+        sdg_goals="13, 11", sdg_targets="11.2", started_year="2004", latitude="6,25", longitude="-75.56",
+        indicators=[{"indicator": "Riders", "value": "30000", "year": "2010"},
+                    {"indicator": "", "unit": " ", "value": "", "year": ""}]))
+    assert practice.sdg_goals == [11, 13] and practice.started_year == 2004 and practice.latitude == 6.25
+    assert [row.indicator for row in practice.indicators] == ["Riders"]
+
+
+def test_linked_practices_and_member_search(session):
+    event = make_event(session)
+    shown = make_practice(session, events=[event], title="Đà Nẵng river cleanup", city="Đà Nẵng")
+    make_practice(session, events=[event], status="draft")
+    assert [p.id for p in services.linked_practices(session, event_id=event.id)] == [shown.id]
+    items, _ = services.list_practices(session, filters=services.parse_filters({"q": "danang"}))
+    assert [p.id for p in items] == [shown.id]
+    person = make_user(session, name="Nguyễn Thị Lan")
+    found = services.find_members(session, "nguyen")
+    assert [row[0] for row in found] == [person.id] and "@" not in str(found)
