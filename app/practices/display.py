@@ -64,6 +64,14 @@ def practice_url(practice, **params) -> str:
     return url_for("practices.detail", practice_id=practice.id, slug=practice.slug or None, **params)
 
 
+def revision_label(action: str) -> str:
+    """What a revision did, in the page's language."""
+    from app.practices.lookups import REVISION_ACTIONS
+
+    label = REVISION_ACTIONS.get(action)
+    return _(label) if label else action
+
+
 def practice_shown(practice):
     """The practice's text in the page's language when translated (the original otherwise)."""
     from app.practices.presenting import pick_translation
@@ -81,7 +89,7 @@ def practice_helpers() -> dict:
     return {
         "practice_stage_labels": labels.STAGE_LABELS, "practice_status_labels": labels.STATUS_LABELS,
         "practice_section_labels": labels.SECTION_LABELS, "practice_section_hints": labels.SECTION_HINTS,
-        "practice_sections": SECTIONS, "practice_revision_labels": labels.REVISION_ACTION_LABELS,
+        "practice_sections": SECTIONS, "practice_revision_label": revision_label,
         "practice_field_label": labels.field_label, "sdg_goal_label": sdg_goal_label,
         "practice_country": country_label, "practice_region": region_label, "practice_language": language_label,
         "practice_url": practice_url, "practice_shown": practice_shown,

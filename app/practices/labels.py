@@ -1,4 +1,6 @@
-"""Words the practice pages show for the package's codes (stages, statuses, sections, SDGs, revisions).
+"""Words the practice pages show for the package's codes (stages, statuses, sections, SDGs, fields).
+
+Revision actions are named in app/practices/lookups.py (REVISION_ACTIONS), next to the code recording them.
 
 Lazy (`_l`): translated when a page renders them, in that page's language. Services keep the codes.
 """
@@ -39,13 +41,6 @@ SDG_GOAL_LABELS = {
     10: _l("Reduced inequalities"), 11: _l("Sustainable cities and communities"),
     12: _l("Responsible consumption and production"), 13: _l("Climate action"), 14: _l("Life below water"),
     15: _l("Life on land"), 16: _l("Peace, justice and strong institutions"), 17: _l("Partnerships for the goals"),
-}
-
-REVISION_ACTION_LABELS = {
-    "created": _l("created"), "edited": _l("edited"), "submitted": _l("submitted for review"),
-    "published": _l("published"), "returned": _l("returned with comments"), "archived": _l("archived"),
-    "file_added": _l("file added"), "file_changed": _l("file changed"), "file_removed": _l("file removed"),
-    "verified": _l("confirmed as current"),
 }
 
 # the practice's fields as revisions name them (the API's JSON names)

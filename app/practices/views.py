@@ -60,11 +60,15 @@ def index():
         flash(exc.message_for(), "warning")
         filters = services.PracticeFilters()
     viewer = _viewer()
+    # the viewer's own and their organisation's practices, every status (a page's link, not an API filter)
+    filters.mine = viewer is not None and request.args.get("mine") in ("1", "True", "true")
     page = _page()
     items, total = services.list_practices(db.session, filters=filters, page=page, per_page=PER_PAGE, viewer=viewer)
     facets = services.facet_counts(db.session, filters, viewer=viewer)
     counts = services.interest_counts(db.session, [p.id for p in items])
     active = filters.as_dict()
+    if filters.mine:
+        active["mine"] = 1
     return render_template(
         "practices/list.html", items=items, total=total, page=page, pages=max(math.ceil(total / PER_PAGE), 1),
         filters=filters, active=active, facets=facet_links(facets, active, topics=list_topics(db.session)),

@@ -459,3 +459,17 @@ def test_an_organiser_drafts_a_practice_for_any_organisation(session, client, au
     assert response.status_code == 302, _text(response)
     practice = session.scalar(sa.select(Practice))
     assert practice.organisation_id == city.id and [e.id for e in practice.events] == [event.id]
+
+
+def test_members_list_their_organisations_practices_in_every_status(session, client, auth):
+    draft = make_practice(session, title="Our draft", status="draft")
+    make_practice(session, organisation=draft.organisation, title="Our published one")
+    make_practice(session, title="Someone else's draft", status="draft")
+    member = make_user(session, organisation_id=draft.organisation_id)
+    session.commit()
+    assert "Our draft" not in _text(client.get("/practices?mine=1"))  # strangers: the published list
+    auth.login(member.email)
+    page = _text(client.get("/practices?mine=1"))
+    assert "Our draft" in page and "Our published one" in page and "Someone else" not in page
+    page = _text(client.get("/practices?status=draft"))
+    assert "Our draft" in page and "Someone else" not in page

@@ -47,7 +47,7 @@ def test_review_journey(session, client, auth):
     assert "Only organisers and admins can publish a practice" in _text(response)
     assert _status(session, practice.id) == "submitted"
     history = _text(client.get(f"/practices/{practice.id}/review"))
-    assert "History" in history and "submitted for review" in history and "Publish" not in history
+    assert "History" in history and "Submitted for review" in history and "Publish" not in history
     auth.logout()
 
     auth.login(organiser.email)
@@ -78,7 +78,7 @@ def test_review_journey(session, client, auth):
                          action=f"/practices/{practice.id}/publish")
     assert response.status_code == 302 and _status(session, practice.id) == "published"
     page = _text(client.get(f"/practices/{practice.id}/review"))
-    for action in ("submitted for review", "returned with comments", "published"):
+    for action in ("Submitted for review", "Returned with comments", "Published"):
         assert action in page, action
     response = post_form(client, f"/practices/{practice.id}/review", {}, action=f"/practices/{practice.id}/archive")
     assert _status(session, practice.id) == "archived"
@@ -97,7 +97,7 @@ def test_revisions_name_the_fields_that_changed(session, client, auth):
 
     post_form(client, f"/practices/{practice.id}/edit", _practice_form(title="Cable cars of Medellín"))
     page = _text(client.get(f"/practices/{practice.id}/review"))
-    assert "edited" in page and ">Title<" in page and ">Key figures<" in page
+    assert "Edited" in page and ">Title<" in page and ">Key figures<" in page
 
 
 def test_review_page_permissions(session, client, auth):
