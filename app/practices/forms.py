@@ -116,6 +116,8 @@ class PracticeForm(FlaskForm):
                                     render_kw={"rows": 5})
     indicators = IndicatorRowsField(_l("Key figures"))
     contact_id = SelectField(_l("Contact person"), choices=[], validators=[Optional()], validate_choice=False)
+    contact_query = StringField(_l("Find a member by name"), validators=[Optional(), Length(max=200)])
+    find_contact = SubmitField(_l("Find"))
     event_ids = MultiCheckboxField(_l("Events where it was presented"), choices=[])
     module_ids = MultiCheckboxField(_l("Learning modules that teach it"), choices=[])
     more_rows = SubmitField(_l("Add more key-figure rows"))

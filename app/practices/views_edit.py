@@ -62,16 +62,35 @@ def _choices(form: PracticeForm, practice: Practice | None) -> PracticeForm:
     form.topics.choices = [(t.slug, t.name) for t in list_topics(db.session)]
     form.sdg_goals.choices = [(str(goal), sdg_goal_label(goal)) for goal in GOALS]
     form.sdg_targets.choices = [(code, code) for code in TARGETS]
-    people = db.session.scalars(sa.select(User).where(User.is_active_account.is_(True)).order_by(User.name, User.id))
-    form.contact_id.choices = [("", _("— nobody yet —"))] + [
-        (str(u.id), _("%(name)s (%(organisation)s)", name=u.name, organisation=u.organisation.name)
-         if u.organisation else u.name) for u in people]
+    form.contact_id.choices = [("", _("— nobody yet —")), *_contact_choices(form, practice)]
     form.event_ids.choices = [(str(e.id), _("%(title)s (%(date)s)", title=e.title,
                                             date=format_when(e.starts_at, e.timezone, "%d %b %Y")))
                               for e in _event_choices(practice)]
     form.module_ids.choices = [
         (str(m.id), _("%(programme)s › %(module)s", programme=p.title, module=m.title)) for m, p in _module_choices(practice)]
     return form
+
+
+def _contact_choices(form: PracticeForm, practice: Practice | None) -> list[tuple[str, str]]:
+    """The contact person is chosen by name: the current one, the editor, the one posted, and the members the
+    "Find" button found (names and organisations only, never an email address)."""
+    people: dict[int, tuple[str, str | None]] = {}
+    ids = [current_user.id]
+    if practice is not None and practice.contact_id:
+        ids.append(practice.contact_id)
+    posted = request.form.get("contact_id", "") if request.method == "POST" else ""
+    if posted.isdigit() and len(posted) < 10:
+        ids.append(int(posted))
+    for user in db.session.scalars(sa.select(User).where(User.id.in_(ids), User.is_active_account.is_(True))):
+        people[user.id] = (user.name, user.organisation.name if user.organisation else None)
+    form.contact_matches = None
+    if request.method == "POST" and form.find_contact.data:
+        matches = services.find_members(db.session, form.contact_query.data or "")
+        form.contact_matches = len(matches)
+        for user_id, name, organisation in matches:
+            people[user_id] = (name, organisation)
+    return [(str(user_id), _("%(name)s (%(organisation)s)", name=name, organisation=organisation) if organisation
+             else name) for user_id, (name, organisation) in sorted(people.items(), key=lambda item: item[1][0])]
 
 
 def _country_codes() -> list[str]:
@@ -160,7 +179,7 @@ def create():
             form.city.data = current_user.organisation.city
         form.stage.data = "implemented"
         form.contact_id.data = str(current_user.id)
-    if request.method == "POST" and not form.more_rows.data and form.validate_on_submit():
+    if request.method == "POST" and not (form.more_rows.data or form.find_contact.data) and form.validate_on_submit():
         try:
             practice = services.create_practice(
                 db.session, data=form.to_data(with_organisation=True), actor_id=current_user.id, now=utcnow())
@@ -191,7 +210,7 @@ def edit(practice_id: int):
         for name in ("latitude", "longitude", "started_year", "ended_year"):
             value = getattr(practice, name)
             getattr(form, name).data = "" if value is None else str(value)
-    if request.method == "POST" and not form.more_rows.data and form.validate_on_submit():
+    if request.method == "POST" and not (form.more_rows.data or form.find_contact.data) and form.validate_on_submit():
         was_published = practice.status == "published"
         try:
             services.update_practice(db.session, practice_id=practice.id, data=form.to_data(

@@ -473,3 +473,19 @@ def test_members_list_their_organisations_practices_in_every_status(session, cli
     assert "Our draft" in page and "Our published one" in page and "Someone else" not in page
     page = _text(client.get("/practices?status=draft"))
     assert "Our draft" in page and "Someone else" not in page
+
+
+def test_the_contact_person_is_found_by_name_without_an_email_in_sight(session, client, auth):
+    member = _member(session)
+    ana = _member(session, name="Ana María Pérez", email="ana.secret@example.org")
+    session.commit()
+    auth.login(member.email)
+    response = post_form(client, "/practices/new", _practice_form(find_contact="Find", contact_query="maria perez",
+                                                                  submit=None))
+    page = _text(response)
+    assert response.status_code == 200 and "1 member found" in page
+    assert f'<option value="{ana.id}">Ana María Pérez (' in page and "ana.secret" not in page
+    assert session.scalar(sa.select(sa.func.count()).select_from(Practice)) == 0
+    response = post_form(client, "/practices/new", _practice_form(contact_id=str(ana.id)))
+    assert response.status_code == 302
+    assert session.scalar(sa.select(Practice.contact_id)) == ana.id
