@@ -56,8 +56,21 @@ def sdg_goal_label(goal) -> str:
     return _("SDG %(goal)d · %(name)s", goal=goal, name=labels.SDG_GOAL_LABELS.get(goal, ""))
 
 
+@lru_cache(maxsize=16)
+def _language_names(locale: str) -> dict[str, str]:
+    try:
+        return dict(Locale.parse(locale).languages)
+    except (UnknownLocaleError, ValueError):
+        return {}
+
+
 def language_label(code: str | None) -> str:
-    return LANGUAGES.get(code or "", code or "")
+    """A language named in the page's language ("French" on an English page, "français" on a French one)."""
+    if not code:
+        return ""
+    locale = _locale()
+    name = _language_names("en" if locale == PSEUDO_LOCALE else locale).get(code)
+    return name or LANGUAGES.get(code, code)
 
 
 def practice_url(practice, **params) -> str:

@@ -489,3 +489,13 @@ def test_the_contact_person_is_found_by_name_without_an_email_in_sight(session, 
     response = post_form(client, "/practices/new", _practice_form(contact_id=str(ana.id)))
     assert response.status_code == 302
     assert session.scalar(sa.select(Practice.contact_id)) == ana.id
+
+
+def test_translated_from_names_the_original_language_in_the_page_language(session, client):
+    practice = make_practice(session, title="Téléphériques", language="fr")
+    practice.translations.append(PracticeTranslation(language="en", title="Cable cars"))
+    session.commit()
+    page = _text(client.get(f"/practices/{practice.id}?lang=en"))
+    assert "Translated from French" in page and "Cable cars" in page and 'lang="en"' in page
+    page = _text(client.get(f"/practices/{practice.id}?lang=de&original=1"))
+    assert "Téléphériques" in page and "Französisch" in page  # the original language, named in German
