@@ -46,6 +46,13 @@ def country_label(code: str | None) -> str:
     return _territories(locale).get(code.upper()) or country_name(code)
 
 
+def topic_text(text: str | None) -> str:
+    """A topic's name in the page's language: the network's own themes are in the catalogue."""
+    from app.i18n import page_gettext
+
+    return page_gettext(text) if text else ""
+
+
 def region_label(code: str | None) -> str:
     return region_name(code, _) if code else ""
 
@@ -139,7 +146,7 @@ def _facet_value_label(name: str, value, topic_names: dict[str, str]) -> str:
 def facet_links(counts: dict[str, dict], active: dict, *, topics) -> list[dict]:
     """Each facet's values with their counts and the list's URL that adds (or, when chosen, removes) them; the
     other filters stay in the URL, the page goes back to the first."""
-    topic_names = {t.slug: t.name for t in topics}
+    topic_names = {t.slug: topic_text(t.name) for t in topics}
     groups = []
     for name, title in FACET_TITLES.items():
         values = dict(counts.get(name) or {})

@@ -18,7 +18,7 @@ from app.directory.services import list_topics
 from app.errors import DomainError
 from app.extensions import db
 from app.practices import bp, services
-from app.practices.display import facet_links, linked_practices, load_for_page, practice_helpers
+from app.practices.display import facet_links, linked_practices, load_for_page, practice_helpers, topic_text
 from app.practices.forms import ActionForm, InterestForm
 from app.sqltypes import utcnow
 from app.viewhelpers import show_domain_error
@@ -39,6 +39,8 @@ def _page() -> int:
 def _install_template_helpers(state) -> None:
     # globals, not a context processor: the macros of practices/_macros.html see them when imported
     state.app.jinja_env.globals.update(practice_helpers())
+    # the network's topics are in the catalogue (main's app.templating registers the same filter)
+    state.app.jinja_env.filters.setdefault("topic_text", topic_text)
 
 
 @bp.app_template_global()

@@ -19,7 +19,7 @@ from app.i18n import format_when
 from app.language import LANGUAGES
 from app.learning.models import Module, Programme
 from app.practices import bp, services
-from app.practices.display import country_label, sdg_goal_label, targets_by_goal
+from app.practices.display import country_label, sdg_goal_label, targets_by_goal, topic_text
 from app.practices.forms import (
     BLANK_ROWS,
     ActionForm,
@@ -59,7 +59,7 @@ def _choices(form: PracticeForm, practice: Practice | None) -> PracticeForm:
     countries = sorted(((code, country_label(code)) for code in _country_codes()), key=lambda pair: pair[1])
     form.country.choices = [("", _("— choose a country —")), *countries]
     form.stage.choices = list(STAGE_LABELS.items())
-    form.topics.choices = [(t.slug, t.name) for t in list_topics(db.session)]
+    form.topics.choices = [(t.slug, topic_text(t.name)) for t in list_topics(db.session)]
     form.sdg_goals.choices = [(str(goal), sdg_goal_label(goal)) for goal in GOALS]
     form.sdg_targets.choices = [(code, code) for code in TARGETS]
     form.contact_id.choices = [("", _("— nobody yet —")), *_contact_choices(form, practice)]
