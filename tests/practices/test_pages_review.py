@@ -216,7 +216,7 @@ def test_caption_and_credit_can_be_changed_without_uploading_again(session, clie
     auth.login(author.email)
     page = _text(client.get(f"/practices/{practice.id}/edit"))
     assert "No credit line yet" in page
-    assert '<option value="DE-SN">' in page  # the country's subdivisions are suggested
+    assert '<option value="DE-SN" label="Sachsen">' in page  # the country's subdivisions are suggested
     response = post_form(client, f"/practices/{practice.id}/edit", {"caption": "The square", "credit": "Photo: A. B."},
                          action=f"/practices/{practice.id}/files/{item.id}")
     assert response.status_code == 302
