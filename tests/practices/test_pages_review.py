@@ -223,3 +223,15 @@ def test_caption_and_credit_can_be_changed_without_uploading_again(session, clie
     session.expire_all()
     changed = session.get(PracticeFile, item.id)
     assert (changed.caption, changed.credit) == ("The square", "Photo: A. B.")
+
+
+def test_an_editor_withdraws_their_practice(session, client, auth):
+    practice = make_practice(session, status="draft")
+    author = practice.author
+    session.commit()
+    auth.login(author.email)
+    assert "Withdraw (archive)" in _text(client.get(f"/practices/{practice.id}/review"))
+    response = post_form(client, f"/practices/{practice.id}/review", {}, action=f"/practices/{practice.id}/archive")
+    assert response.status_code == 302 and _status(session, practice.id) == "archived"
+    # archived: only reviewers change it now
+    assert client.get(f"/practices/{practice.id}/edit").status_code == 403
