@@ -11,9 +11,9 @@ from flask_login import current_user, login_required
 from app.auth.decorators import organiser_required
 from app.auth.models import User
 from app.auth.rules import can_edit_practice, can_review_practice
-from app.directory.services import list_organisations, list_topics
+from app.directory.services import COUNTRY_CODES, list_organisations, list_topics
 from app.errors import DomainError, render_message
-from app.events.models import Event
+from app.events.models import Event, event_host
 from app.extensions import db
 from app.i18n import format_when
 from app.language import LANGUAGES
@@ -56,7 +56,7 @@ def _choices(form: PracticeForm, practice: Practice | None) -> PracticeForm:
                                     for o in organisations]
     if reviewer:
         form.organisation_id.choices.insert(0, ("", _("— choose an organisation —")))
-    countries = sorted(((code, country_label(code)) for code in _country_codes()), key=lambda pair: pair[1])
+    countries = sorted(((code, country_label(code)) for code in COUNTRY_CODES), key=lambda pair: pair[1])
     form.country.choices = [("", _("— choose a country —")), *countries]
     form.stage.choices = list(STAGE_LABELS.items())
     form.topics.choices = [(t.slug, topic_text(t.name)) for t in list_topics(db.session)]
@@ -93,16 +93,8 @@ def _contact_choices(form: PracticeForm, practice: Practice | None) -> list[tupl
              else name) for user_id, (name, organisation) in sorted(people.items(), key=lambda item: item[1][0])]
 
 
-def _country_codes() -> list[str]:
-    from app.directory.services import COUNTRY_CODES
-
-    return sorted(COUNTRY_CODES)
-
-
 def _event_choices(practice: Practice | None) -> list[Event]:
     """The events already linked, those the organisation hosted and the latest published ones."""
-    from app.events.models import event_host
-
     linked = sa.select(practice_event.c.event_id).where(practice_event.c.practice_id == practice.id) \
         if practice is not None else None
     org_id = practice.organisation_id if practice is not None else getattr(current_user, "organisation_id", None)
@@ -117,10 +109,12 @@ def _event_choices(practice: Practice | None) -> list[Event]:
 
 
 def _module_choices(practice: Practice | None) -> list[tuple[Module, Programme]]:
+    """The modules of published programmes (and those already linked, whatever became of them)."""
     linked = [m.id for m in practice.modules] if practice is not None else []
     rows = db.session.execute(
         sa.select(Module, Programme).join(Programme, Module.programme_id == Programme.id)
-        .where(sa.or_(Programme.status == "published", Module.id.in_(linked or [0])))
+        .where(sa.or_(sa.and_(Programme.status == "published", Module.archived_at.is_(None)),
+                      Module.id.in_(linked or [0])))
         .order_by(Programme.title, Module.position, Module.id)).all()
     return [(m, p) for m, p in rows]
 
