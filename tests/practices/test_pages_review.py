@@ -235,3 +235,24 @@ def test_an_editor_withdraws_their_practice(session, client, auth):
     assert response.status_code == 302 and _status(session, practice.id) == "archived"
     # archived: only reviewers change it now
     assert client.get(f"/practices/{practice.id}/edit").status_code == 403
+
+
+def test_an_oversized_image_is_refused_on_the_page(session, client, auth):
+    practice = make_practice(session, status="draft")
+    author = practice.author
+    session.commit()
+    auth.login(author.email)
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.test import encode_multipart
+
+    from tests.conftest import csrf_from
+
+    big = image_bytes() + b"\0" * (6 * 1024 * 1024)
+    token = csrf_from(_text(client.get(f"/practices/{practice.id}/edit")))
+    # encoded in memory: the test client would spool a body this large to a file it never closes
+    boundary, body = encode_multipart({"csrf_token": token, "kind": "image",
+                                       "file": FileStorage(io.BytesIO(big), "huge.jpg")})
+    response = client.post(f"/practices/{practice.id}/files", data=body,
+                           content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 400 and "The file is too large: at most 5 MB" in _text(response)
+    assert session.scalar(sa.select(sa.func.count()).select_from(PracticeFile)) == 0
