@@ -53,12 +53,14 @@ def forms_with_errors(context) -> list[FlaskForm]:
 # Navigation entries by audience; an entry shows once its endpoint exists.
 NAV = {
     "public": [("events.index", _l("Events")), ("learning.index", _l("Programmes")),
+               ("practices.index", _l("Good practices")),
                ("certificates.verify", _l("Verify"))],
     "participant": [
         ("events.my_events", _l("My events")), ("learning.my_programmes", _l("My learning")),
         ("certificates.mine", _l("My certificates")),
     ],
-    "organiser": [("events.manage", _l("Manage events")), ("learning.manage", _l("Manage programmes"))],
+    "organiser": [("events.manage", _l("Manage events")), ("learning.manage", _l("Manage programmes")),
+                  ("practices.review_queue", _l("Review practices"))],
     "admin": [("mail.admin_outbox", _l("Outbox")), ("jobs.admin_jobs", _l("Scheduled jobs"))],
 }
 

@@ -2,4 +2,7 @@
 
 from flask import Blueprint
 
+# no url_prefix: the pages live under /practices, and /practices.csv or /practices/feed.atom may join them
 bp = Blueprint("practices", __name__)
+
+from app.practices import views, views_edit  # noqa: E402,F401
