@@ -105,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
     from app.learning import bp as learning_bp
     from app.mail import bp as mail_bp
     from app.main import bp as main_bp
+    from app.practices import bp as practices_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -112,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(events_bp)
     app.register_blueprint(learning_bp)
     app.register_blueprint(certificates_bp)
+    app.register_blueprint(practices_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(mail_bp)

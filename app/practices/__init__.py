@@ -3,3 +3,5 @@
 from flask import Blueprint
 
 bp = Blueprint("practices", __name__)
+
+from app.practices import views_opendata, views_verification  # noqa: E402,F401
