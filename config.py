@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -64,7 +65,12 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = None
     BOOTSTRAP_SERVE_LOCAL = True
-    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024  # above the largest upload (a practice's document, 10 MB by default)
+
+    # good practices' documents and images: outside the web root, served only through the app
+    PRACTICE_STORAGE_DIR = os.environ.get("PRACTICE_STORAGE_DIR") or str(INSTANCE_DIR / "practice-files")
+    PRACTICE_DOCUMENT_MAX_BYTES = _int("PRACTICE_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
+    PRACTICE_IMAGE_MAX_BYTES = _int("PRACTICE_IMAGE_MAX_BYTES", 5 * 1024 * 1024)
 
     CERTIFICATE_FONT_PATH = os.environ.get("CERTIFICATE_FONT_PATH") or None
     SCHEDULER_ENABLED = _bool("SCHEDULER_ENABLED", False)
@@ -90,6 +96,8 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     SCHEDULER_ENABLED = False
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing keeps the suite quick
+    # uploads of a test run go to a folder of their own, never into instance/
+    PRACTICE_STORAGE_DIR = str(Path(tempfile.gettempdir()) / f"cc-test-practice-files-{os.getpid()}")
 
 
 MIN_SECRET_KEY_LENGTH = 32

@@ -165,3 +165,88 @@ def join_programme(session, programme, user):
     session.add(member)
     session.flush()
     return member
+
+
+# Good practices (practices helper A) -------------------------------------------------------------
+
+def make_practice(session, *, organisation=None, author=None, topics=(), sdg_targets=(), sdg_goals=(), events=(),
+                  modules=(), **overrides):
+    """A published practice of a new municipality (author: a member of it), unless overridden.
+
+    Built directly (not through the services) so tests can set any status; `status="draft"` etc. works."""
+    from app.practices.models import Practice, PracticeSdgGoal, PracticeSdgTarget
+    from app.practices.sdg import goal_of
+    from app.sqltypes import utcnow
+
+    n = next(_seq)
+    organisation = organisation or make_organisation(session)
+    if author is None:
+        author = make_user(session, organisation_id=organisation.id)
+    now = utcnow()
+    values = {"slug": f"practice-{n}", "title": f"Practice {n}", "summary": "What the city did.",
+              "status": "published", "language": "en", "organisation_id": organisation.id,
+              "city": organisation.city, "country": organisation.country, "stage": "implemented",
+              "challenge": "The challenge.", "solution": "The solution.", "results": "The results.",
+              "transferability": "What another city needs.", "author_id": author.id, "contact_id": author.id,
+              "published_at": now, "created_at": now, "updated_at": now, "revision": 1}
+    values.update(overrides)
+    if values["status"] != "published" and "published_at" not in overrides:
+        values["published_at"] = None
+    practice = Practice(**values)
+    practice.topics = [t if not isinstance(t, str) else topic(session, t) for t in topics]
+    goals = set(sdg_goals) | {goal_of(t) for t in sdg_targets}
+    practice.target_rows = [PracticeSdgTarget(target=t) for t in sdg_targets]
+    practice.goal_rows = [PracticeSdgGoal(goal=g) for g in sorted(goals)]
+    practice.events = list(events)
+    practice.modules = list(modules)
+    session.add(practice)
+    session.flush()
+    return practice
+
+
+def image_bytes(fmt: str = "JPEG", size=(64, 48), *, color=(200, 40, 40), exif_gps: bool = False,
+                orientation: int | None = None) -> bytes:
+    """A real image made by Pillow; optionally with EXIF GPS coordinates and an orientation tag."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", size, color)
+    exif = Image.Exif()
+    if exif_gps:
+        exif[0x8825] = {1: "N", 2: (51.0, 20.0, 30.0), 3: "E", 4: (12.0, 22.0, 10.0)}  # GPSInfo
+        exif[0x010F] = "PhoneMaker"  # Make
+    if orientation:
+        exif[0x0112] = orientation
+    out = io.BytesIO()
+    image.save(out, fmt, **({"exif": exif.tobytes()} if (exif_gps or orientation) else {}))
+    return out.getvalue()
+
+
+def pdf_bytes(text: str = "A good practice") -> bytes:
+    """A small real PDF of one page (reportlab)."""
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    page = canvas.Canvas(out)
+    page.drawString(72, 720, text)
+    page.showPage()
+    page.save()
+    return out.getvalue()
+
+
+def make_practice_file(session, practice, *, kind="image", storage_dir, data=None, filename=None, caption="",
+                       credit="Photo: the city", actor=None):
+    """A file attached through the service (content checked, stored under storage_dir)."""
+    from app.practices.files import add_file
+    from app.sqltypes import utcnow
+
+    if data is None:
+        data = image_bytes() if kind == "image" else pdf_bytes()
+    if filename is None:
+        filename = "photo.jpg" if kind == "image" else "report.pdf"
+    actor = actor or practice.author or make_admin(session)
+    return add_file(session, practice_id=practice.id, kind=kind, filename=filename, data=data, caption=caption,
+                    credit=credit, actor_id=actor.id, now=utcnow(), storage_dir=storage_dir)

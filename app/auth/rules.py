@@ -36,3 +36,50 @@ def can_manage_event(user, event) -> bool:
 def can_manage_programme(user, programme) -> bool:
     """May this user manage the programme (edit, add modules, read progress, review, issue certificates)?"""
     return programme is not None and may_manage(user, programme.organisers)
+
+
+# Good practices ------------------------------------------------------------------------------------
+# Reviewers are organisers and admins (the network's editorial team); a practice belongs to its organisation,
+# whose members may draft, edit and submit it, but never publish it themselves.
+
+
+def can_review_practice(user) -> bool:
+    """May this user review practices (see the checklist, publish, return, archive any of them)?"""
+    return _signed_in(user) and getattr(user, "role", None) in MANAGER_ROLES
+
+
+def is_practice_member(user, practice) -> bool:
+    """Is the user the practice's author or a member of its organisation?"""
+    if not _signed_in(user) or practice is None:
+        return False
+    if practice.author_id is not None and practice.author_id == user.id:
+        return True
+    return getattr(user, "organisation_id", None) is not None and user.organisation_id == practice.organisation_id
+
+
+def can_edit_practice(user, practice) -> bool:
+    """May this user change the practice (text, files, translations) and submit it? Archived: reviewers only."""
+    if practice is None:
+        return False
+    if can_review_practice(user):
+        return True
+    return practice.status != "archived" and is_practice_member(user, practice)
+
+
+def can_see_practice(user, practice) -> bool:
+    """Published practices are public; others only for their editors, their contact person and reviewers."""
+    if practice is None:
+        return False
+    if practice.status == "published":
+        return True
+    if can_review_practice(user) or is_practice_member(user, practice):
+        return True
+    return _signed_in(user) and practice.contact_id is not None and practice.contact_id == user.id
+
+
+def can_see_practice_interest(user, practice) -> bool:
+    """Who registered interest: the practice's contact person, its organisation's members and reviewers."""
+    if practice is None or not _signed_in(user):
+        return False
+    return (can_review_practice(user) or is_practice_member(user, practice)
+            or (practice.contact_id is not None and practice.contact_id == user.id))

@@ -11,7 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from app.auth.models import User
 from app.directory.models import Organisation, Topic
 from app.directory.regions import region_of
+from app.events.models import Event
 from app.extensions import db
+from app.learning.models import Module
 from app.practices.limits import (
     CAPTION_MAX,
     CITY_MAX,
@@ -137,6 +139,9 @@ class Practice(db.Model):
     files: Mapped[list[PracticeFile]] = relationship(
         back_populates="practice", cascade="all, delete-orphan", order_by="(PracticeFile.position, PracticeFile.id)"
     )
+    # where it was presented and which modules teach it (rows of practice_event / practice_module)
+    events: Mapped[list[Event]] = relationship(secondary=practice_event, order_by=Event.starts_at)
+    modules: Mapped[list[Module]] = relationship(secondary=practice_module, order_by=Module.id)
     goal_rows: Mapped[list[PracticeSdgGoal]] = relationship(cascade="all, delete-orphan")
     target_rows: Mapped[list[PracticeSdgTarget]] = relationship(cascade="all, delete-orphan")
 

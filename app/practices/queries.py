@@ -1,0 +1,245 @@
+"""The practices list with its filters and facet counts, related practices and revisions.
+
+A constant number of queries whatever the page size: the page's practices with their topics, goals,
+targets, files and organisation by selectinload; one query per facet.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import asdict, dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+import app.practices.messages  # noqa: F401  (the catalogue of the reasons raised here)
+from app.auth.rules import can_review_practice
+from app.directory.models import Topic
+from app.directory.regions import REGIONS, SUB_REGIONS
+from app.directory.services import normalise_country
+from app.errors import ValidationFailed
+from app.language import LANGUAGES
+from app.practices.limits import STAGES, STATUSES
+from app.practices.models import (
+    Practice,
+    PracticeRevision,
+    PracticeSdgGoal,
+    PracticeSdgTarget,
+    PracticeTranslation,
+    practice_topic,
+)
+from app.practices.sdg import normalise_target
+from app.validation import as_id
+
+Q_MAX = 200
+PER_PAGE_MAX = 100
+FACETS = ("topic", "sdg", "region", "country", "stage", "language")
+
+
+@dataclass
+class PracticeFilters:
+    q: str | None = None
+    topic: str | None = None
+    sdg: str | None = None  # a goal ("11") or a target ("11.2")
+    region: str | None = None  # an M49 sub-region ("155") or region ("150")
+    country: str | None = None
+    stage: str | None = None
+    language: str | None = None
+    organisation: int | None = None
+    status: str | None = None
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if v not in (None, "")}
+
+
+def parse_filters(args) -> PracticeFilters:
+    """Filters from query parameters; a bad one is a ValidationFailed naming it."""
+    def get(name):
+        value = args.get(name)
+        value = value.strip() if isinstance(value, str) else None
+        if value and "\x00" in value:
+            raise ValidationFailed("practice.filter.invalid", field=name, name=name)
+        if value and len(value) > (Q_MAX if name == "q" else 40):
+            if name == "q":
+                raise ValidationFailed("practice.filter.q_too_long", field="q", maximum=Q_MAX)
+            raise ValidationFailed("practice.filter.invalid", field=name, name=name)
+        return value or None
+
+    result = PracticeFilters(q=get("q"), topic=(get("topic") or "").lower() or None)
+    sdg = get("sdg")
+    if sdg:
+        if sdg.isdigit() and 1 <= int(sdg) <= 17:
+            result.sdg = str(int(sdg))
+        elif normalise_target(sdg):
+            result.sdg = normalise_target(sdg)
+        else:
+            raise ValidationFailed("practice.filter.sdg", field="sdg")
+    region = get("region")
+    if region:
+        if region not in SUB_REGIONS and region not in REGIONS:
+            raise ValidationFailed("practice.filter.region", field="region")
+        result.region = region
+    country = get("country")
+    if country:
+        result.country = normalise_country(country, required=False)
+    stage = get("stage")
+    if stage:
+        if stage not in STAGES:
+            raise ValidationFailed("practice.filter.stage", field="stage", stages=", ".join(STAGES))
+        result.stage = stage
+    lang = get("language")
+    if lang:
+        if lang.lower() not in LANGUAGES:
+            raise ValidationFailed("practice.filter.language", field="language")
+        result.language = lang.lower()
+    organisation = get("organisation")
+    if organisation:
+        result.organisation = as_id(organisation)
+        if result.organisation is None:
+            raise ValidationFailed("practice.filter.organisation", field="organisation")
+    status = get("status")
+    if status:
+        if status not in STATUSES:
+            raise ValidationFailed("practice.filter.status", field="status", statuses=", ".join(STATUSES))
+        result.status = status
+    return result
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form: "Medellín" -> "medellin", "Đà Nẵng" -> "da nang"."""
+    text = unicodedata.normalize("NFKD", text.casefold().replace("đ", "d").replace("ł", "l").replace("ø", "o"))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def _text_filter(session: Session, q: str):
+    """The practices whose title or summary (original or a translation) contains every word of q, ignoring
+    case and accents. One query over titles and summaries; the site search (app.search) replaces it."""
+    words = [w for w in fold(q).split() if any(ch.isalnum() for ch in w)]
+    if not words:
+        return sa.false()
+    rows = session.execute(sa.select(Practice.id, Practice.title, Practice.summary).union_all(
+        sa.select(PracticeTranslation.practice_id, PracticeTranslation.title, PracticeTranslation.summary))).all()
+    ids = {row[0] for row in rows if all(w in fold(f"{row[1]} {row[2]}") for w in words)}
+    return Practice.id.in_(sorted(ids)) if ids else sa.false()
+
+
+def _visibility(viewer, status: str | None):
+    """Strangers see published practices; a status filter shows editors their own (reviewers: everyone's)."""
+    if not status:
+        return Practice.status == "published"
+    if status == "published" or can_review_practice(viewer):
+        return Practice.status == status
+    if viewer is None or getattr(viewer, "id", None) is None:
+        return sa.false()
+    own = Practice.author_id == viewer.id
+    if getattr(viewer, "organisation_id", None) is not None:
+        own = sa.or_(own, Practice.organisation_id == viewer.organisation_id)
+    return sa.and_(Practice.status == status, own)
+
+
+def _conditions(session: Session, filters: PracticeFilters, viewer) -> list:
+    conditions = [_visibility(viewer, filters.status)]
+    if filters.q:
+        conditions.append(_text_filter(session, filters.q))
+    if filters.topic:
+        conditions.append(Practice.id.in_(sa.select(practice_topic.c.practice_id).join(
+            Topic, Topic.id == practice_topic.c.topic_id).where(Topic.slug == filters.topic)))
+    if filters.sdg:
+        if "." in filters.sdg:
+            conditions.append(Practice.id.in_(sa.select(PracticeSdgTarget.practice_id)
+                                              .where(PracticeSdgTarget.target == filters.sdg)))
+        else:
+            conditions.append(Practice.id.in_(sa.select(PracticeSdgGoal.practice_id)
+                                              .where(PracticeSdgGoal.goal == int(filters.sdg))))
+    if filters.region:
+        if filters.region in REGIONS:
+            subs = [code for code, (_, parent, _) in SUB_REGIONS.items() if parent == filters.region]
+            conditions.append(Practice.region.in_(subs))
+        else:
+            conditions.append(Practice.region == filters.region)
+    if filters.country:
+        conditions.append(Practice.country == filters.country)
+    if filters.stage:
+        conditions.append(Practice.stage == filters.stage)
+    if filters.language:
+        conditions.append(sa.or_(Practice.language == filters.language, Practice.id.in_(
+            sa.select(PracticeTranslation.practice_id).where(PracticeTranslation.language == filters.language))))
+    if filters.organisation:
+        conditions.append(Practice.organisation_id == filters.organisation)
+    return conditions
+
+
+def list_options():
+    """What a list page shows of each practice, loaded in a constant number of queries."""
+    return (selectinload(Practice.organisation), selectinload(Practice.topics), selectinload(Practice.goal_rows),
+            selectinload(Practice.target_rows), selectinload(Practice.files), selectinload(Practice.translations),
+            selectinload(Practice.contact), selectinload(Practice.indicators), selectinload(Practice.events),
+            selectinload(Practice.modules))
+
+
+def list_practices(session: Session, *, filters: PracticeFilters | None = None, page: int = 1, per_page: int = 20,
+                   viewer=None) -> tuple[list[Practice], int]:
+    """A page of practices (newest publication first) and how many match in all."""
+    filters = filters or PracticeFilters()
+    page = max(int(page or 1), 1)
+    per_page = min(max(int(per_page or 20), 1), PER_PAGE_MAX)
+    conditions = _conditions(session, filters, viewer)
+    total = session.scalar(sa.select(sa.func.count()).select_from(Practice).where(*conditions)) or 0
+    items = list(session.scalars(
+        sa.select(Practice).where(*conditions).options(*list_options())
+        .order_by(Practice.published_at.desc().nulls_last(), Practice.updated_at.desc(), Practice.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)))
+    return items, total
+
+
+def facet_counts(session: Session, filters: PracticeFilters | None = None, viewer=None) -> dict[str, dict]:
+    """{facet: {value: count}} over the practices matching the filters (one query per facet)."""
+    filters = filters or PracticeFilters()
+    conditions = _conditions(session, filters, viewer)
+    matching = sa.select(Practice.id).where(*conditions).scalar_subquery()
+    out: dict[str, dict] = {}
+    out["topic"] = dict(session.execute(
+        sa.select(Topic.slug, sa.func.count()).join(practice_topic, practice_topic.c.topic_id == Topic.id)
+        .where(practice_topic.c.practice_id.in_(matching)).group_by(Topic.slug)).all())
+    out["sdg"] = {str(goal): count for goal, count in session.execute(
+        sa.select(PracticeSdgGoal.goal, sa.func.count()).where(PracticeSdgGoal.practice_id.in_(matching))
+        .group_by(PracticeSdgGoal.goal).order_by(PracticeSdgGoal.goal)).all()}
+    for name, column in (("region", Practice.region), ("country", Practice.country), ("stage", Practice.stage),
+                         ("language", Practice.language)):
+        out[name] = {value: count for value, count in session.execute(
+            sa.select(column, sa.func.count()).where(Practice.id.in_(matching)).group_by(column)).all() if value}
+    return out
+
+
+def related_practices(session: Session, practice: Practice, limit: int = 5) -> list[Practice]:
+    """Published practices sharing SDG targets (weighing most), then topics, then goals with this one."""
+    targets = sa.select(PracticeSdgTarget.practice_id.label("pid"), sa.literal(4).label("w")).where(
+        PracticeSdgTarget.target.in_(practice.sdg_targets or ["-"]))
+    topics = sa.select(practice_topic.c.practice_id.label("pid"), sa.literal(2).label("w")).where(
+        practice_topic.c.topic_id.in_([t.id for t in practice.topics] or [0]))
+    goals = sa.select(PracticeSdgGoal.practice_id.label("pid"), sa.literal(1).label("w")).where(
+        PracticeSdgGoal.goal.in_(practice.sdg_goals or [0]))
+    shared = sa.union_all(targets, topics, goals).subquery()
+    score = sa.func.sum(shared.c.w).label("score")
+    ranked = session.execute(
+        sa.select(shared.c.pid, score).join(Practice, Practice.id == shared.c.pid)
+        .where(shared.c.pid != practice.id, Practice.status == "published")
+        .group_by(shared.c.pid).order_by(score.desc(), shared.c.pid.desc()).limit(limit)).all()
+    ids = [row[0] for row in ranked]
+    if not ids:
+        return []
+    found = {p.id: p for p in session.scalars(sa.select(Practice).where(Practice.id.in_(ids))
+                                               .options(*list_options()))}
+    return [found[i] for i in ids if i in found]
+
+
+def revisions(session: Session, practice_id: int) -> list[PracticeRevision]:
+    """The practice's revisions, newest first, with who made them (for editors; the caller checks)."""
+    return list(session.scalars(
+        sa.select(PracticeRevision).where(PracticeRevision.practice_id == practice_id)
+        .options(selectinload(PracticeRevision.actor))
+        .order_by(PracticeRevision.number.desc(), PracticeRevision.id.desc())))
+
+
+__all__ = ["FACETS", "PracticeFilters", "parse_filters", "fold", "list_practices", "facet_counts",
+           "related_practices", "revisions", "list_options"]
