@@ -23,7 +23,8 @@ from app.errors import NotFound, ValidationFailed, msg, register_messages
 from app.language import translator
 from app.mail.render import render_mail
 from app.mail.services import queue_email
-from app.practices.models import Practice, PracticeRevision
+from app.practices.lookups import record_revision
+from app.practices.models import Practice
 
 VERIFY_EVERY = timedelta(days=365)
 ASK_AGAIN_AFTER = timedelta(days=30)
@@ -32,10 +33,10 @@ TOKEN_SALT = "practice-still-current"  # a salt per purpose: a reset-link token 
 BATCH = 200  # practices asked per run; the next run continues (the job runs daily)
 
 register_messages({
-    "practices.verification_no_practice": msg("There is no published practice with the number %(practice_id)s."),
-    "practices.verification_link_invalid": msg(
+    "practice.verification.no_practice": msg("There is no published practice with the number %(practice_id)s."),
+    "practice.verification.link_invalid": msg(
         "This link is not valid. Use the latest link we sent you, or update the practice from its page."),
-    "practices.verification_link_expired": msg(
+    "practice.verification.link_expired": msg(
         "This link has expired. We will send a new one; you can also update the practice from its page."),
 })
 
@@ -56,21 +57,21 @@ def check_token(secret_key: str, token: str, practice: Practice, *, now: datetim
     try:
         data, signed_at = serializer.loads(token, return_timestamp=True)
     except SignatureExpired:
-        raise ValidationFailed("practices.verification_link_expired", field="token") from None
+        raise ValidationFailed("practice.verification.link_expired", field="token") from None
     except BadSignature:
-        raise ValidationFailed("practices.verification_link_invalid", field="token") from None
+        raise ValidationFailed("practice.verification.link_invalid", field="token") from None
     # the age is checked against the `now` passed in (itsdangerous would use the wall clock)
     if signed_at is None or now - signed_at > max_age:
-        raise ValidationFailed("practices.verification_link_expired", field="token")
+        raise ValidationFailed("practice.verification.link_expired", field="token")
     if not isinstance(data, dict) or data.get("p") != practice.id or data.get("c") != practice.contact_id:
-        raise ValidationFailed("practices.verification_link_invalid", field="token")
+        raise ValidationFailed("practice.verification.link_invalid", field="token")
 
 
 def practice_for_token(session: Session, practice_id: int) -> Practice:
     """The published practice a link names (NotFound otherwise: the link reveals nothing about drafts)."""
     practice = session.get(Practice, practice_id)
     if practice is None or practice.status != "published":
-        raise NotFound("practices.verification_no_practice", practice_id=practice_id)
+        raise NotFound("practice.verification.no_practice", practice_id=practice_id)
     return practice
 
 
@@ -112,8 +113,8 @@ def request_verifications(session: Session, *, now: datetime, secret_key: str, l
         queued = queue_email(
             session, to=contact.email, to_name=contact.name, now=now,
             subject=t.gettext("Is “%(title)s” still current?", title=practice.title),
-            text=render_mail("practices/mail/still_current.txt", language=contact.language, **context),
-            html=render_mail("practices/mail/still_current.html", language=contact.language, **context),
+            text=render_mail("practices/email/still_current.txt", language=contact.language, **context),
+            html=render_mail("practices/email/still_current.html", language=contact.language, **context),
             kind="practice-verification", user_id=contact.id,
             dedupe_key=f"practice-verification:{practice.id}:{now.date().isoformat()}",
         )
@@ -124,21 +125,13 @@ def request_verifications(session: Session, *, now: datetime, secret_key: str, l
     return asked
 
 
-def _revision(session: Session, practice: Practice, *, action: str, actor_id: int | None, now: datetime,
-              fields: list[str], comment: str = "") -> None:
-    # the same counter the editing services keep: one revision per change
-    practice.revision = (practice.revision or 0) + 1
-    session.add(PracticeRevision(practice_id=practice.id, number=practice.revision, actor_id=actor_id,
-                                 action=action, fields=fields, comment=comment, created_at=now))
-
-
 def confirm_still_current(session: Session, *, practice_id: int, token: str, secret_key: str,
                           now: datetime) -> Practice:
     """The contact confirms: last_verified_at = now and a "verified" revision (by the contact)."""
     practice = practice_for_token(session, practice_id)
     check_token(secret_key, token, practice, now=now)
     practice.last_verified_at = now
-    _revision(session, practice, action="verified", actor_id=practice.contact_id, now=now,
-              fields=["last_verified_at"])
+    record_revision(session, practice, action="verified", actor_id=practice.contact_id, now=now,
+                    fields=["last_verified_at"])
     session.flush()
     return practice

@@ -160,8 +160,8 @@ def test_links_expire_and_die_when_the_contact_changes(app, session):
     verification.check_token(secret, token, practice, now=utcnow())
     with pytest.raises(ValidationFailed) as expired:
         verification.check_token(secret, token, practice, now=utcnow() + timedelta(days=61))
-    assert expired.value.reason == "practices.verification_link_expired"
-    assert expired.value.fields == {"token": "practices.verification_link_expired"}
+    assert expired.value.reason == "practice.verification.link_expired"
+    assert expired.value.fields == {"token": "practice.verification.link_expired"}
     # a token of another purpose (another salt) is worth nothing here
     from itsdangerous import URLSafeTimedSerializer
 
@@ -172,7 +172,7 @@ def test_links_expire_and_die_when_the_contact_changes(app, session):
     practice.contact_id = make_user(session).id
     with pytest.raises(ValidationFailed) as changed:
         verification.check_token(secret, token, practice, now=utcnow())
-    assert changed.value.reason == "practices.verification_link_invalid"
+    assert changed.value.reason == "practice.verification.link_invalid"
 
 
 def test_expired_link_page_says_so(app, session, client, monkeypatch):
