@@ -6,9 +6,11 @@ scheduler that was down at 08:00 catches up later that morning; a day missed ent
 the next morning's digest). The row is written either way, "sent" or "skipped" (nothing to say),
 and is unique per (user, local date): two runs or two processes never send two digests for one day.
 
-Recipients: organisers of published events that have not ended, and of published programmes.
+Recipients: organisers of published events that have not ended, and of published programmes; and, for new
+"We want to try this" registrations, the organisers and reviewers app/jobs/digest_interest.py names.
 Something to say: new enrolments since the previous digest, pending approvals, submissions to
-review (all waiting, in the programmes they organise), or emails to participants of their events that failed since the previous digest. Waiting
+review (all waiting, in the programmes they organise), or emails to participants of their events that failed since the previous digest, or cities newly interested in
+a practice they presented or published. Waiting
 lists and open offers are shown as context but never by themselves cause an email.
 """
 
@@ -27,6 +29,7 @@ from sqlalchemy.orm import Session
 from app.auth.models import User
 from app.auth.rules import MANAGER_ROLES
 from app.events.models import Enrolment, Event, event_organiser
+from app.jobs.digest_interest import InterestLine, interest_audience
 from app.jobs.mailtools import public_url
 from app.jobs.models import DigestSent
 from app.learning.models import Module, Programme, Submission, programme_organiser
@@ -69,6 +72,7 @@ class Digest:
     events: list[EventLine] = field(default_factory=list)
     failed_emails: int = 0
     submissions: int = 0
+    interests: list[InterestLine] = field(default_factory=list)  # new "We want to try this" registrations
 
     @property
     def new_enrolments(self) -> int:
@@ -80,7 +84,8 @@ class Digest:
 
     @property
     def has_news(self) -> bool:
-        return bool(self.new_enrolments or self.pending_approvals or self.submissions or self.failed_emails)
+        return bool(self.new_enrolments or self.pending_approvals or self.submissions or self.failed_emails
+                    or self.interests)
 
 
 def _zone(name: str | None) -> ZoneInfo:
@@ -112,12 +117,15 @@ def _fill_submissions(session: Session, digests: dict[int, Digest]) -> None:
         digests[user_id].submissions = count
 
 
-def due_digests(session: Session, *, now: datetime) -> list[Digest]:
+def due_digests(session: Session, *, now: datetime, practice_url=lambda practice_id: f"/practices/{practice_id}"
+                ) -> list[Digest]:
     """Organisers of upcoming events or published programmes whose local morning (08:00-12:00) it is, without a digest row today."""
     event_organisers = (sa.select(event_organiser.c.user_id)
                         .join(Event, Event.id == event_organiser.c.event_id)
                         .where(Event.status == "published", Event.ends_at > now))
-    who = sa.or_(User.id.in_(event_organisers), User.id.in_(_programme_organisers()))
+    interest = interest_audience(session, since=now - MAX_WINDOW, now=now, practice_url=practice_url)
+    who = sa.or_(User.id.in_(event_organisers), User.id.in_(_programme_organisers()),
+                 User.id.in_(interest.user_ids))
     organisers = list(session.scalars(
         # the role as well as the membership (app.auth.rules): a demoted organiser hears nothing more
         sa.select(User).where(User.is_active_account.is_(True), User.role.in_(MANAGER_ROLES), who).order_by(User.id)
@@ -147,6 +155,8 @@ def due_digests(session: Session, *, now: datetime) -> list[Digest]:
                                   zone=_zone(user.timezone).key)
     _fill_events(session, digests, now=now)
     _fill_submissions(session, digests)
+    for digest in digests.values():
+        digest.interests = interest.since(digest.user.id, digest.since)
     return list(digests.values())
 
 
@@ -197,7 +207,8 @@ def _fill_events(session: Session, digests: dict[int, Digest], *, now: datetime)
 def send_digests(session: Session, *, now: datetime, config) -> str:
     """Send each due organiser digest, or record that there was nothing to say (job: organiser-digest)."""
     sent = skipped = 0
-    digests = due_digests(session, now=now)
+    base = (config.get("BASE_URL") or "").rstrip("/")
+    digests = due_digests(session, now=now, practice_url=lambda practice_id: f"{base}/practices/{practice_id}")
     manage_url = public_url(config, "events.manage", "/events/manage") if digests else ""
     outbox_url = public_url(config, "mail.admin_outbox", "/admin/outbox") if digests else ""
     learning_url = public_url(config, "learning.manage", "/learning/manage") if digests else ""
@@ -236,6 +247,8 @@ def _subject(digest: Digest) -> str:
         parts.append(f"{digest.pending_approvals} to approve")
     if digest.submissions:
         parts.append(f"{digest.submissions} submission{'s' if digest.submissions != 1 else ''} to review")
+    if digest.interests:
+        parts.append(f"{len(digest.interests)} new interest{'s' if len(digest.interests) != 1 else ''} in practices")
     if digest.failed_emails:
         parts.append(f"{digest.failed_emails} failed email{'s' if digest.failed_emails != 1 else ''}")
     return f"Your daily digest: {', '.join(parts)}"
