@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 
 from app.extensions import db
 from app.practices import bp, opendata
+from app.practices.presenting import file_path, practice_path
 
 ATOM_MIMETYPE = "application/atom+xml; charset=utf-8"
 
@@ -31,8 +32,49 @@ def site_root() -> str:
 
 
 def practice_url(practice) -> str:
-    """The practice page's absolute address (/practices/<id>, the canonical form of the contract)."""
-    return f"{site_root()}/practices/{practice.id}"
+    """The practice page's absolute address, as the API's `url` gives it (/practices/<id>-<slug>)."""
+    return site_root() + practice_path(practice.id, practice.slug)
+
+
+@bp.app_template_global()
+def practice_jsonld_for(practice) -> dict:
+    """schema.org data of a practice page: `{% with jsonld = practice_jsonld_for(practice) %}{% include
+    "practices/_jsonld.html" %}{% endwith %}` (published practices only: drafts are not open data)."""
+    if practice is None or practice.status != "published":
+        return {}
+    root = site_root()
+    organisation = practice.organisation
+    return opendata.practice_jsonld({
+        "id": practice.id, "title": practice.title, "summary": practice.summary, "language": practice.language,
+        "url": practice_url(practice), "topics": [t.slug for t in practice.topics],
+        "topic_names": [t.name for t in practice.topics], "sdg_goals": practice.sdg_goals,
+        "sdg_targets": practice.sdg_targets, "city": practice.city, "country": practice.country,
+        "subdivision": practice.subdivision, "latitude": practice.latitude, "longitude": practice.longitude,
+        "started_year": practice.started_year, "ended_year": practice.ended_year,
+        "published_at": _iso(practice.published_at), "updated_at": _iso(practice.updated_at),
+        "images": [{"url": root + file_path(practice.id, f.id)} for f in practice.images],
+        "organisation_name": organisation.name if organisation else None,
+        "organisation_kind": organisation.kind if organisation else None,
+        "organisation_url": f"{root}/organisations/{organisation.id}" if organisation else None,
+    })
+
+
+@bp.app_template_global()
+def organisation_jsonld_for(organisation) -> dict:
+    """schema.org data of an organisation profile: `{% with jsonld = organisation_jsonld_for(organisation) %}
+    {% include "practices/_jsonld.html" %}{% endwith %}`."""
+    if organisation is None:
+        return {}
+    return opendata.organisation_jsonld({
+        "name": organisation.name, "kind": organisation.kind, "city": organisation.city,
+        "country": organisation.country, "description": organisation.description, "website": organisation.website,
+        "latitude": organisation.latitude, "longitude": organisation.longitude,
+        "url": f"{site_root()}/organisations/{organisation.id}",
+    })
+
+
+def _iso(value) -> str | None:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else None
 
 
 def _not_modified(state: opendata.FeedState) -> bool:

@@ -76,7 +76,7 @@ def test_feed_filters_by_topic_sdg_and_region_and_ignores_nonsense(client, sessi
 
 
 def test_feed_escapes_markup_and_drops_characters_xml_cannot_carry(client, session):
-    published_practice(session, title='Fish & <chips> "market" </entry>', summary="a\x00b\x0bc ]]> <![CDATA[")
+    published_practice(session, title='Fish & <chips> "market" </entry>', summary="a\x01b\x0bc ]]> <![CDATA[")
     session.commit()
     body = client.get("/practices/feed.atom").data
     _, [entry] = _entries(body)
@@ -213,3 +213,26 @@ def test_jsonld_partial_cannot_be_closed_by_user_text(app):
 def test_tag_uri_is_stable_and_names_the_host():
     assert tag_uri("https://cc.example.org:8443/x", PUBLISHED, "practice/3") == \
         "tag:cc.example.org,2030-01-10:practice/3"
+
+
+def test_template_globals_give_the_page_jsonld_of_published_practices_only(app, session):
+    org = make_organisation(session, name="Ville de Dakar", city="Dakar", country="SN", latitude=14.69,
+                            longitude=-17.44, description="Capital.")
+    practice = published_practice(session, organisation=org, title="Micro-jardins", language="fr",
+                                  latitude=14.7, longitude=-17.4, slug="micro-jardins")
+    draft = published_practice(session, organisation=org, title="Brouillon", status="draft")
+    session.commit()
+    template = ('{% with jsonld = practice_jsonld_for(practice) %}{% include "practices/_jsonld.html" %}'
+                '{% endwith %}')
+    with app.test_request_context("/"):
+        html = render_template_string(template, practice=practice)
+        assert render_template_string(template, practice=draft).strip() == ""
+        org_html = render_template_string('{% with jsonld = organisation_jsonld_for(org) %}'
+                                          '{% include "practices/_jsonld.html" %}{% endwith %}', org=org)
+    ld = json.loads(re.search(r">(.*)</script>", html, re.S).group(1))
+    assert ld["name"] == "Micro-jardins" and ld["inLanguage"] == "fr"
+    assert ld["url"] == f"http://cc.test/practices/{practice.id}-micro-jardins"
+    assert ld["publisher"]["url"] == f"http://cc.test/organisations/{org.id}"
+    assert {"@type": "Thing", "name": "Energy efficiency"} in ld["about"]
+    org_ld = json.loads(re.search(r">(.*)</script>", org_html, re.S).group(1))
+    assert org_ld["@type"] == "GovernmentOrganization" and org_ld["location"]["geo"]["longitude"] == -17.44
