@@ -12,7 +12,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 INFO = {
     "title": "Connective Cities API",
     "version": "1.0.0",
-    "summary": "Events, learning programmes and certificates of the Connective Cities network.",
+    "summary": "Events, learning programmes, certificates and good practices of the Connective Cities network.",
     "description": (
         "Send a personal API token (`flask users token EMAIL`, revocable from the profile) as "
         "`Authorization: Bearer <token>`; the session cookie is never used. Datetimes are ISO 8601 with "
@@ -33,4 +33,5 @@ TAGS = [
     {"name": "Self-study", "description": "Submissions for self-study modules and their review."},
     {"name": "Certificates", "description": "Attendance and completion certificates."},
     {"name": "Verification", "description": "Public verification of certificate codes."},
+    {"name": "Practices", "description": "Good practices of member cities: drafting, review, files, interest."},
 ]

@@ -27,6 +27,7 @@ from app.apikit import messages  # noqa: F401  (the catalogue entries of the rea
 from app.errors import HTTP_CODES, NotFound, ValidationFailed, render_message
 
 JSON = "application/json"
+MULTIPART = "multipart/form-data"
 MAX_INT = 2_147_483_647  # the largest id a database integer column holds
 
 
@@ -77,6 +78,14 @@ class Body(BaseModel):
     min_fields: ClassVar[int] = 0
 
 
+class Form(BaseModel):
+    """A multipart/form-data body (uploads): text parts as declared fields, file parts named in `files`
+    (each required, documented as binary strings); unknown parts refused."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    files: ClassVar[tuple[str, ...]] = ()
+
+
 class Query(BaseModel):
     """Query parameters: values arrive as text, so numbers are read from it; other names are ignored."""
 
@@ -88,7 +97,8 @@ class Query(BaseModel):
 
 
 ERROR_RESPONSES = {
-    400: ("BadRequest", "The body is not a JSON object.", ["bad_request"]),
+    400: ("BadRequest", "The body is not a JSON object (for an upload: not multipart/form-data).",
+          ["bad_request"]),
     401: ("Unauthorized", "No valid Bearer token (missing, malformed, unknown or revoked).", ["unauthorized"]),
     403: ("Forbidden", "Your role or relation to the object does not allow this.", ["forbidden"]),
     404: ("NotFound", "No such object, or not visible to you (other people's objects answer 404).",
@@ -126,6 +136,7 @@ class Operation:
     body_required: bool
     query: type[Query] | None
     path_params: dict[str, dict]
+    form: type[Form] | None = None
 
     @property
     def path(self) -> str:
@@ -143,22 +154,24 @@ def path_parameter(name: str, description: str, schema: dict | None = None) -> N
 
 def operation(route: Callable, rule: str, *, tag: str, summary: str, replies: dict[int, Reply],
               errors=(), public: bool = False, description: str | None = None, body: type[Body] | None = None,
-              body_required: bool = True, query: type[Query] | None = None):
-    """Declare, register and guard one route: `route` is the blueprint's `bp.get`, `bp.post`, ..."""
+              body_required: bool = True, query: type[Query] | None = None, form: type[Form] | None = None):
+    """Declare, register and guard one route: `route` is the blueprint's `bp.get`, `bp.post`, ...
+
+    `body` declares a JSON body, `form` a multipart/form-data one (an upload); a route has one or neither."""
     method = route.__name__
 
     def decorator(view):
         statuses = {401, *errors}
         if "<" in rule:
             statuses.add(404)  # no such object (or an id beyond any stored one)
-        if body is not None:
+        if body is not None or form is not None:
             statuses |= {400, 422}
         if query is not None:
             statuses.add(422)
         OPERATIONS.append(Operation(
             rule=rule, method=method, endpoint=view.__name__, tag=tag, summary=summary, replies=replies,
             errors=tuple(sorted(statuses)), public=public, description=description, body=body,
-            body_required=body_required, query=query, path_params={}))
+            body_required=body_required, query=query, path_params={}, form=form))
 
         @wraps(view)
         def guarded(*args, **kwargs):
@@ -170,6 +183,8 @@ def operation(route: Callable, rule: str, *, tag: str, summary: str, replies: di
                 g.api_query = _validate_query(query)
             if body is not None:
                 g.api_body = _validate_body(body, required=body_required)
+            if form is not None:
+                g.api_body, g.api_files = _validate_form(form)
             return view(*args, **kwargs)
 
         return route(rule)(guarded)
@@ -269,6 +284,30 @@ def _validate_body(model: type[Body], *, required: bool) -> dict:
     return parsed.model_dump(exclude_unset=True)
 
 
+def _validate_form(model: type[Form]) -> tuple[dict, dict]:
+    """(text parts as validated, file parts by name) of a multipart/form-data body."""
+    if request.mimetype != MULTIPART:
+        abort(400, render_message("api.body_not_multipart"))
+    texts = request.form.to_dict()
+    files = {name: request.files[name] for name in request.files}
+    unknown = sorted((set(texts) | set(files)) - set(model.model_fields) - set(model.files))
+    if unknown:
+        raise ValidationFailed("api.unknown_fields", field=unknown[0], names=", ".join(unknown))
+    for name in model.files:
+        if name not in files:
+            raise ValidationFailed("api.field.missing", field=name, field_name=name, label=_label(name))
+    misplaced = sorted(name for name in model.files if name in texts) + sorted(
+        name for name in files if name in model.model_fields)
+    if misplaced:
+        raise ValidationFailed("api.field.invalid", field=misplaced[0], field_name=misplaced[0],
+                               label=_label(misplaced[0]))
+    try:
+        parsed = model.model_validate(texts)
+    except ValidationError as exc:
+        _refuse(exc)
+    return parsed.model_dump(exclude_unset=True), files
+
+
 def _validate_query(model: type[Query]) -> Query:
     try:
         return model.model_validate(request.args.to_dict())
@@ -349,6 +388,13 @@ def _schemas(types: list) -> dict[str, dict]:
             if schema_type.min_fields:
                 schema["minProperties"] = schema_type.min_fields
             schema.setdefault("required", [])
+        if isinstance(schema_type, type) and issubclass(schema_type, Form):
+            schema = schemas[_name(schema_type)]
+            for name in schema_type.files:
+                schema.setdefault("properties", {})[name] = {
+                    "type": "string", "format": "binary", "contentMediaType": "application/octet-stream",
+                    "description": "The file's bytes; its type is judged from its content."}
+            schema["required"] = [*schema.get("required", []), *schema_type.files]
     return schemas
 
 
@@ -378,6 +424,8 @@ def document() -> dict:
         types += [reply.schema for reply in op.replies.values() if reply.schema is not None]
         if op.body is not None:
             types.append(op.body)
+        if op.form is not None:
+            types.append(op.form)
     schemas = {"Error": _error_schema(sorted(set(HTTP_CODES.values()) | {"invalid", "validation_failed",
                                                                           "try_again"})),
                **_schemas(types)}
@@ -407,6 +455,8 @@ def document() -> dict:
         if op.body is not None:
             entry["requestBody"] = {"required": op.body_required,
                                     "content": {JSON: {"schema": _ref(_name(op.body))}}}
+        if op.form is not None:
+            entry["requestBody"] = {"required": True, "content": {MULTIPART: {"schema": _ref(_name(op.form))}}}
         entry["responses"] = responses
         item[op.method] = entry
 

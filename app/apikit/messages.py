@@ -12,6 +12,7 @@ register_messages({
     "api.role_forbidden": msg("Your role does not allow this."),
     "api.body_not_json": msg("The request body must be a JSON object (Content-Type: application/json)."),
     "api.body_not_object": msg("The request body must be a JSON object."),
+    "api.body_not_multipart": msg("Send the file as multipart/form-data (a part named file)."),
     "api.object_not_found": msg("No such object."),
     "api.unknown_fields": msg("Unknown field(s): %(names)s."),
     "api.nothing_to_change": msg("Send at least one field to change, as a JSON object."),

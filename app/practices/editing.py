@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 import app.practices.messages  # noqa: F401  (the catalogue of the reasons raised here)
@@ -121,12 +120,12 @@ def update_practice(session: Session, *, practice_id: int, data: dict, actor_id:
     changed = _apply(session, practice, values)
     if not changed:
         return practice
-    comment = ""
+    action = "edited"
     if practice.status == "published" and not can_review_practice(user):
         practice.status = "submitted"
         practice.submitted_at = now
-        comment = "back to review"
-    record_revision(session, practice, action="edited", actor_id=user.id, now=now, fields=changed, comment=comment)
+        action = "edited_for_review"
+    record_revision(session, practice, action=action, actor_id=user.id, now=now, fields=changed)
     session.flush()
     return practice
 
@@ -145,15 +144,7 @@ def translatable_fields(practice: Practice) -> dict[str, str]:
 
 
 def linked_practice_ids(session: Session, *, event_id: int | None = None, module_id: int | None = None) -> list[int]:
-    """Published practices presented at an event or taught by a module (for those pages)."""
-    from app.practices.models import practice_event, practice_module
+    """Ids of the published practices presented at an event or taught by a module."""
+    from app.practices.queries import linked_practices
 
-    if event_id is not None:
-        table, column = practice_event, practice_event.c.event_id
-        key = event_id
-    else:
-        table, column = practice_module, practice_module.c.module_id
-        key = module_id
-    return list(session.scalars(
-        sa.select(Practice.id).join(table, table.c.practice_id == Practice.id)
-        .where(column == key, Practice.status == "published").order_by(Practice.published_at.desc())))
+    return [p.id for p in linked_practices(session, event_id=event_id, module_id=module_id)]

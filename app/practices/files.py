@@ -252,15 +252,18 @@ def update_file(session: Session, *, practice_id: int, file_id: int, actor_id: i
     """Change a file's caption or credit line."""
     practice, user = editable_practice(session, practice_id, actor_id)
     item = _file(practice, file_id)
-    changed = []
+    changed = False
     if caption is not None:
-        item.caption = clean_text(caption, field="caption", limit=CAPTION_MAX)
-        changed.append("caption")
+        caption = clean_text(caption, field="caption", limit=CAPTION_MAX)
+        changed |= caption != item.caption
+        item.caption = caption
     if credit is not None:
-        item.credit = clean_text(credit, field="credit", limit=CREDIT_MAX)
-        changed.append("credit")
-    record_revision(session, practice, action="file_changed", actor_id=user.id, now=now,
-                    fields=["documents" if item.kind == "document" else "images"])
+        credit = clean_text(credit, field="credit", limit=CREDIT_MAX)
+        changed |= credit != item.credit
+        item.credit = credit
+    if changed:
+        record_revision(session, practice, action="file_changed", actor_id=user.id, now=now,
+                        fields=["documents" if item.kind == "document" else "images"])
     session.flush()
     return item
 

@@ -180,6 +180,8 @@ def indicators(value, *, now: datetime) -> list[dict]:
     for position, row in enumerate(rows, start=1):
         if not isinstance(row, dict):
             raise ValidationFailed("practice.field.object", field="indicators", label=label("indicators"))
+        if all(value in (None, "") or (isinstance(value, str) and not value.strip()) for value in row.values()):
+            continue  # an empty row of a form
         unknown = sorted(set(row) - set(INDICATOR_FIELDS))
         if unknown:
             raise ValidationFailed("practice.field.unknown", field="indicators", names=", ".join(unknown))

@@ -9,9 +9,24 @@ from sqlalchemy.orm import Session
 import app.practices.messages  # noqa: F401  (the catalogue of the reasons raised here)
 from app.auth.models import User
 from app.auth.rules import can_edit_practice, can_review_practice, can_see_practice
-from app.errors import Forbidden, NotFound
+from app.errors import Forbidden, NotFound, msg
 from app.practices.models import Practice, PracticeRevision
 from app.validation import as_id
+
+# what a revision records (PracticeRevision.action), with the label a page shows (translate it with gettext);
+# its `fields` are the JSON names of what changed ("translations.fr" for one translation)
+REVISION_ACTIONS = {
+    "created": msg("Drafted"),
+    "edited": msg("Edited"),
+    "edited_for_review": msg("Edited; back to review"),
+    "submitted": msg("Submitted for review"),
+    "published": msg("Published"),
+    "returned": msg("Returned with comments"),
+    "archived": msg("Archived"),
+    "file_added": msg("File added"),
+    "file_changed": msg("File caption or credit changed"),
+    "file_removed": msg("File removed"),
+}
 
 
 def get_practice(session: Session, practice_id) -> Practice:

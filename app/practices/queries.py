@@ -112,14 +112,23 @@ def fold(text: str) -> str:
 
 
 def _text_filter(session: Session, q: str):
-    """The practices whose title or summary (original or a translation) contains every word of q, ignoring
+    """The practices whose title, summary (original or translations) or city contain every word of q, ignoring
     case and accents. One query over titles and summaries; the site search (app.search) replaces it."""
     words = [w for w in fold(q).split() if any(ch.isalnum() for ch in w)]
     if not words:
         return sa.false()
-    rows = session.execute(sa.select(Practice.id, Practice.title, Practice.summary).union_all(
-        sa.select(PracticeTranslation.practice_id, PracticeTranslation.title, PracticeTranslation.summary))).all()
-    ids = {row[0] for row in rows if all(w in fold(f"{row[1]} {row[2]}") for w in words)}
+    rows = session.execute(sa.select(Practice.id, Practice.title, Practice.summary, Practice.city).union_all(
+        sa.select(PracticeTranslation.practice_id, PracticeTranslation.title, PracticeTranslation.summary,
+                  sa.literal("")))).all()
+    texts: dict[int, str] = {}
+    for practice_id, title, summary, city in rows:
+        texts[practice_id] = f"{texts.get(practice_id, '')} {title} {summary} {city}"
+    ids = set()
+    for practice_id, text in texts.items():
+        folded = fold(text)
+        joined = "".join(folded.split())  # "danang" finds "Đà Nẵng"
+        if all(w in folded or w in joined for w in words):
+            ids.add(practice_id)
     return Practice.id.in_(sorted(ids)) if ids else sa.false()
 
 
@@ -233,6 +242,34 @@ def related_practices(session: Session, practice: Practice, limit: int = 5) -> l
     return [found[i] for i in ids if i in found]
 
 
+def linked_practices(session: Session, *, event_id: int | None = None, module_id: int | None = None
+                     ) -> list[Practice]:
+    """Published practices presented at an event or taught by a module, newest first (for those pages)."""
+    from app.practices.models import practice_event, practice_module
+
+    table, column, key = ((practice_event, practice_event.c.event_id, event_id) if event_id is not None
+                          else (practice_module, practice_module.c.module_id, module_id))
+    return list(session.scalars(
+        sa.select(Practice).join(table, table.c.practice_id == Practice.id)
+        .where(column == key, Practice.status == "published").options(*list_options())
+        .order_by(Practice.published_at.desc(), Practice.id.desc())))
+
+
+def find_members(session: Session, q: str, *, limit: int = 20) -> list:
+    """Active members whose name contains q (case and accents ignored), for choosing a contact person by name;
+    (id, name, organisation name) only, never an email address."""
+    from app.auth.models import User
+    from app.directory.models import Organisation
+
+    words = fold(q or "").split()
+    if not words or len(q) > Q_MAX:
+        return []
+    rows = session.execute(
+        sa.select(User.id, User.name, Organisation.name).outerjoin(Organisation, User.organisation_id == Organisation.id)
+        .where(User.is_active_account.is_(True)).order_by(User.name, User.id)).all()
+    return [row for row in rows if all(w in fold(row[1]) for w in words)][:limit]
+
+
 def revisions(session: Session, practice_id: int) -> list[PracticeRevision]:
     """The practice's revisions, newest first, with who made them (for editors; the caller checks)."""
     return list(session.scalars(
@@ -242,4 +279,4 @@ def revisions(session: Session, practice_id: int) -> list[PracticeRevision]:
 
 
 __all__ = ["FACETS", "PracticeFilters", "parse_filters", "fold", "list_practices", "facet_counts",
-           "related_practices", "revisions", "list_options"]
+           "related_practices", "revisions", "list_options", "linked_practices", "find_members"]

@@ -41,13 +41,15 @@ from app.practices.interest import (
     register_interest,
     withdraw_interest,
 )
-from app.practices.lookups import editable_practice, get_practice, visible_practice
+from app.practices.lookups import REVISION_ACTIONS, editable_practice, get_practice, visible_practice
 from app.practices.presenting import Shown, file_path, pick_translation, practice_json, practice_path
 from app.practices.queries import (
     FACETS,
     PracticeFilters,
     facet_counts,
+    find_members,
     fold,
+    linked_practices,
     list_practices,
     parse_filters,
     related_practices,
@@ -74,12 +76,12 @@ __all__ = [
     "register_interest", "withdraw_interest", "interest_count", "interest_counts", "interested", "interest_of",
     "new_interest_since",
     # lookups
-    "get_practice", "visible_practice", "editable_practice",
+    "get_practice", "visible_practice", "editable_practice", "REVISION_ACTIONS",
     # presenting
     "practice_json", "pick_translation", "Shown", "practice_path", "file_path",
     # queries
     "FACETS", "PracticeFilters", "parse_filters", "list_practices", "facet_counts", "related_practices",
-    "revisions", "fold",
+    "revisions", "fold", "linked_practices", "find_members",
     # workflow
     "REVIEW_CHECKLIST", "CHECKLIST_REASONS", "check_practice", "personal_data_in", "submit_practice",
     "publish_practice", "return_practice", "archive_practice",

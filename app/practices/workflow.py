@@ -32,7 +32,13 @@ from app.validation import clean_text
 
 REVIEW_CHECKLIST = ("evidence_of_results", "transferability_explained", "contact_present", "no_personal_data",
                     "images_credited")
-CHECKLIST_REASONS = {item: f"practice.check.{item}" for item in REVIEW_CHECKLIST}
+CHECKLIST_REASONS = {
+    "evidence_of_results": "practice.check.evidence_of_results",
+    "transferability_explained": "practice.check.transferability_explained",
+    "contact_present": "practice.check.contact_present",
+    "no_personal_data": "practice.check.no_personal_data",
+    "images_credited": "practice.check.images_credited",
+}
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # a phone number: an optional +, then 8 or more digits with spaces, dots, dashes or brackets between them

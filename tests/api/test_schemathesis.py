@@ -25,7 +25,16 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from app.api import document
-from tests.factories import bearer, make_event, make_organiser, make_session, make_token, make_user
+from tests.factories import (
+    bearer,
+    make_event,
+    make_organisation,
+    make_organiser,
+    make_practice,
+    make_session,
+    make_token,
+    make_user,
+)
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
           negative_data_rejection, response_headers_conformance]
@@ -39,11 +48,14 @@ OPERATIONS = [(method, path) for path, item in document()["paths"].items() for m
 def tokens(session):
     """Objects with small ids, so generated path parameters often find them, and two callers."""
     organiser = make_organiser(session, name="Olivia Organiser")
-    participant = make_user(session, name="Paul Participant")
+    city = make_organisation(session, name="Leipzig")
+    participant = make_user(session, name="Paul Participant", organisation_id=city.id)
     event = make_event(session, organisers=[organiser], capacity=5)
     make_session(session, event)
     cancelled = make_event(session, organisers=[organiser], status="cancelled")
     make_session(session, cancelled)
+    make_practice(session, organisation=city, author=participant, sdg_targets=["11.2"])  # published
+    make_practice(session, organisation=city, author=participant, status="draft")
     org_token, participant_token = make_token(session, organiser), make_token(session, participant)
     session.commit()
     return [bearer(org_token), bearer(participant_token)]

@@ -159,3 +159,18 @@ def test_uncredited_image_fails_the_checklist(session, storage):
     practice = make_practice(session)
     make_practice_file(session, practice, storage_dir=storage, credit="")
     assert services.check_practice(practice)["images_credited"] is False
+
+
+def test_caption_and_credit_can_be_changed(session, storage):
+    practice = make_practice(session)
+    item = make_practice_file(session, practice, storage_dir=storage, credit="")
+    before = practice.revision
+    services.update_file(session, practice_id=practice.id, file_id=item.id, actor_id=practice.author_id, now=NOW,
+                         credit="Photo: Ana Lima")
+    assert item.credit == "Photo: Ana Lima" and practice.revision == before + 1
+    services.update_file(session, practice_id=practice.id, file_id=item.id, actor_id=practice.author_id, now=NOW,
+                         credit="Photo: Ana Lima")
+    assert practice.revision == before + 1  # nothing changed, no revision
+    with pytest.raises(ValidationFailed):
+        services.update_file(session, practice_id=practice.id, file_id=item.id, actor_id=practice.author_id,
+                             now=NOW, caption="x" * 301)

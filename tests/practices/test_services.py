@@ -163,6 +163,8 @@ def test_member_edit_of_published_practice_goes_back_to_review(session):
     services.update_practice(session, practice_id=practice.id, data={"results": "Even better."},
                              actor_id=practice.author_id, now=NOW)
     assert practice.status == "submitted"
+    assert services.revisions(session, practice.id)[0].action == "edited_for_review"
+    assert set(services.REVISION_ACTIONS) >= {r.action for r in services.revisions(session, practice.id)}
     organiser = make_organiser(session)
     again = make_practice(session)
     services.update_practice(session, practice_id=again.id, data={"results": "Corrected."}, actor_id=organiser.id,
@@ -329,3 +331,26 @@ def test_list_query_count_is_constant(session, count_queries):
             services.practice_json(item, base_url="", interest_count=0)
     assert len(items) == 15
     assert many.count == few.count
+
+
+def test_form_friendly_input(session):
+    """Pages send text: numbers, lists and blank key-figure rows as a form gives them."""
+    member = _member(session)
+    practice = services.create_practice(session, now=NOW, actor_id=member.id, data=_data(
+        sdg_goals="13, 11", sdg_targets="11.2", started_year="2004", latitude="6,25", longitude="-75.56",
+        indicators=[{"indicator": "Riders", "value": "30000", "year": "2010"},
+                    {"indicator": "", "unit": " ", "value": "", "year": ""}]))
+    assert practice.sdg_goals == [11, 13] and practice.started_year == 2004 and practice.latitude == 6.25
+    assert [row.indicator for row in practice.indicators] == ["Riders"]
+
+
+def test_linked_practices_and_member_search(session):
+    event = make_event(session)
+    shown = make_practice(session, events=[event], title="Đà Nẵng river cleanup", city="Đà Nẵng")
+    make_practice(session, events=[event], status="draft")
+    assert [p.id for p in services.linked_practices(session, event_id=event.id)] == [shown.id]
+    items, _ = services.list_practices(session, filters=services.parse_filters({"q": "danang"}))
+    assert [p.id for p in items] == [shown.id]
+    person = make_user(session, name="Nguyễn Thị Lan")
+    found = services.find_members(session, "nguyen")
+    assert [row[0] for row in found] == [person.id] and "@" not in str(found)
