@@ -113,6 +113,9 @@ def test_confirming_records_last_verified_at_and_a_revision(app, session, client
     [revision] = session.scalars(sa.select(PracticeRevision))
     assert (revision.action, revision.actor_id, revision.fields, revision.number) == \
         ("verified", contact.id, ["last_verified_at"], confirmed.revision)
+    from app.practices.services import REVISION_ACTIONS
+
+    assert "verified" in REVISION_ACTIONS  # the revisions list has a label for it
     # a year on, the next question counts from the confirmation
     from app.sqltypes import utcnow
 
