@@ -30,13 +30,15 @@ VERIFY_EVERY = timedelta(days=365)
 ASK_AGAIN_AFTER = timedelta(days=30)
 LINK_VALID_FOR = timedelta(days=60)
 TOKEN_SALT = "practice-still-current"  # a salt per purpose: a reset-link token is worth nothing here
+LINK_INVALID = "practice.verification.link_invalid"
+LINK_EXPIRED = "practice.verification.link_expired"
 BATCH = 200  # practices asked per run; the next run continues (the job runs daily)
 
 register_messages({
     "practice.verification.no_practice": msg("There is no published practice with the number %(practice_id)s."),
-    "practice.verification.link_invalid": msg(
+    LINK_INVALID: msg(
         "This link is not valid. Use the latest link we sent you, or update the practice from its page."),
-    "practice.verification.link_expired": msg(
+    LINK_EXPIRED: msg(
         "This link has expired. We will send a new one; you can also update the practice from its page."),
 })
 
@@ -57,14 +59,14 @@ def check_token(secret_key: str, token: str, practice: Practice, *, now: datetim
     try:
         data, signed_at = serializer.loads(token, return_timestamp=True)
     except SignatureExpired:
-        raise ValidationFailed("practice.verification.link_expired", field="token") from None
+        raise ValidationFailed(LINK_EXPIRED, field="token") from None
     except BadSignature:
-        raise ValidationFailed("practice.verification.link_invalid", field="token") from None
+        raise ValidationFailed(LINK_INVALID, field="token") from None
     # the age is checked against the `now` passed in (itsdangerous would use the wall clock)
     if signed_at is None or now - signed_at > max_age:
-        raise ValidationFailed("practice.verification.link_expired", field="token")
+        raise ValidationFailed(LINK_EXPIRED, field="token")
     if not isinstance(data, dict) or data.get("p") != practice.id or data.get("c") != practice.contact_id:
-        raise ValidationFailed("practice.verification.link_invalid", field="token")
+        raise ValidationFailed(LINK_INVALID, field="token")
 
 
 def practice_for_token(session: Session, practice_id: int) -> Practice:

@@ -43,7 +43,7 @@ def still_current(practice_id: int, token: str):
         verification.check_token(secret, token, practice, now=utcnow())
     except DomainError as exc:
         return render_template("practices/still_current.html", practice=practice, form=None,
-                               problem=exc.message_for()), 410 if "expired" in exc.reason else 400
+                               problem=exc.message_for()), 410 if exc.reason == verification.LINK_EXPIRED else 400
     if form.validate_on_submit():
         if form.update.data:
             return redirect(_practice_path(practice.id, "practices.edit", "/edit"))
