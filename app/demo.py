@@ -36,6 +36,45 @@ ORGANISATIONS = [
     ("Green Mobility Alliance", "ngo", "São Paulo", "BR"),
 ]
 
+# name -> (description, population, latitude, longitude, website); figures are rounded, websites where known
+ORGANISATION_PROFILES: dict[str, tuple[str, int | None, float, float, str | None]] = {
+    "City of Leipzig": ("The largest city in Saxony, known for turning empty buildings and brownfields into "
+                        "green space, housing and culture after decades of shrinking.", 620_000, 51.3397, 12.3731,
+                        "https://www.leipzig.de"),
+    "eThekwini Municipality": ("The metropolitan municipality of Durban on South Africa's east coast, a pioneer "
+                               "of community-based climate adaptation.", 4_200_000, -29.8587, 31.0218,
+                               "https://www.durban.gov.za"),
+    "City of Bonn": ("A UN city on the Rhine, home to the UN climate secretariat, with a goal of climate "
+                     "neutrality by 2035.", 335_000, 50.7374, 7.0982, "https://www.bonn.de"),
+    "Accra Metropolitan Assembly": ("The local government of Ghana's capital, organised in sub-metropolitan "
+                                    "district councils.", 285_000, 5.6037, -0.1870, None),
+    "Da Nang People's Committee": ("The government of a fast-growing coastal city in central Viet Nam, investing "
+                                   "in energy efficiency and public space.", 1_200_000, 16.0544, 108.2022, None),
+    "Pune Municipal Corporation": ("The municipal corporation of a major city in Maharashtra, known for "
+                                   "participatory budgeting and inclusive waste management.", 3_500_000,
+                                   18.5204, 73.8567, None),
+    "Curitiba City Hall": ("The city government of the capital of Paraná, Brazil, where bus rapid transit and "
+                           "flood-control parks were invented.", 1_770_000, -25.4284, -49.2733,
+                           "https://www.curitiba.pr.gov.br"),
+    "Municipality of Puebla": ("The municipality of Puebla, Mexico, with a UNESCO-listed historic centre.",
+                               1_700_000, 19.0414, -98.2063, None),
+    "City of Kharkiv": ("Ukraine's second-largest city, rebuilding public buildings to higher standards.",
+                        1_400_000, 49.9935, 36.2304, None),
+    "Municipality of Thessaloniki": ("The second-largest city of Greece, on the Thermaic Gulf, working on "
+                                     "resilience and the integration of newcomers.", 320_000, 40.6401, 22.9444,
+                                     None),
+    "Greater Irbid Municipality": ("The municipality of Jordan's second-largest metropolitan area, hosting many "
+                                   "refugees from Syria.", None, 32.5556, 35.8500, None),
+    "Ville de Dakar": ("The city of Dakar on the Cap-Vert peninsula, Senegal's capital.", 1_150_000, 14.7167,
+                       -17.4677, None),
+    "Association of German Cities": ("The association of German cities and towns, partner of the network.", None,
+                                     52.5163, 13.3777, None),
+    "Urban Futures Institute": ("A university research institute on African urban development.", None,
+                                -33.9249, 18.4241, None),
+    "Green Mobility Alliance": ("A non-governmental alliance for sustainable mobility in Latin America.", None,
+                                -23.5505, -46.6333, None),
+}
+
 # email, name, role, organisation, timezone, language
 PEOPLE = [
     ("admin@demo.connective-cities.org", "Ada Admin", "admin", "Association of German Cities", "Europe/Berlin", "en"),
@@ -90,6 +129,21 @@ class DemoContext:
         return [u for u in self.users.values() if u.role == "participant"]
 
 
+def _profile(org: Organisation) -> None:
+    """Description, population, coordinates and website of a demo organisation, where not set yet."""
+    if org.name not in ORGANISATION_PROFILES:
+        return
+    description, population, latitude, longitude, website = ORGANISATION_PROFILES[org.name]
+    if not org.description:
+        org.description = description
+    if org.population is None:
+        org.population = population
+    if org.latitude is None and org.longitude is None:
+        org.latitude, org.longitude = latitude, longitude
+    if not org.website:
+        org.website = website
+
+
 def seed_foundation(session: Session, *, password: str, hash_method: str | None = None) -> DemoContext:
     """Topics, organisations and people; finds what exists instead of duplicating it."""
     ctx = DemoContext()
@@ -99,6 +153,7 @@ def seed_foundation(session: Session, *, password: str, hash_method: str | None 
         if org is None:
             org = Organisation(name=name, kind=kind, city=city, country=country)
             session.add(org)
+        _profile(org)
         ctx.organisations[name] = org
     session.flush()
     for email, name, role, org_name, tz, lang in PEOPLE:
@@ -119,11 +174,15 @@ def seed_all(session: Session, *, password: str, hash_method: str | None = None)
     from app.certificates import demo as certificates_demo
     from app.events import demo as events_demo
     from app.learning import demo as learning_demo
+    from app.practices import demo as practices_demo
 
     now = utcnow()
     ctx = seed_foundation(session, password=password, hash_method=hash_method)
     events_demo.seed(session, ctx=ctx, now=now)
     learning_demo.seed(session, ctx=ctx, now=now)
+    practices_demo.seed(session, ctx=ctx, now=now, storage_dir=current_app.config["PRACTICE_STORAGE_DIR"],
+                        base_url=current_app.config.get("BASE_URL") or "",
+                        network_name=current_app.config.get("NETWORK_NAME") or "Connective Cities")
     certificates_demo.seed(session, ctx=ctx, now=now)
     return ctx
 

@@ -9,16 +9,17 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.events import services
-from app.events.models import Event
+from app.events.models import Event, EventSession
 
 ORGANISER = "organiser@demo.connective-cities.org"
 SIPHO = "sipho.ndlovu@demo.connective-cities.org"
 
-# slug, organiser, data (day offsets from today; local hours), agenda [(day, start, end, title, location, address)],
+# slug, organiser, place (latitude, longitude), data (day offsets from today; local hours),
+# agenda [(day, start, end, title, location, address[, (latitude, longitude) of an itinerary stop])],
 # how many demo participants enrol, whether they check in (past events), extra options
 EVENTS = [
     {
-        "slug": "circular-economy-municipal-waste-leipzig", "organiser": ORGANISER, "days": (-45, 2), "hours": (9, 17),
+        "slug": "circular-economy-municipal-waste-leipzig", "place": (51.3363, 12.3713), "organiser": ORGANISER, "days": (-45, 2), "hours": (9, 17),
         "data": {"title": "Circular economy in municipal waste management", "format": "workshop",
                  "timezone": "Europe/Berlin", "venue": "Neues Rathaus", "address": "Martin-Luther-Ring 4",
                  "city": "Leipzig", "country": "DE", "capacity": 25, "topics": ["circular-economy"],
@@ -34,7 +35,7 @@ EVENTS = [
         "enrol": 8, "attend": True,
     },
     {
-        "slug": "durban-climate-adaptation-information-trip", "organiser": SIPHO, "days": (38, 3), "hours": (8, 16),
+        "slug": "durban-climate-adaptation-information-trip", "place": (-29.8587, 31.0254), "organiser": SIPHO, "days": (38, 3), "hours": (8, 16),
         "data": {"title": "Information trip: climate adaptation in eThekwini", "format": "information_trip",
                  "timezone": "Africa/Johannesburg", "venue": "Durban City Hall", "address": "Anton Lembede Street",
                  "city": "Durban", "country": "ZA", "capacity": 4,
@@ -43,14 +44,14 @@ EVENTS = [
                  "summary": "See community ecosystem-based adaptation along the Palmiet and uMngeni rivers.",
                  "description": "A three-day study tour: river restoration, the Inanda Dam catchment and "
                                 "community reforestation. Bring sturdy shoes."},
-        "agenda": [(0, 8, 11, "Briefing at the Climate Protection Branch", "City Hall, Room 4", "Anton Lembede Street"),
-                   (0, 13, 16, "Palmiet River rehabilitation site", "Palmiet Nature Reserve", "Westville"),
-                   (1, 8, 12, "Inanda Dam catchment and community nursery", "Inanda", "Inanda Road"),
-                   (2, 9, 12, "Buffelsdraai landfill community reforestation", "Buffelsdraai", "Verulam")],
+        "agenda": [(0, 8, 11, "Briefing at the Climate Protection Branch", "City Hall, Room 4", "Anton Lembede Street", (-29.8587, 31.0254)),
+                   (0, 13, 16, "Palmiet River rehabilitation site", "Palmiet Nature Reserve", "Westville", (-29.8275, 30.936)),
+                   (1, 8, 12, "Inanda Dam catchment and community nursery", "Inanda", "Inanda Road", (-29.7083, 30.8667)),
+                   (2, 9, 12, "Buffelsdraai landfill community reforestation", "Buffelsdraai", "Verulam", (-29.645, 31.03))],
         "enrol": 7, "demo_participant_last": True,  # 4 seats: three people wait, the demo login third
     },
     {
-        "slug": "da-nang-energy-efficient-street-lighting-training", "organiser": ORGANISER, "days": (16, 1),
+        "slug": "da-nang-energy-efficient-street-lighting-training", "place": (16.0775, 108.223), "organiser": ORGANISER, "days": (16, 1),
         "hours": (9, 16),
         "data": {"title": "Training: energy-efficient street lighting", "format": "training",
                  "timezone": "Asia/Ho_Chi_Minh", "venue": "Da Nang Administrative Centre",
@@ -63,7 +64,7 @@ EVENTS = [
         "enrol": 5,
     },
     {
-        "slug": "pune-inclusive-cities-conference", "organiser": ORGANISER, "days": (70, 2), "hours": (9, 18),
+        "slug": "pune-inclusive-cities-conference", "place": (18.558, 73.807), "organiser": ORGANISER, "days": (70, 2), "hours": (9, 18),
         "data": {"title": "Inclusive cities conference", "format": "conference", "timezone": "Asia/Kolkata",
                  "venue": "Yashwantrao Chavan Academy", "address": "Baner Road", "city": "Pune", "country": "IN",
                  "capacity": 200, "topics": ["social-integration", "poverty-reduction"],
@@ -77,20 +78,20 @@ EVENTS = [
         "enrol": 6,
     },
     {
-        "slug": "curitiba-bus-rapid-transit-study-tour", "organiser": ORGANISER, "days": (-120, 2), "hours": (8, 17),
+        "slug": "curitiba-bus-rapid-transit-study-tour", "place": (-25.437, -49.258), "organiser": ORGANISER, "days": (-120, 2), "hours": (8, 17),
         "data": {"title": "Study tour: bus rapid transit and green spaces in Curitiba", "format": "information_trip",
                  "timezone": "America/Sao_Paulo", "venue": "URBS headquarters", "address": "Av. Presidente Affonso Camargo 330",
                  "city": "Curitiba", "country": "BR", "capacity": 12,
                  "topics": ["sustainable-transport", "climate-friendly-urban-development"],
                  "hosts": ["Curitiba City Hall", "Green Mobility Alliance"], "languages": ["en", "pt"], "hours": 14,
                  "summary": "The Rede Integrada de Transporte, tube stations and the city's parks."},
-        "agenda": [(0, 8, 12, "Integrated transport network operations centre", "URBS", "Av. Pres. Affonso Camargo 330"),
-                   (0, 13, 17, "Ride the Linha Verde and its tube stations", "Linha Verde", "Estação Marechal Floriano"),
-                   (1, 9, 13, "Barigui Park: flood control as public space", "Parque Barigui", "Av. Cândido Hartmann")],
+        "agenda": [(0, 8, 12, "Integrated transport network operations centre", "URBS", "Av. Pres. Affonso Camargo 330", (-25.437, -49.258)),
+                   (0, 13, 17, "Ride the Linha Verde and its tube stations", "Linha Verde", "Estação Marechal Floriano", (-25.474, -49.242)),
+                   (1, 9, 13, "Barigui Park: flood control as public space", "Parque Barigui", "Av. Cândido Hartmann", (-25.422, -49.308))],
         "enrol": 9, "attend": True,
     },
     {
-        "slug": "accra-participatory-budgeting-workshop", "organiser": SIPHO, "days": (9, 1), "hours": (9, 17),
+        "slug": "accra-participatory-budgeting-workshop", "place": (5.547, -0.204), "organiser": SIPHO, "days": (9, 1), "hours": (9, 17),
         "data": {"title": "Participatory budgeting in practice", "format": "workshop", "timezone": "Africa/Accra",
                  "venue": "Accra City Hall", "address": "Thorpe Road", "city": "Accra", "country": "GH",
                  "capacity": 3, "requires_approval": False, "waitlist_mode": "offer", "offer_hours": 48,
@@ -101,7 +102,7 @@ EVENTS = [
         "enrol": 6, "cancel_one": True,  # full: a cancellation offers the seat to the first person waiting
     },
     {
-        "slug": "connective-cities-annual-conference-bonn", "organiser": ORGANISER, "days": (-210, 3), "hours": (9, 17),
+        "slug": "connective-cities-annual-conference-bonn", "place": (50.717, 7.122), "organiser": ORGANISER, "days": (-210, 3), "hours": (9, 17),
         "data": {"title": "Connective Cities annual conference", "format": "conference", "timezone": "Europe/Berlin",
                  "venue": "World Conference Center Bonn", "address": "Platz der Vereinten Nationen 2", "city": "Bonn",
                  "country": "DE", "capacity": 150, "topics": ["local-business-cooperation", "energy-efficiency"],
@@ -112,7 +113,7 @@ EVENTS = [
         "enrol": 10, "attend": True,
     },
     {
-        "slug": "thessaloniki-resilient-waterfronts-training", "organiser": ORGANISER, "days": (110, 1), "hours": (10, 16),
+        "slug": "thessaloniki-resilient-waterfronts-training", "place": (40.624, 22.953), "organiser": ORGANISER, "days": (110, 1), "hours": (10, 16),
         "data": {"title": "Training: resilient waterfronts", "format": "training", "timezone": "Europe/Athens",
                  "venue": "Thessaloniki City Hall", "address": "Vasileos Georgiou 1", "city": "Thessaloniki",
                  "country": "GR", "capacity": 20, "topics": ["climate-friendly-urban-development"],
@@ -127,6 +128,18 @@ def _local(day, hour: int, zone: str) -> datetime:
     return datetime.combine(day, time(hour), ZoneInfo(zone))
 
 
+def _place(session: Session, event: Event, spec: dict) -> None:
+    """The event's and its itinerary stops' coordinates, where not set yet (set on the rows: the demo's places
+    are fixed data, and the event services' inputs need not know them for this)."""
+    session_rows = list(session.scalars(sa.select(EventSession).where(EventSession.event_id == event.id)
+                                        .order_by(EventSession.starts_at, EventSession.id)))
+    if event.latitude is None and spec.get("place"):
+        event.latitude, event.longitude = spec["place"]
+    for row, entry in zip(session_rows, spec["agenda"], strict=False):
+        if len(entry) > 6 and row.latitude is None:
+            row.latitude, row.longitude = entry[6]
+
+
 def seed(session: Session, *, ctx, now: datetime) -> None:
     """Add this package's demo data; idempotent (events are found by slug)."""
     from app.directory.models import Organisation
@@ -136,7 +149,9 @@ def seed(session: Session, *, ctx, now: datetime) -> None:
     participants = sorted(ctx.participants, key=lambda u: (u.email != "participant@demo.connective-cities.org",
                                                            u.email))
     for spec in EVENTS:
-        if session.scalar(sa.select(Event.id).where(Event.slug == spec["slug"])) is not None:
+        existing = session.scalar(sa.select(Event).where(Event.slug == spec["slug"]))
+        if existing is not None:
+            _place(session, existing, spec)  # a database seeded before events had places gets them now
             continue
         organiser = ctx.users[spec["organiser"]]
         data = dict(spec["data"])
@@ -152,11 +167,12 @@ def seed(session: Session, *, ctx, now: datetime) -> None:
         data["hosts"] = [orgs[name] for name in data.get("hosts", []) if name in orgs]
         data["slug"] = spec["slug"]
         event = services.create_event(session, data=data, created_by_id=organiser.id, now=now)
-        for day, start, end, title, location, address in spec["agenda"]:
+        for day, start, end, title, location, address, *_stop in spec["agenda"]:
             services.add_session(session, event_id=event.id, actor_id=organiser.id, now=now, data={
                 "title": title, "location": location, "address": address,
                 "starts_at": _local(first_day + timedelta(days=day), start, zone),
                 "ends_at": _local(first_day + timedelta(days=day), end, zone)})
+        _place(session, event, spec)
         if spec.get("draft"):
             continue
         services.publish_event(session, event_id=event.id, actor_id=organiser.id, now=now)

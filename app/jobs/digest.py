@@ -6,9 +6,11 @@ scheduler that was down at 08:00 catches up later that morning; a day missed ent
 the next morning's digest). The row is written either way, "sent" or "skipped" (nothing to say),
 and is unique per (user, local date): two runs or two processes never send two digests for one day.
 
-Recipients: organisers of published events that have not ended, and of published programmes.
+Recipients: organisers of published events that have not ended, and of published programmes; and, for new
+"We want to try this" registrations, the organisers and reviewers app/jobs/digest_interest.py names.
 Something to say: new enrolments since the previous digest, pending approvals, submissions to
-review (all waiting, in the programmes they organise), or emails to participants of their events that failed since the previous digest. Waiting
+review (all waiting, in the programmes they organise), or emails to participants of their events that failed since the previous digest, or cities newly interested in
+a practice they presented or published. Waiting
 lists and open offers are shown as context but never by themselves cause an email.
 """
 
@@ -28,6 +30,7 @@ from sqlalchemy.orm import Session
 from app.auth.models import User
 from app.auth.rules import MANAGER_ROLES
 from app.events.models import Enrolment, Event, event_organiser
+from app.jobs.digest_interest import InterestLine, interest_audience
 from app.jobs.mailtools import public_url
 from app.jobs.models import DigestSent
 from app.language import PSEUDO_LOCALE, Translator, translator
@@ -71,6 +74,7 @@ class Digest:
     events: list[EventLine] = field(default_factory=list)
     failed_emails: int = 0
     submissions: int = 0
+    interests: list[InterestLine] = field(default_factory=list)  # new "We want to try this" registrations
 
     @property
     def new_enrolments(self) -> int:
@@ -82,7 +86,8 @@ class Digest:
 
     @property
     def has_news(self) -> bool:
-        return bool(self.new_enrolments or self.pending_approvals or self.submissions or self.failed_emails)
+        return bool(self.new_enrolments or self.pending_approvals or self.submissions or self.failed_emails
+                    or self.interests)
 
 
 def _zone(name: str | None) -> ZoneInfo:
@@ -114,12 +119,15 @@ def _fill_submissions(session: Session, digests: dict[int, Digest]) -> None:
         digests[user_id].submissions = count
 
 
-def due_digests(session: Session, *, now: datetime) -> list[Digest]:
+def due_digests(session: Session, *, now: datetime, practice_url=lambda practice_id: f"/practices/{practice_id}"
+                ) -> list[Digest]:
     """Organisers of upcoming events or published programmes whose local morning (08:00-12:00) it is, without a digest row today."""
     event_organisers = (sa.select(event_organiser.c.user_id)
                         .join(Event, Event.id == event_organiser.c.event_id)
                         .where(Event.status == "published", Event.ends_at > now))
-    who = sa.or_(User.id.in_(event_organisers), User.id.in_(_programme_organisers()))
+    interest = interest_audience(session, since=now - MAX_WINDOW, now=now, practice_url=practice_url)
+    who = sa.or_(User.id.in_(event_organisers), User.id.in_(_programme_organisers()),
+                 User.id.in_(interest.user_ids))
     organisers = list(session.scalars(
         # the role as well as the membership (app.auth.rules): a demoted organiser hears nothing more
         sa.select(User).where(User.is_active_account.is_(True), User.role.in_(MANAGER_ROLES), who).order_by(User.id)
@@ -149,6 +157,8 @@ def due_digests(session: Session, *, now: datetime) -> list[Digest]:
                                   zone=_zone(user.timezone).key)
     _fill_events(session, digests, now=now)
     _fill_submissions(session, digests)
+    for digest in digests.values():
+        digest.interests = interest.since(digest.user.id, digest.since)
     return list(digests.values())
 
 
@@ -199,7 +209,8 @@ def _fill_events(session: Session, digests: dict[int, Digest], *, now: datetime)
 def send_digests(session: Session, *, now: datetime, config) -> str:
     """Send each due organiser digest, or record that there was nothing to say (job: organiser-digest)."""
     sent = skipped = 0
-    digests = due_digests(session, now=now)
+    base = (config.get("BASE_URL") or "").rstrip("/")
+    digests = due_digests(session, now=now, practice_url=lambda practice_id: f"{base}/practices/{practice_id}")
     manage_url = public_url(config, "events.manage", "/events/manage") if digests else ""
     outbox_url = public_url(config, "mail.admin_outbox", "/admin/outbox") if digests else ""
     learning_url = public_url(config, "learning.manage", "/learning/manage") if digests else ""
@@ -242,6 +253,9 @@ def _subject(digest: Digest, t: Translator) -> str:
         parts.append(t.ngettext("%(num)d to approve", "%(num)d to approve", digest.pending_approvals))
     if digest.submissions:
         parts.append(t.ngettext("%(num)d submission to review", "%(num)d submissions to review", digest.submissions))
+    if digest.interests:
+        parts.append(t.ngettext("%(num)d new interest in practices", "%(num)d new interests in practices",
+                                len(digest.interests)))
     if digest.failed_emails:
         parts.append(t.ngettext("%(num)d failed email", "%(num)d failed emails", digest.failed_emails))
     locale = "en_GB" if t.language in ("en", PSEUDO_LOCALE) else t.language

@@ -23,8 +23,10 @@ from app.errors import msg  # the schedules are shown translated on the jobs pag
 from app.events.services import expire_offers as expire
 from app.jobs.digest import send_digests
 from app.jobs.locks import instance_id
+from app.jobs.mailtools import public_url
 from app.jobs.models import JobRun, SchedulerHeartbeat
 from app.jobs.reminders import send_reminders
+from app.practices.verification import VerificationLinks, request_verifications
 
 JOB_RUN_KEEP = timedelta(days=7)
 HEARTBEAT_KEEP = timedelta(days=1)
@@ -57,6 +59,20 @@ def reminders(session: Session, *, now: datetime, config) -> str:
 def organiser_digest(session: Session, *, now: datetime, config) -> str:
     """The daily digest at 08:00 in each organiser's zone (job: organiser-digest)."""
     return send_digests(session, now=now, config=config)
+
+
+def practice_verification(session: Session, *, now: datetime, config) -> str:
+    """Once a year each published practice's contact confirms it is still current (job: practice-verification)."""
+    base = (config.get("BASE_URL") or "").rstrip("/")
+    links = VerificationLinks(
+        confirm=lambda practice_id, token: public_url(
+            config, "practices.still_current", f"/practices/{practice_id}/still-current/{token}",
+            practice_id=practice_id, token=token),
+        page=lambda practice_id: f"{base}/practices/{practice_id}",
+    )
+    asked = request_verifications(session, now=now, secret_key=config["SECRET_KEY"], links=links,
+                                  network_name=config.get("NETWORK_NAME") or "Connective Cities")
+    return f"{asked} contact person(s) asked"
 
 
 def heartbeat(session: Session, *, now: datetime, config) -> str:
@@ -120,6 +136,8 @@ JOBS: dict[str, JobSpec] = {
         # on the quarter hours: every zone's offset is a multiple of 15 minutes, so 08:00 local is a firing
         JobSpec("organiser-digest", organiser_digest, _cron(minute="*/15"),
                 msg("every quarter hour (08:00 in each organiser's zone, once a day)")),
+        JobSpec("practice-verification", practice_verification, _cron(hour=6, minute=23),
+                msg("daily (at 06:23 UTC)")),
         JobSpec("heartbeat", heartbeat, _every(seconds=30), msg("every 30 seconds"), exclusive=False),
     )
 }

@@ -5,4 +5,4 @@ from flask import Blueprint
 # no url_prefix: the pages live under /practices, and /practices.csv or /practices/feed.atom may join them
 bp = Blueprint("practices", __name__)
 
-from app.practices import views, views_edit  # noqa: E402,F401
+from app.practices import views, views_edit, views_opendata, views_verification  # noqa: E402,F401

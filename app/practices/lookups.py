@@ -26,6 +26,7 @@ REVISION_ACTIONS = {
     "file_added": msg("File added"),
     "file_changed": msg("File caption or credit changed"),
     "file_removed": msg("File removed"),
+    "verified": msg("Confirmed as still current"),  # by the contact person (app/practices/verification.py)
 }
 
 
