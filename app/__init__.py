@@ -105,6 +105,8 @@ def register_blueprints(app: Flask) -> None:
     from app.learning import bp as learning_bp
     from app.mail import bp as mail_bp
     from app.main import bp as main_bp
+    from app.map import bp as map_bp
+    from app.organisations import bp as organisations_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -115,6 +117,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(calendar_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(mail_bp)
+    app.register_blueprint(organisations_bp)
+    app.register_blueprint(map_bp)
     csrf.exempt(api_bp)  # the API authenticates with Bearer tokens only, never cookies
     app.register_blueprint(api_bp)
 

@@ -52,6 +52,7 @@ def forms_with_errors(context) -> list[FlaskForm]:
 # Navigation entries by audience; an entry shows once its endpoint exists.
 NAV = {
     "public": [("events.index", _l("Events")), ("learning.index", _l("Programmes")),
+               ("organisations.index", _l("Organisations")), ("map.index", _l("Map")),
                ("certificates.verify", _l("Verify"))],
     "participant": [
         ("events.my_events", _l("My events")), ("learning.my_programmes", _l("My learning")),

@@ -21,7 +21,8 @@ class OrganisationForm(FlaskForm):
     # the public profile; numbers are read by the directory service, which names the field it refuses
     description = TextAreaField(_l("Description (Markdown, shown on the public profile)"),
                                 validators=[Optional(), Length(max=ORGANISATION_DESCRIPTION_MAX)])
-    population = StringField(_l("Population of the city (if known)"), validators=[Optional(), Length(max=20)])
+    population = StringField(_l("Population"), validators=[Optional(), Length(max=20)],
+                             description=_l("Of the city, when known; a whole number."))
     latitude = StringField(_l("Latitude"), validators=[Optional(), Length(max=30)],
                            description=_l("Decimal degrees from −90 to 90, e.g. 51.3397; give both or neither."))
     longitude = StringField(_l("Longitude"), validators=[Optional(), Length(max=30)],
