@@ -109,7 +109,9 @@
           .bindTooltip(textElement("span", number + ". " + stop.label))
           .addTo(map);
       });
-      map.fitBounds(points, { padding: [24, 24], maxZoom: zoom });
+      // a trip's stops lie close together: zoom in further than for one place (coarser shapes offline, but
+      // the stops apart)
+      map.fitBounds(points, { padding: [24, 24], maxZoom: settings.tileUrl ? 15 : 10 });
     } else {
       L.marker([parseFloat(data.lat), parseFloat(data.lng)], { icon: pin("place"), keyboard: true,
                                                                 title: data.label, alt: data.label })

@@ -219,3 +219,13 @@ def test_a_tile_server_is_added_to_the_csp_only_when_configured():
     app = create_app(WithTiles)
     with app.test_client().get("/static/map.js") as response:
         assert "img-src 'self' data: https://tiles.example.org;" in response.headers["Content-Security-Policy"]
+
+
+def test_map_data_escapes_titles_as_json(client, session):
+    org = make_organisation(session, latitude=-33.9, longitude=18.4)
+    title = 'Say "hi"\\ </script>\n\u2028 – مدينة Đà Nẵng'
+    practice = make_map_practice(session, org, title=title)
+    session.commit()
+    items = json.loads(client.get("/map/data.json?type=practice").get_data(as_text=True))
+    assert items == [{"type": "practice", "id": practice.id, "title": title, "lat": -33.9, "lng": 18.4,
+                      "url": f"/practices/{practice.id}"}]
