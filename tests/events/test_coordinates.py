@@ -78,6 +78,9 @@ def test_the_forms_take_coordinates_and_name_bad_ones(client, session, auth):
             "ends_at": event.starts_at.astimezone().strftime("%Y-%m-%dT17:00"), "venue": "Rathaus", "city": "Leipzig",
             "country": "DE", "waitlist_mode": "auto", "offer_hours": "48", "min_attendance_percent": "100",
             "organisers": [str(organiser.id)]}
+    page = client.get(f"/events/{event.id}/edit").get_data(as_text=True)
+    assert 'name="latitude"' in page and 'name="longitude"' in page
+    assert 'name="latitude"' in client.get(f"/events/{event.id}/agenda").get_data(as_text=True)
     bad = post_form(client, f"/events/{event.id}/edit", {**form, "latitude": "51.34", "longitude": ""})
     assert bad.status_code == 200 and "Longitude is missing" in bad.get_data(as_text=True)
     bad = post_form(client, f"/events/{event.id}/edit", {**form, "latitude": "100", "longitude": "12"})
