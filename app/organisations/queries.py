@@ -162,10 +162,25 @@ def list_directory(session: Session, *, filters: DirectoryFilters | None = None,
                          practice_counts=practice_counts, event_counts=event_counts)
 
 
-def directory_choices(session: Session) -> tuple[list[str], list[str]]:
-    """The countries and sub-regions that have organisations (the filter form offers only those)."""
-    rows = session.execute(sa.select(Organisation.country, Organisation.region).distinct()).all()
-    return sorted({c for c, _ in rows if c}), sorted({r for _, r in rows if r})
+@dataclass
+class DirectoryCounts:
+    """How many organisations each filter value has (the filter form offers only values that have some)."""
+
+    country: dict[str, int]
+    region: dict[str, int]
+    kind: dict[str, int]
+
+
+def directory_counts(session: Session) -> DirectoryCounts:
+    """Organisations by country, sub-region and kind, in one grouped query."""
+    counts = DirectoryCounts(country={}, region={}, kind={})
+    rows = session.execute(sa.select(Organisation.country, Organisation.region, Organisation.kind, sa.func.count())
+                           .group_by(Organisation.country, Organisation.region, Organisation.kind)).all()
+    for country, region, kind, n in rows:
+        for facet, value in ((counts.country, country), (counts.region, region), (counts.kind, kind)):
+            if value:
+                facet[value] = facet.get(value, 0) + n
+    return counts
 
 
 # ---------------------------------------------------------------------------------------------------

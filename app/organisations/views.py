@@ -29,10 +29,11 @@ def index():
         filters = queries.DirectoryFilters()
     page = queries.list_directory(db.session, filters=filters,
                                   page=page_number(request.args.get("page", 1, type=int)))
-    countries, regions = queries.directory_choices(db.session)
+    counts = queries.directory_counts(db.session)
     return render_template(
         "organisations/index.html", page=page, filters=filters, args=filters.as_args(), topics=list_topics(db.session),
-        countries=sorted(countries, key=country_label), regions=sorted(regions, key=region_label), **place_helpers(),
+        counts=counts, countries=sorted(counts.country, key=country_label),
+        regions=sorted(counts.region, key=region_label), **place_helpers(),
     )
 
 
