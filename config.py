@@ -77,6 +77,10 @@ class Config:
 
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD") or "demo-password"
 
+    # maps: with no tile server the app draws its own offline base map (Natural Earth country shapes)
+    MAP_TILE_URL = os.environ.get("MAP_TILE_URL") or None  # e.g. https://tile.example.org/{z}/{x}/{y}.png
+    MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION") or None
+
     @classmethod
     def validate(cls) -> None:
         """Refuse settings that cannot run safely."""

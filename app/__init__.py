@@ -106,6 +106,8 @@ def register_blueprints(app: Flask) -> None:
     from app.mail import bp as mail_bp
     from app.main import bp as main_bp
     from app.practices import bp as practices_bp
+    from app.map import bp as map_bp
+    from app.organisations import bp as organisations_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -117,6 +119,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(calendar_bp)
     app.register_blueprint(jobs_bp)
     app.register_blueprint(mail_bp)
+    app.register_blueprint(organisations_bp)
+    app.register_blueprint(map_bp)
     csrf.exempt(api_bp)  # the API authenticates with Bearer tokens only, never cookies
     app.register_blueprint(api_bp)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask
 
 HEADERS = {
@@ -29,10 +31,30 @@ def hide_dev_server_version() -> None:
 HSTS = ("Strict-Transport-Security", "max-age=31536000")
 
 
+def tile_origin(url: str | None) -> str | None:
+    """The CSP source of a map tile server ("https://{s}.tile.example.org/{z}/{x}/{y}.png" ->
+    "https://*.tile.example.org"); None without one or for anything but http(s)."""
+    if not url:
+        return None
+    parts = urlsplit(url.replace("{s}", "*"))
+    if parts.scheme not in ("http", "https") or not parts.netloc or "{" in parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _headers(app: Flask) -> dict[str, str]:
+    headers = dict(HEADERS)
+    origin = tile_origin(app.config.get("MAP_TILE_URL"))
+    if origin:  # the maps load their tiles from there (the offline base map needs nothing outside)
+        headers["Content-Security-Policy"] = headers["Content-Security-Policy"].replace(
+            "img-src 'self' data:", f"img-src 'self' data: {origin}")
+    return headers
+
+
 def init_security_headers(app: Flask) -> None:
     hide_dev_server_version()
     # built once: a view's own value of a header still wins (as with setdefault), checked in one pass
-    plain = tuple(HEADERS.items())
+    plain = tuple(_headers(app).items())
     secure = (*plain, HSTS)
     names = {name.lower() for name, _ in secure}
 

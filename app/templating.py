@@ -54,6 +54,7 @@ def forms_with_errors(context) -> list[FlaskForm]:
 NAV = {
     "public": [("events.index", _l("Events")), ("learning.index", _l("Programmes")),
                ("practices.index", _l("Good practices")),
+               ("organisations.index", _l("Organisations")), ("map.index", _l("Map")),
                ("certificates.verify", _l("Verify"))],
     "participant": [
         ("events.my_events", _l("My events")), ("learning.my_programmes", _l("My learning")),

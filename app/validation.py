@@ -143,3 +143,30 @@ def check_year(value: date, *, field: str, label: str | None = None, minimum: in
                                maximum=maximum)
     return value
 
+
+
+def _coordinate(value, *, field: str, label: str, limit: int) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise ValidationFailed("coordinates.not_number", field=field, field_name=field, label=label)
+    try:
+        number = float(value.strip().replace(",", ".") if isinstance(value, str) else value)
+    except (TypeError, ValueError) as exc:
+        raise ValidationFailed("coordinates.not_number", field=field, field_name=field, label=label) from exc
+    if number != number or not -limit <= number <= limit:  # NaN compares unequal to itself
+        raise ValidationFailed("coordinates.out_of_range", field=field, field_name=field, label=label,
+                               minimum=-limit, maximum=limit)
+    return round(number, 6)  # about 10 cm: more is noise
+
+
+def check_coordinates(latitude, longitude, *, latitude_field: str = "latitude",
+                      longitude_field: str = "longitude") -> tuple[float | None, float | None]:
+    """A place as (latitude, longitude) in decimal degrees, both or neither; a clear error naming the field."""
+    lat = _coordinate(latitude, field=latitude_field, label="Latitude", limit=90)
+    lng = _coordinate(longitude, field=longitude_field, label="Longitude", limit=180)
+    if (lat is None) != (lng is None):
+        if lat is None:
+            raise ValidationFailed("coordinates.latitude_missing", field=latitude_field)
+        raise ValidationFailed("coordinates.longitude_missing", field=longitude_field)
+    return lat, lng

@@ -23,5 +23,9 @@ register_messages({
     "request.out_of_range": msg("The request is out of range."),
     "request.not_allowed_character": msg("The request contains a character that is not allowed."),
     "date.year_out_of_range": msg("%(label)s must be a date between the years %(minimum)s and %(maximum)s."),
+    "coordinates.not_number": msg("%(label)s must be a number of decimal degrees (e.g. 51.34)."),
+    "coordinates.out_of_range": msg("%(label)s must lie between %(minimum)s and %(maximum)s degrees."),
+    "coordinates.latitude_missing": msg("Latitude is missing: a longitude alone is no place (give both or neither)."),
+    "coordinates.longitude_missing": msg("Longitude is missing: a latitude alone is no place (give both or neither)."),
     "form.expired": msg("The form expired; please try again."),
 })

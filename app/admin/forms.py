@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app.auth.models import ROLES
 from app.directory.models import ORGANISATION_KIND_LABELS
+from app.directory.services import ORGANISATION_DESCRIPTION_MAX
 from app.i18n import _l
 
 KIND_LABELS = {
@@ -28,6 +29,15 @@ class OrganisationForm(FlaskForm):
     city = StringField(_l("City"), validators=[Optional(), Length(max=120)])
     country = SelectField(_l("Country"), validators=[DataRequired()])
     website = URLField(_l("Website"), validators=[Optional(), Length(max=300)])
+    # the public profile; numbers are read by the directory service, which names the field it refuses
+    description = TextAreaField(_l("Description (Markdown, shown on the public profile)"),
+                                validators=[Optional(), Length(max=ORGANISATION_DESCRIPTION_MAX)])
+    population = StringField(_l("Population"), validators=[Optional(), Length(max=20)],
+                             description=_l("Of the city, when known; a whole number."))
+    latitude = StringField(_l("Latitude"), validators=[Optional(), Length(max=30)],
+                           description=_l("Decimal degrees from −90 to 90, e.g. 51.3397; give both or neither."))
+    longitude = StringField(_l("Longitude"), validators=[Optional(), Length(max=30)],
+                            description=_l("Decimal degrees from −180 to 180, e.g. 12.3731 (west is negative)."))
     submit = SubmitField(_l("Save"))
 
 

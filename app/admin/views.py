@@ -74,12 +74,19 @@ def edit_organisation(organisation_id: int | None):
         if org is None:
             abort(404)
     form = OrganisationForm(obj=org)
+    if org is not None and not form.is_submitted():
+        # numbers as plain text (the fields are text so that a wrong entry comes back with the service's message)
+        form.population.data = "" if org.population is None else str(org.population)
+        form.latitude.data = "" if org.latitude is None else repr(org.latitude)
+        form.longitude.data = "" if org.longitude is None else repr(org.longitude)
     form.country.choices = [("", _("— choose —"))] + directory.country_choices(str(get_locale() or "en"))
     if form.validate_on_submit():
         try:
             directory.save_organisation(
                 db.session, name=form.name.data, kind=form.kind.data, city=form.city.data or "",
                 country=form.country.data, website=form.website.data, organisation_id=organisation_id,
+                description=form.description.data or "", population=form.population.data,
+                latitude=form.latitude.data, longitude=form.longitude.data,
             )
             db.session.commit()
         except DomainError as exc:

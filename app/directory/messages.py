@@ -12,6 +12,9 @@ register_messages({
     "directory.kind_invalid": msg("Kind must be one of %(kinds)s."),
     "directory.city_too_long": msg("City is at most %(limit)s characters."),
     "directory.organisation_name_taken": msg("An organisation with that name already exists."),
+    "directory.population_invalid": msg("Population must be a whole number of people."),
+    "directory.population_negative": msg("Population cannot be negative."),
+    "directory.population_too_large": msg("Population is at most %(maximum)s."),
     "directory.topics_unknown": msg("Unknown topic(s): %(slugs)s."),
     "directory.topic_not_found": msg("No such topic."),
     "directory.slug_invalid": msg(

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.directory import messages  # noqa: F401  (the catalogue entries of the reasons raised here)
 from app.directory.models import ORGANISATION_KINDS, Organisation, Topic
 from app.errors import Conflict, NotFound, ValidationFailed, msg
-from app.validation import clean_name
+from app.validation import check_coordinates, clean_name, clean_text
 
 # The network's themes; the data migration inserts the same list into every database. Their names and
 # descriptions are in the catalogue too: pages show them in the reader's language (app.templating.topic_text).
@@ -36,6 +36,10 @@ DEFAULT_TOPICS = [
     ("poverty-reduction", msg("Poverty reduction"),
      msg("Basic services, informal settlements and livelihoods.")),
 ]
+
+ORGANISATION_DESCRIPTION_MAX = 20_000  # Markdown
+POPULATION_MAX = 100_000_000  # more than any city holds
+KEEP = object()  # a profile field left as it is (callers that only know the name, kind and place)
 
 COUNTRY_CODES = frozenset(c.alpha_2 for c in pycountry.countries)
 
@@ -147,8 +151,12 @@ def save_organisation(
     country: str,
     website: str | None = None,
     organisation_id: int | None = None,
+    description=KEEP,
+    population=KEEP,
+    latitude=KEEP,
+    longitude=KEEP,
 ) -> Organisation:
-    """Create or update an organisation after validating every field."""
+    """Create or update an organisation after validating every field (profile fields left out stay as they are)."""
     name = clean_name(name, field="name", limit=200, required=True)
     if kind not in ORGANISATION_KINDS:
         raise ValidationFailed("directory.kind_invalid", field="kind", kinds=", ".join(ORGANISATION_KINDS))
@@ -157,6 +165,16 @@ def save_organisation(
         raise ValidationFailed("directory.city_too_long", field="city", limit=120)
     country_code = normalise_country(country)
     website = normalise_url(website, field="website")
+    profile = {}
+    if description is not KEEP:
+        profile["description"] = clean_text(description, field="description", label="Description",
+                                            limit=ORGANISATION_DESCRIPTION_MAX)
+    if population is not KEEP:
+        profile["population"] = normalise_population(population)
+    if (latitude is KEEP) != (longitude is KEEP):
+        raise ValueError("latitude and longitude are changed together")
+    if latitude is not KEEP:
+        profile["latitude"], profile["longitude"] = check_coordinates(latitude, longitude)
     clash = session.scalar(
         sa.select(Organisation.id).where(sa.func.lower(Organisation.name) == name.lower())
     )
@@ -164,9 +182,35 @@ def save_organisation(
         raise Conflict("directory.organisation_name_taken", field="name")
     org = get_organisation(session, organisation_id) if organisation_id else Organisation()
     org.name, org.kind, org.city, org.country, org.website = name, kind, city, country_code, website
+    for key, value in profile.items():
+        setattr(org, key, value)
+    if org.description is None:
+        org.description = ""
     session.add(org)
     session.flush()
     return org
+
+
+def normalise_population(value) -> int | None:
+    """A city's population: a whole number from 0 up, or None when unknown."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise ValidationFailed("directory.population_invalid", field="population")
+    if isinstance(value, str):
+        text = value.strip().replace(" ", "").replace("\u202f", "").replace("\u00a0", "")
+        if not text.isascii() or not text.lstrip("-").isdigit() or len(text) > 12:
+            raise ValidationFailed("directory.population_invalid", field="population")
+        value = int(text)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if not isinstance(value, int):
+        raise ValidationFailed("directory.population_invalid", field="population")
+    if value < 0:
+        raise ValidationFailed("directory.population_negative", field="population")
+    if value > POPULATION_MAX:
+        raise ValidationFailed("directory.population_too_large", field="population", maximum=POPULATION_MAX)
+    return value
 
 
 def find_topics(session: Session, slugs: list[str], *, field: str = "topics") -> list[Topic]:

@@ -79,6 +79,7 @@ def event_json(event: Event, counts: services.SeatCounts) -> EventOut:
         "cancel_reason": event.cancel_reason,
         "starts_at": _iso(event.starts_at), "ends_at": _iso(event.ends_at), "timezone": event.timezone,
         "venue": event.venue, "address": event.address, "city": event.city, "country": event.country,
+        "latitude": event.latitude, "longitude": event.longitude,
         "online_url": event.online_url, "capacity": event.capacity,
         "seats_left": counts.seats_left(event.capacity), "waitlist_length": counts.waiting,
         "requires_approval": event.requires_approval, "waitlist_mode": event.waitlist_mode,
@@ -108,13 +109,14 @@ def event_rows_json(result: services.EventRowPage) -> list[EventOut]:
     for (event_id, slug, title, format_, summary, description, status, cancel_reason, starts_at, ends_at,
          timezone, venue, address, city, country, online_url, capacity, requires_approval, waitlist_mode,
          offer_hours, opens_at, closes_at, hours, min_attendance_percent, languages, revision,
-         language) in result.rows:
+         language, latitude, longitude) in result.rows:
         seats = counts[event_id]
         items.append({
             "id": event_id, "slug": slug, "title": title, "format": format_, "summary": summary,
             "description": description, "status": status, "cancel_reason": cancel_reason,
             "starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat(), "timezone": timezone,
-            "venue": venue, "address": address, "city": city, "country": country, "online_url": online_url,
+            "venue": venue, "address": address, "city": city, "country": country, "latitude": latitude,
+            "longitude": longitude, "online_url": online_url,
             "capacity": capacity, "seats_left": None if capacity is None else max(capacity - seats.taken, 0),
             "waitlist_length": seats.waiting, "requires_approval": requires_approval,
             "waitlist_mode": waitlist_mode, "offer_hours": offer_hours,
@@ -137,7 +139,8 @@ def event_rows_json(result: services.EventRowPage) -> list[EventOut]:
 def session_json(item: EventSession) -> SessionOut:
     return {"id": item.id, "event_id": item.event_id, "title": item.title, "starts_at": _iso(item.starts_at),
             "ends_at": _iso(item.ends_at), "location": item.location, "address": item.address,
-            "speakers": item.speakers, "description": item.description}
+            "speakers": item.speakers, "description": item.description, "latitude": item.latitude,
+            "longitude": item.longitude}
 
 
 def enrolment_json(enrolment: Enrolment, position: int | None, *, with_user: bool = False,

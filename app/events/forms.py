@@ -77,6 +77,11 @@ class EventForm(FlaskForm):
     address = StringField(_l("Address"), validators=[Optional(), Length(max=EVENT_TEXT_LIMITS["address"])])
     city = StringField(_l("City"), validators=[Optional(), Length(max=EVENT_TEXT_LIMITS["city"])])
     country = SelectField(_l("Country"), validators=[Optional()])
+    # text, not FloatField: the service reads them and names the field it refuses (range, both or neither)
+    latitude = StringField(_l("Latitude"), validators=[Optional(), Length(max=30)],
+                           description=_l("Decimal degrees from −90 to 90, e.g. 51.3397; give both or neither."))
+    longitude = StringField(_l("Longitude"), validators=[Optional(), Length(max=30)],
+                            description=_l("Decimal degrees from −180 to 180, e.g. 12.3731 (west is negative)."))
     online_url = StringField(_l("Online URL (for online or hybrid events)"), validators=[Optional(), Length(max=ONLINE_URL_MAX)])
     capacity = IntegerField(_l("Capacity (empty = unlimited)"), validators=[Optional()])
     registration_opens_at = DateTimeLocalField(_l("Registration opens"), format=DT_FORMAT, validators=[Optional()])
@@ -99,7 +104,7 @@ class EventForm(FlaskForm):
         names = ("title", "format", "summary", "description", "topics", "hosts", "languages", "timezone",
                  "starts_at", "ends_at", "venue", "address", "city", "country", "online_url", "capacity",
                  "registration_opens_at", "registration_closes_at", "requires_approval", "waitlist_mode",
-                 "offer_hours", "hours", "min_attendance_percent", "auto_certificates")
+                 "offer_hours", "hours", "min_attendance_percent", "auto_certificates", "latitude", "longitude")
         data = {name: getattr(self, name).data for name in names}
         data["reminder_offsets_hours"] = self.reminder_offsets_hours.as_list()
         data["organisers"] = list(self.organisers.data or [])
@@ -117,11 +122,16 @@ class SessionForm(FlaskForm):
     address = StringField(_l("Address (itinerary stops)"), validators=[Optional(), Length(max=SESSION_TEXT_LIMITS["address"])])
     speakers = StringField(_l("Speakers / hosts"), validators=[Optional(), Length(max=SESSION_TEXT_LIMITS["speakers"])])
     description = TextAreaField(_l("Description (Markdown)"), validators=[Optional(), Length(max=SESSION_TEXT_LIMITS["description"])])
+    latitude = StringField(_l("Latitude"), validators=[Optional(), Length(max=30)],
+                           description=_l("An itinerary stop on the map (information trips draw their route "
+                                          "through the stops in order): decimal degrees, both or neither."))
+    longitude = StringField(_l("Longitude"), validators=[Optional(), Length(max=30)])
     submit = SubmitField(_l("Save session"))
 
     def to_data(self) -> dict:
         return {name: getattr(self, name).data or "" for name in
-                ("title", "starts_at", "ends_at", "location", "address", "speakers", "description")}
+                ("title", "starts_at", "ends_at", "location", "address", "speakers", "description",
+                 "latitude", "longitude")}
 
 
 class CancelEventForm(FlaskForm):

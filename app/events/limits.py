@@ -29,7 +29,8 @@ EVENT_WRITABLE = (
     "title", "format", "summary", "description", "timezone", "starts_at", "ends_at", "venue", "address", "city",
     "country", "online_url", "capacity", "registration_opens_at", "registration_closes_at", "requires_approval",
     "waitlist_mode", "offer_hours", "hours", "min_attendance_percent", "topics", "hosts", "organisers",
-    "languages", "auto_certificates", "reminder_offsets_hours", "slug", "language", "translations",
+    "languages", "auto_certificates", "reminder_offsets_hours", "slug", "language", "translations", "latitude",
+    "longitude",
 )
 EVENT_REQUIRED = ("title", "format", "timezone", "starts_at", "ends_at")
 # keys a client may send back unchanged from GET (they are ignored)
@@ -37,3 +38,4 @@ EVENT_READ_ONLY = ("id", "status", "url", "ical_url", "seats_left", "waitlist_le
                    "revision", "cancel_reason", "is_past", "created_at", "published_at", "duplicated_from_id")
 SESSION_REQUIRED = ("title", "starts_at", "ends_at")
 SESSION_READ_ONLY = ("id", "event_id")
+COORDINATES = ("latitude", "longitude")  # optional, both or neither (app.validation.check_coordinates)

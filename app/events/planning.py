@@ -34,6 +34,7 @@ from app.events.inputs import (
     slugify,
 )
 from app.events.limits import (
+    COORDINATES,
     EVENT_READ_ONLY,
     EVENT_REQUIRED,
     EVENT_TEXT_LIMITS,
@@ -61,6 +62,7 @@ from app.events.models import (
     EventTranslation,
 )
 from app.events.queries import _user, managed_event
+from app.validation import check_coordinates
 
 TIME_FIELDS = ("starts_at", "ends_at", "timezone")
 PLACE_FIELDS = ("venue", "address", "city", "country", "online_url")
@@ -158,6 +160,12 @@ def _apply_event_data(session: Session, event: Event, data: dict, *, creating: b
         if data["online_url"] is not None and not isinstance(data["online_url"], str):
             raise ValidationFailed("event.online_url_not_text", field="online_url")
         put("online_url", normalise_url(data["online_url"], field="online_url"))
+    if "latitude" in data or "longitude" in data:
+        # one of the two changed alone keeps the other: the pair is checked as it will be stored
+        latitude, longitude = check_coordinates(data.get("latitude", event.latitude),
+                                                data.get("longitude", event.longitude))
+        put("latitude", latitude)
+        put("longitude", longitude)
     if "capacity" in data:
         put("capacity", _int(data["capacity"], "capacity", minimum=0, maximum=MAX_CAPACITY, allow_none=True))
     if "requires_approval" in data:
@@ -385,6 +393,7 @@ def duplicate_event(session: Session, *, event_id: int, actor_id: int, starts_at
         languages=list(source.languages or []), timezone=source.timezone, starts_at=source.starts_at + delta,
         ends_at=source.ends_at + delta, venue=source.venue, address=source.address, city=source.city,
         country=source.country, online_url=source.online_url, capacity=source.capacity,
+        latitude=source.latitude, longitude=source.longitude,
         registration_opens_at=source.registration_opens_at + delta if source.registration_opens_at else None,
         registration_closes_at=source.registration_closes_at + delta if source.registration_closes_at else None,
         requires_approval=source.requires_approval, waitlist_mode=source.waitlist_mode,
@@ -403,7 +412,7 @@ def duplicate_event(session: Session, *, event_id: int, actor_id: int, starts_at
         copy.sessions.append(EventSession(
             title=item.title, starts_at=item.starts_at + delta, ends_at=item.ends_at + delta,
             location=item.location, address=item.address, speakers=item.speakers, description=item.description,
-            created_at=now, updated_at=now))
+            latitude=item.latitude, longitude=item.longitude, created_at=now, updated_at=now))
     session.add(copy)
     _flush_event(session)
     return copy
@@ -416,7 +425,7 @@ def duplicate_event(session: Session, *, event_id: int, actor_id: int, starts_at
 def _apply_session_data(item: EventSession, event: Event, data: dict, *, creating: bool) -> None:
     if not isinstance(data, dict):
         raise ValidationFailed("agenda.data_not_object")
-    allowed = set(SESSION_TEXT_LIMITS) | {"starts_at", "ends_at", *SESSION_READ_ONLY}
+    allowed = set(SESSION_TEXT_LIMITS) | {"starts_at", "ends_at", *COORDINATES, *SESSION_READ_ONLY}
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise ValidationFailed("event.field.unknown", field=unknown[0], names=", ".join(unknown))
@@ -430,6 +439,9 @@ def _apply_session_data(item: EventSession, event: Event, data: dict, *, creatin
     for name in ("starts_at", "ends_at"):
         if name in data:
             setattr(item, name, parse_datetime(data[name], zone=event.timezone, field=name))
+    if "latitude" in data or "longitude" in data:
+        item.latitude, item.longitude = check_coordinates(data.get("latitude", item.latitude),
+                                                          data.get("longitude", item.longitude))
     if item.ends_at <= item.starts_at:
         raise ValidationFailed("agenda.end_before_start", field="ends_at")
     if item.starts_at < event.starts_at or item.ends_at > event.ends_at:
@@ -473,7 +485,7 @@ def update_session(session: Session, *, session_id: int, data: dict, actor_id: i
     item = get_session(session, session_id)
     event = managed_event(session, item.event_id, actor_id)
     _refuse_if_cancelled(event)
-    fields = ("title", "starts_at", "ends_at", *SESSION_TEXT_LIMITS)
+    fields = ("title", "starts_at", "ends_at", *SESSION_TEXT_LIMITS, *COORDINATES)
     before = {name: getattr(item, name) for name in fields}
     with session.no_autoflush:
         _apply_session_data(item, event, data, creating=False)

@@ -286,7 +286,7 @@ EVENT_LIST_COLUMNS = (
     "id", "slug", "title", "format", "summary", "description", "status", "cancel_reason", "starts_at", "ends_at",
     "timezone", "venue", "address", "city", "country", "online_url", "capacity", "requires_approval",
     "waitlist_mode", "offer_hours", "registration_opens_at", "registration_closes_at", "hours",
-    "min_attendance_percent", "languages", "revision", "language",
+    "min_attendance_percent", "languages", "revision", "language", "latitude", "longitude",
 )
 
 

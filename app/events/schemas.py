@@ -38,6 +38,10 @@ Count = Annotated[int, Field(ge=0)]
 Format = Literal[EVENT_FORMATS]
 EventStatus = Literal[EVENT_STATUSES]
 WaitlistMode = Literal[WAITLIST_MODES]
+Latitude = Annotated[Annotated[Number, Field(ge=-90, le=90)] | None,
+                     Field(description="Decimal degrees (WGS 84); with `longitude`, both or neither.")]
+Longitude = Annotated[Annotated[Number, Field(ge=-180, le=180)] | None,
+                      Field(description="Decimal degrees (WGS 84); with `latitude`, both or neither.")]
 EnrolmentStatus = Literal[ENROLMENT_STATUSES]
 UtcDateTime = Annotated[DateTime, Field(description="ISO 8601 with UTC offset.")]
 ContentLanguage = Literal[CONTENT_LANGUAGES]
@@ -73,6 +77,8 @@ class EventOut(TypedDict):
     address: str
     city: str
     country: str | None
+    latitude: Annotated[float | None, Field(description="The venue on the map (decimal degrees).")]
+    longitude: Annotated[float | None, Field(description="The venue on the map (decimal degrees).")]
     online_url: Url | None
     capacity: Annotated[Count | None, Field(description="null = unlimited.")]
     seats_left: Annotated[Count | None, Field(description="null = unlimited.")]
@@ -115,6 +121,8 @@ class SessionOut(TypedDict):
     address: str
     speakers: str
     description: str
+    latitude: Annotated[float | None, Field(description="An itinerary stop on the map (decimal degrees).")]
+    longitude: Annotated[float | None, Field(description="An itinerary stop on the map (decimal degrees).")]
 
 
 class SessionList(TypedDict):
@@ -219,6 +227,8 @@ class EventWrite(Body):
     address: Text(ET["address"]) = None
     city: Text(ET["city"]) = None
     country: Annotated[Str | None, Field(description="ISO 3166-1 alpha-2 code.")] = None
+    latitude: Latitude = None
+    longitude: Longitude = None
     online_url: Annotated[Annotated[Str, Field(max_length=limits.ONLINE_URL_MAX)] | None,
                           Field(description="An http(s) URL.")] = None
     capacity: Annotated[Whole(ge=0, le=limits.MAX_CAPACITY) | None, Field(description=(
@@ -282,6 +292,8 @@ class SessionWrite(Body):
     address: Text(ST["address"]) = None
     speakers: Text(ST["speakers"]) = None
     description: Text(ST["description"]) = None
+    latitude: Latitude = None
+    longitude: Longitude = None
 
     ignored = limits.SESSION_READ_ONLY
 

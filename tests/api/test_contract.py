@@ -33,7 +33,7 @@ def test_the_document_accepts_exactly_the_fields_the_services_accept():
     assert set(SCHEMAS["EventCreate"]["required"]) == set(event_limits.EVENT_REQUIRED)
     assert set(SCHEMAS["EventUpdate"]["propertyNames"]["enum"]) == {*event_limits.EVENT_WRITABLE,
                                                                     *event_limits.EVENT_READ_ONLY}
-    session_fields = {*event_limits.SESSION_TEXT_LIMITS, "starts_at", "ends_at"}
+    session_fields = {*event_limits.SESSION_TEXT_LIMITS, "starts_at", "ends_at", *event_limits.COORDINATES}
     assert set(SCHEMAS["SessionCreate"]["properties"]) == session_fields
     assert set(SCHEMAS["SessionCreate"]["required"]) == set(event_limits.SESSION_REQUIRED)
     assert set(SCHEMAS["ProgrammeCreate"]["properties"]) == set(learning_limits.PROGRAMME_FIELDS)

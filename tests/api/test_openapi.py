@@ -272,6 +272,12 @@ def test_account_directory_calendar_scenario(client, session):
     organisations = api.call("get", "/organisations", token=token, expect=200)
     assert [o["name"] for o in organisations["items"]] == ["eThekwini Municipality"]
     api.call("get", "/organisations", token=BOGUS_TOKEN, expect=401)
+    organisation_id = organisations["items"][0]["id"]
+    profile = api.call("get", "/organisations/{organisation_id}", expect=200, organisation_id=organisation_id)
+    assert profile["name"] == "eThekwini Municipality" and profile["practice_ids"] == []
+    api.call("get", "/organisations/{organisation_id}", expect=404, organisation_id=999999)
+    api.call("get", "/organisations/{organisation_id}", token=BOGUS_TOKEN, expect=401,
+             organisation_id=organisation_id)
 
     api.assert_covered(SCENARIO_TAGS["account"])
 

@@ -82,7 +82,7 @@ def test_detail_page_shows_agenda_seats_and_reason(client, session, auth):
     services.enrol(session, event_id=event.id, user_id=other.id, now=utcnow())
     session.commit()
     html = client.get(f"/events/{event.id}").get_data(as_text=True)
-    assert "Itinerary" in html and "Inanda Dam site visit" in html and "eThekwini Municipality (Durban, South Africa)" in html
+    assert "Itinerary" in html and "Inanda Dam site visit" in html and "eThekwini Municipality</a> (<bdi>Durban</bdi>, South Africa)" in html
     assert "<strong>Bold</strong>" in html and "<script>x()" not in html
     assert "0 seats left of 1" in html and "Africa/Johannesburg" in html
     auth.login("viewer@example.org")

@@ -1,0 +1,131 @@
+// Maps (progressive enhancement: every map has its places listed in the page, which works without this file).
+//  - #map (the /map page): markers from its data-url JSON [{type, id, title, lat, lng, url}], clustered.
+//  - .place-map: one place (data-lat, data-lng, data-label) or an itinerary (data-stops: [{lat, lng, label}]),
+//    drawn as a numbered route in order.
+// The base map is the tile server in #map-config's data-tile-url, or else the Natural Earth country shapes the
+// app ships (offline). No innerHTML with user text: titles and labels go in as text nodes.
+(function () {
+  "use strict";
+  if (typeof L === "undefined") { return; }
+  var config = document.getElementById("map-config");
+  if (!config) { return; }
+  var settings = config.dataset;
+  var SEA = "#cfe3ef";
+  var countriesData = null;  // fetched once per page, shared by every map on it
+
+  function label(template, n) { return (template || "{n}").replace("{n}", String(n)); }
+
+  function textElement(tag, text, className) {
+    var el = document.createElement(tag);
+    el.textContent = text;
+    el.setAttribute("dir", "auto");
+    if (className) { el.className = className; }
+    return el;
+  }
+
+  function newMap(element, options) {
+    var map = L.map(element, Object.assign({ zoomControl: false, worldCopyJump: true, minZoom: 1 }, options || {}));
+    L.control.zoom({ zoomInTitle: settings.zoomIn, zoomOutTitle: settings.zoomOut }).addTo(map);
+    element.setAttribute("aria-label", element.getAttribute("aria-label") || element.dataset.label || settings.mapLabel);
+    if (settings.tileUrl) {
+      L.tileLayer(settings.tileUrl, { attribution: settings.tileAttribution || "", maxZoom: 18 }).addTo(map);
+    } else {
+      element.classList.add("map-offline");
+      map.setMaxZoom(10);
+      map.attributionControl.addAttribution(settings.countriesAttribution);
+      drawCountries(map);
+    }
+    return map;
+  }
+
+  function drawCountries(map) {
+    var draw = function (data) {
+      L.geoJSON(data, {
+        interactive: false,
+        style: { color: "#9aa3ad", weight: 0.6, fillColor: "#f4f1ea", fillOpacity: 1 }
+      }).addTo(map).bringToBack();
+    };
+    if (countriesData) { countriesData.then(draw); return; }
+    countriesData = fetch(settings.countriesUrl, { credentials: "same-origin" })
+      .then(function (response) { return response.json(); });
+    countriesData.then(draw).catch(function () { /* the sea colour alone still shows the markers */ });
+  }
+
+  function pin(type, text) {
+    return L.divIcon({
+      className: "map-pin map-pin-" + type,
+      html: text === undefined ? "" : String(text),
+      iconSize: [18, 18],
+      iconAnchor: [9, 9],
+      popupAnchor: [0, -9]
+    });
+  }
+
+  // The /map page --------------------------------------------------------------------------------
+  function bigMap(element) {
+    var map = newMap(element, { center: [20, 10], zoom: 2 });
+    var group = typeof L.markerClusterGroup === "function"
+      ? L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false })
+      : L.featureGroup();
+    group.addTo(map);
+    fetch(element.dataset.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : []; })
+      .then(function (items) {
+        var markers = items.map(function (item) {
+          var marker = L.marker([item.lat, item.lng], { icon: pin(item.type), title: item.title, alt: item.title,
+                                                        keyboard: true });
+          var box = document.createElement("div");
+          var kind = settings["type" + item.type.charAt(0).toUpperCase() + item.type.slice(1)] || item.type;
+          box.appendChild(textElement("div", kind, "small text-muted"));
+          var link = textElement("a", item.title);
+          link.href = item.url;
+          box.appendChild(link);
+          marker.bindPopup(box);
+          return marker;
+        });
+        if (typeof group.addLayers === "function") { group.addLayers(markers); }
+        else { markers.forEach(function (m) { group.addLayer(m); }); }
+        element.dataset.markers = String(markers.length);
+        if (markers.length) { map.fitBounds(group.getBounds(), { padding: [20, 20], maxZoom: 6 }); }
+      })
+      .catch(function () { element.dataset.markers = "0"; });
+  }
+
+  // A place, or an itinerary --------------------------------------------------------------------------
+  function placeMap(element) {
+    var data = element.dataset;
+    var stops = data.stops ? JSON.parse(data.stops) : null;
+    var zoom = settings.tileUrl ? 12 : 5;
+    var map = newMap(element, { center: [parseFloat(data.lat), parseFloat(data.lng)], zoom: zoom,
+                                scrollWheelZoom: false });
+    if (stops && stops.length) {
+      var points = stops.map(function (stop) { return [stop.lat, stop.lng]; });
+      L.polyline(points, { color: "#1b6e53", weight: 3, opacity: 0.8 }).addTo(map);
+      stops.forEach(function (stop, index) {
+        var number = index + 1;
+        L.marker([stop.lat, stop.lng], { icon: pin("stop", number), keyboard: true,
+                                         title: label(settings.stopLabel, number) + ": " + stop.label,
+                                         alt: label(settings.stopLabel, number) })
+          .bindTooltip(textElement("span", number + ". " + stop.label))
+          .addTo(map);
+      });
+      // a trip's stops lie close together: zoom in further than for one place (coarser shapes offline, but
+      // the stops apart)
+      map.fitBounds(points, { padding: [24, 24], maxZoom: settings.tileUrl ? 15 : 10 });
+    } else {
+      L.marker([parseFloat(data.lat), parseFloat(data.lng)], { icon: pin("place"), keyboard: true,
+                                                                title: data.label, alt: data.label })
+        .bindTooltip(textElement("span", data.label))
+        .addTo(map);
+    }
+  }
+
+  function start() {
+    var big = document.getElementById("map");
+    if (big && big.dataset.url) { bigMap(big); }
+    Array.prototype.forEach.call(document.querySelectorAll(".place-map"), placeMap);
+  }
+
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); }
+  else { start(); }
+}());
