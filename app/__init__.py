@@ -105,9 +105,9 @@ def register_blueprints(app: Flask) -> None:
     from app.learning import bp as learning_bp
     from app.mail import bp as mail_bp
     from app.main import bp as main_bp
-    from app.practices import bp as practices_bp
     from app.map import bp as map_bp
     from app.organisations import bp as organisations_bp
+    from app.practices import bp as practices_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
