@@ -185,7 +185,7 @@ def test_languages_and_host_countries_are_named_in_the_page_language(client, ses
     event = make_event(session, languages=["ar", "fr", "en"], hosts=[host])
     session.commit()
     french = client.get(f"/events/{event.id}?lang=fr").get_data(as_text=True)
-    assert "arabe, français et anglais" in french and "(Rabat, Maroc)" in french
+    assert "arabe, français et anglais" in french and "(<bdi>Rabat</bdi>, Maroc)" in french
     english = client.get(f"/events/{event.id}?lang=en").get_data(as_text=True)
     assert "Arabic, French and English" in english or "Arabic, French, and English" in english
     assert "(Rabat, Morocco)" in english
