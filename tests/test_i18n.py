@@ -186,3 +186,14 @@ def test_error_pages_say_their_own_sentence_in_the_page_language(client):
     assert "⟦" in lead
     english = client.get("/no-such-page?lang=en").get_data(as_text=True)
     assert "There is no page at this address." in english
+
+
+def test_the_log_in_request_is_in_the_visitors_language(client):
+    """Flask-Login's "please log in" goes through the catalogue like every sentence of ours."""
+    from app.language import translator
+
+    client.set_cookie("lang", "en_US_POSIX")
+    response = client.get("/events/mine", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    marked = translator("en_US_POSIX").gettext("Please log in to open this page.")
+    assert marked != "Please log in to open this page." and marked in page

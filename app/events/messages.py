@@ -6,7 +6,7 @@ made at the edge from these templates. Keys start with event., enrolment., agend
 
 from __future__ import annotations
 
-from app.errors import msg, register_messages
+from app.errors import msg, register_messages, register_value_labels
 
 register_messages({
     # input of any event field (inputs.py); label is the field's name as a phrase ("Starts at")
@@ -139,4 +139,12 @@ register_messages({
     "checkin.before_event": msg(
         "%(name)s is being checked in before the event: it starts on %(first_day)s. Confirm to check in anyway."),
     "checkin.undo_refused": msg("This attendance cannot be undone: %(detail)s"),
+})
+
+# an event's or an enrolment's status named inside a sentence ("this event is %(status)s") reads as a word of
+# the reader's language; in English the words are the codes themselves
+register_value_labels("status", {
+    "draft": msg("draft"), "published": msg("published"), "cancelled": msg("cancelled"),
+    "confirmed": msg("confirmed"), "pending": msg("pending"), "waitlisted": msg("waitlisted"),
+    "offered": msg("offered"), "expired": msg("expired"), "rejected": msg("rejected"),
 })

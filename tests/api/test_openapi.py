@@ -718,7 +718,7 @@ def test_practices_scenario(client, session):
 
     # the workflow
     refused = api.call("post", "/practices/{practice_id}/publish", token=t_author, expect=403, **pid)
-    assert "organisers" in refused["error"]["message"]
+    assert refused["error"]["code"] == "forbidden" and refused["error"]["message"]
     api.call("post", "/practices/{practice_id}/submit", token=t_author, expect=200, **pid)
     api.call("post", "/practices/{practice_id}/submit", token=t_author, expect=409, **pid)
     api.call("post", "/practices/{practice_id}/return", token=t_org, json={"comment": ""}, check_request=False,

@@ -106,7 +106,7 @@ def test_reasons_are_codes_with_values_made_into_sentences_when_shown(session, a
     with app.test_request_context("/?lang=fr"):
         refresh()  # the app context is shared with the other requests here: forget their locale
         assert request.args["lang"] == "fr"
-        assert str(why).replace("\u00a0", " ").replace("\u202f", " ") == "attended 1 of 3 (33 %); the minimum is 75 %"
+        assert str(why).replace("\u00a0", " ").replace("\u202f", " ") == "présence à 1 sur 3 (33 %) ; le minimum est de 75 %"
         assert str(Day(datetime(2026, 3, 4).date())) == "4 mars 2026"
     with app.test_request_context(f"/?lang={PSEUDO}"):
         refresh()

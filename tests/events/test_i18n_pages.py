@@ -188,7 +188,7 @@ def test_languages_and_host_countries_are_named_in_the_page_language(client, ses
     assert "arabe, français et anglais" in french and "(<bdi>Rabat</bdi>, Maroc)" in french
     english = client.get(f"/events/{event.id}?lang=en").get_data(as_text=True)
     assert "Arabic, French and English" in english or "Arabic, French, and English" in english
-    assert "(Rabat, Morocco)" in english
+    assert "(<bdi>Rabat</bdi>, Morocco)" in english
 
 
 def test_a_refusal_names_the_status_in_the_page_language(client, session, auth):

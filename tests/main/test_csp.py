@@ -15,7 +15,7 @@ from tests.factories import TEST_HASH
 from tests.main.test_demo_journeys import LINK_RE, PAGE_LIMIT
 
 INLINE = [
-    ("inline <script>", re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>", re.I)),
+    ("inline <script>", re.compile(r"<script\b(?![^>]*\bsrc=)(?![^>]*\btype=\"application/ld\+json\")[^>]*>", re.I)),
     ("<style> element", re.compile(r"<style\b", re.I)),
     ("style attribute", re.compile(r"<[a-z][^>]*\sstyle\s*=", re.I)),
     ("on* handler attribute", re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I)),
