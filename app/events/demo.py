@@ -13,6 +13,7 @@ from app.events.models import Event, EventSession
 
 ORGANISER = "organiser@demo.connective-cities.org"
 SIPHO = "sipho.ndlovu@demo.connective-cities.org"
+LAYLA = "layla.haddad@demo.connective-cities.org"
 
 # slug, organiser, place (latitude, longitude), data (day offsets from today; local hours),
 # agenda [(day, start, end, title, location, address[, (latitude, longitude) of an itinerary stop])],
@@ -27,7 +28,14 @@ EVENTS = [
                  "summary": "Two days on separate collection, repair cafés and public procurement for reuse.",
                  "description": "Practitioners from **Leipzig**, **Accra** and **Pune** compare how their cities "
                                 "moved from landfill to material cycles.\n\n- separate collection\n"
-                                "- repair and reuse networks\n- green public procurement"},
+                                "- repair and reuse networks\n- green public procurement",
+                 "translations": {"de": {
+                     "title": "Kreislaufwirtschaft in der kommunalen Abfallwirtschaft",
+                     "summary": "Zwei Tage zu getrennter Sammlung, Repair-Cafés und öffentlicher Beschaffung für die "
+                                "Wiederverwendung.",
+                     "description": "Fachleute aus **Leipzig**, **Accra** und **Pune** vergleichen, wie ihre Städte "
+                                    "von der Deponie zu Stoffkreisläufen gekommen sind.\n\n- getrennte Sammlung\n"
+                                    "- Reparatur- und Wiederverwendungsnetzwerke\n- umweltfreundliche Beschaffung"}}},
         "agenda": [(0, 9, 12, "Welcome and city reports", "Festsaal", ""),
                    (0, 13, 17, "Peer exchange: separate collection", "Room 2.14", ""),
                    (1, 9, 13, "Visit: Stadtreinigung Leipzig recycling centre", "Recycling centre",
@@ -84,7 +92,13 @@ EVENTS = [
                  "city": "Curitiba", "country": "BR", "capacity": 12,
                  "topics": ["sustainable-transport", "climate-friendly-urban-development"],
                  "hosts": ["Curitiba City Hall", "Green Mobility Alliance"], "languages": ["en", "pt"], "hours": 14,
-                 "summary": "The Rede Integrada de Transporte, tube stations and the city's parks."},
+                 "summary": "The Rede Integrada de Transporte, tube stations and the city's parks.",
+                 "translations": {
+                     "pt": {"title": "Viagem de estudo: BRT e áreas verdes em Curitiba",
+                            "summary": "A Rede Integrada de Transporte, as estações-tubo e os parques da cidade."},
+                     "es": {"title": "Viaje de estudio: autobús de tránsito rápido y áreas verdes en Curitiba",
+                            "summary": "La Rede Integrada de Transporte, las estaciones tubo y los parques de la "
+                                       "ciudad."}}},
         "agenda": [(0, 8, 12, "Integrated transport network operations centre", "URBS", "Av. Pres. Affonso Camargo 330", (-25.437, -49.258)),
                    (0, 13, 17, "Ride the Linha Verde and its tube stations", "Linha Verde", "Estação Marechal Floriano", (-25.474, -49.242)),
                    (1, 9, 13, "Barigui Park: flood control as public space", "Parque Barigui", "Av. Cândido Hartmann", (-25.422, -49.308))],
@@ -111,6 +125,30 @@ EVENTS = [
                  "summary": "The network's yearly meeting of practitioners from every continent."},
         "agenda": [],
         "enrol": 10, "attend": True,
+    },
+    {
+        # the Middle East and North Africa network's dialogue events run in Arabic and English
+        "slug": "irbid-water-scarcity-dialogue", "place": (32.5556, 35.85), "organiser": LAYLA, "days": (24, 2),
+        "hours": (9, 16),
+        "data": {"title": "حوار المدن: إدارة ندرة المياه في المدن", "format": "workshop", "language": "ar",
+                 "timezone": "Asia/Amman", "venue": "مبنى بلدية إربد الكبرى", "address": "شارع الجامعة",
+                 "city": "Irbid", "country": "JO", "capacity": 30,
+                 "topics": ["climate-friendly-urban-development", "citizen-participation"],
+                 "hosts": ["Greater Irbid Municipality"], "languages": ["ar", "en"], "hours": 10,
+                 "summary": "يومان لتبادل الخبرات بين مدن الشرق الأوسط وشمال أفريقيا حول خفض فاقد المياه وإعادة "
+                            "استخدام المياه الرمادية.",
+                 "description": "تعرض **إربد** و**أكادير** و**صفاقس** كيف خفّضت فاقد المياه غير المحسوب، "
+                                "ويزور المشاركون محطة معالجة المياه الرمادية في حي الحصن.",
+                 "translations": {"en": {
+                     "title": "City dialogue: managing urban water scarcity",
+                     "summary": "Two days of exchange between Middle East and North Africa cities on cutting water "
+                                "losses and reusing greywater.",
+                     "description": "**Irbid**, **Agadir** and **Sfax** show how they reduced non-revenue water; "
+                                    "participants visit the greywater treatment plant in Al-Husn."}}},
+        "agenda": [(0, 9, 12, "الترحيب وعروض المدن", "القاعة الكبرى", ""),
+                   (0, 13, 16, "ورشة: خفض الفاقد في شبكات المياه", "القاعة 2", ""),
+                   (1, 9, 13, "زيارة محطة معالجة المياه الرمادية", "الحصن", "الحصن، إربد", (32.486, 35.88))],
+        "enrol": 5,
     },
     {
         "slug": "thessaloniki-resilient-waterfronts-training", "place": (40.624, 22.953), "organiser": ORGANISER, "days": (110, 1), "hours": (10, 16),

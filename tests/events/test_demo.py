@@ -29,3 +29,16 @@ def test_demo_events_are_varied_and_idempotent(session):
     session.commit()
     assert [session.scalar(sa.select(sa.func.count()).select_from(m))
             for m in (Event, EventSession, Enrolment, Checkin)] == counts
+
+
+def test_demo_events_come_in_several_languages(session):
+    """Issue 12: at least three events with translations, one of the Middle East network in Arabic and English."""
+    demo.seed(session, ctx=seed_foundation(session, password="demo-password-123", hash_method=TEST_HASH),
+              now=utcnow())
+    session.commit()
+    events = session.scalars(sa.select(Event)).all()
+    translated = [e for e in events if e.translations]
+    assert len(translated) >= 3
+    irbid = next(e for e in events if e.slug == "irbid-water-scarcity-dialogue")
+    assert irbid.language == "ar" and {t.language for t in irbid.translations} == {"en"}
+    assert irbid.languages == ["ar", "en"]
