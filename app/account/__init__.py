@@ -1,0 +1,5 @@
+"""One's own account beyond sign-in: interests and digest, one's data, deletion, invitations (issue 14)."""
+
+from flask import Blueprint
+
+bp = Blueprint("account", __name__)
