@@ -12,3 +12,4 @@ from app.calendar import api as calendar_api  # noqa: E402,F401
 from app.certificates import api as certificates_api  # noqa: E402,F401
 from app.events import api as events_api  # noqa: E402,F401
 from app.learning import api as learning_api  # noqa: E402,F401
+from app.search import api as search_api  # noqa: E402,F401

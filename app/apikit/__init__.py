@@ -33,4 +33,5 @@ TAGS = [
     {"name": "Self-study", "description": "Submissions for self-study modules and their review."},
     {"name": "Certificates", "description": "Attendance and completion certificates."},
     {"name": "Verification", "description": "Public verification of certificate codes."},
+    {"name": "Search", "description": "One search across practices, events, programmes and organisations."},
 ]

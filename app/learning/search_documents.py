@@ -1,0 +1,42 @@
+"""Programmes in the search: published ones, with their modules' titles and topics."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.directory.models import Topic
+from app.errors import msg
+from app.learning.models import Module, Programme, programme_topic
+from app.search.registry import Parent, SearchDoc, Source, loaded
+
+
+def programme_document(programme: Programme) -> SearchDoc | None:
+    """None unless published (drafts are their organisers'; archived ones leave the catalogue)."""
+    if programme.status != "published":
+        return None
+    # Programme translations (issue 12) are not in this branch yet: add their titles to `titles` here.
+    return SearchDoc(
+        kind="programme", object_id=programme.id, title=programme.title, url=f"/programmes/{programme.slug}",
+        sort_date=programme.published_at or programme.created_at, summary=programme.summary or "",
+        texts=(programme.description or "", *(m.title for m in programme.active_modules),
+               *(t.name for t in programme.topics)),
+        facets={"topic": [t.slug for t in programme.topics]},
+    )
+
+
+def _load(session, ids):
+    return session.scalars(sa.select(Programme).where(Programme.id.in_(ids))
+                           .options(selectinload(Programme.topics), selectinload(Programme.modules)))
+
+
+PROGRAMMES = Source(kind="programme", model=Programme, load=_load, build=programme_document,
+                    all_ids=lambda: sa.select(Programme.id).where(Programme.status == "published")
+                    .order_by(Programme.id), label=msg("Programme"))
+
+PARENTS = (
+    Parent(Module, lambda module: [("programme", loaded(module, "programme_id"))]
+           if loaded(module, "programme_id") else []),
+    Parent(Topic, lambda topic: [("programme", sa.select(programme_topic.c.programme_id)
+                                  .where(programme_topic.c.topic_id == loaded(topic, "id")))]),
+)
