@@ -3,18 +3,35 @@ folded character came from, so "Medellín" is marked for "medel" and "Straße" f
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from markupsafe import escape
 
-from app.search.fold import _word_pattern, fold
+from app.search.fold import PREFIX_FROM, fold, word_pattern
+
+SCAN = 1000
 
 
-def _folded_with_positions(text: str) -> tuple[str, list[int]]:
-    folded, origin = [], []
-    for index, char in enumerate(text):
-        piece = fold(char) if not char.isascii() else char.lower()
-        folded.append(piece)
+def _folded_with_positions(text: str) -> tuple[str, list[int] | range]:
+    """The folded text and, for each of its characters, the index of the character it came from."""
+    if text.isascii():  # most text: folding is lower-casing, positions do not move
+        return text.lower(), range(len(text))
+    pieces = [_ASCII[code] if (code := ord(char)) < 128 else _fold_one(char) for char in text]
+    folded = "".join(pieces)
+    if len(folded) == len(text) and all(len(piece) == 1 for piece in pieces):
+        return folded, range(len(text))
+    origin: list[int] = []
+    for index, piece in enumerate(pieces):
         origin += [index] * len(piece)
-    return "".join(folded), origin
+    return folded, origin
+
+
+_ASCII = [chr(code).lower() for code in range(128)]
+
+
+@lru_cache(maxsize=4096)
+def _fold_one(char: str) -> str:
+    return fold(char)
 
 
 def _spans(text: str, items: tuple[str, ...] | list[str]) -> list[tuple[int, int]]:
@@ -22,15 +39,18 @@ def _spans(text: str, items: tuple[str, ...] | list[str]) -> list[tuple[int, int
     if not text or not items:
         return []
     folded, origin = _folded_with_positions(text)
-    found = list(_word_pattern().finditer(folded))
+    found = list(word_pattern(folded).finditer(folded))
     spans = []
+    firsts = {w[0] for w in items if w}
     for index, match in enumerate(found):
         word = match.group()
-        best = max((len(w) for w in items if word.startswith(w)), default=0)
+        if word[0] not in firsts:
+            continue
+        best = max((len(w) for w in items if word.startswith(w) and (len(w) >= PREFIX_FROM or word == w)), default=0)
         if best:
             # the whole character ("ß" for a prefix ending in "s")
             spans.append((origin[match.start()], origin[match.start() + best - 1] + 1))
-        elif index + 1 < len(found):
+        elif index + 1 < len(found) and any(len(w) > len(word) and w.startswith(word) for w in items):
             # a word written in two ("Đà Nẵng" for "danang", as the index joins them)
             joined = word + found[index + 1].group()
             if any(joined.startswith(w) and len(w) > len(word) for w in items):
@@ -59,7 +79,9 @@ def snippet(text: str, items, *, context: int = 80) -> str:
     """About 2 x `context` characters of the text around its first match (its start when nothing matches),
     escaped, with the matched words in <mark> and "…" where it was cut."""
     text = " ".join((text or "").split())
-    spans = _spans(text, tuple(items))
+    spans = _spans(text[:SCAN], tuple(items))  # the match is usually early (title, summary): look there first
+    if not spans and len(text) > SCAN:
+        spans = _spans(text, tuple(items))
     if spans:
         first = spans[0][0]
         start = max(0, first - context)

@@ -1,8 +1,8 @@
 """Asking the index: one page of hits with their facet counts, in two queries whatever the page size.
 
 Ranking is ours, not bm25 or ts_rank, so both databases order the same rows the same way: documents whose
-title holds every word first, then the newest (sort_date), then kind and id. Every word must match, as a
-word prefix ("medel" finds Medellín).
+title holds every word first, then the newest (sort_date), then kind and id (descending). Every word must
+match, as a word prefix ("medel" finds Medellín; a one-character word only as itself).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 import app.search.messages  # noqa: F401  (the catalogue of the reasons raised here)
 from app.errors import ValidationFailed
-from app.search.fold import words
+from app.search.fold import PREFIX_FROM, words
 from app.search.highlight import highlight, snippet
 from app.search.index import sync
 from app.search.models import FACETS, PG_TSVECTOR, SearchDocument, SearchFacet
@@ -100,25 +100,31 @@ def query_words(q: str | None) -> Words:
 
 
 def _match(dialect: str, items: tuple[str, ...]):
-    """A condition on search_document: every word matches a word of the document as a prefix."""
+    """A condition on search_document: every word matches a word of the document, as a prefix (a word of one
+    character only as itself: "a" would otherwise match most of the index)."""
     table = SearchDocument.__table__
     if dialect == "postgresql":
-        tsquery = " & ".join(f"'{w}':*" for w in items)  # words hold letters, digits and marks only
+        # words hold letters, digits and marks only: nothing to quote
+        tsquery = " & ".join(f"'{w}':*" if len(w) >= PREFIX_FROM else f"'{w}'" for w in items)
         return sa.literal_column(PG_TSVECTOR).op("@@")(sa.cast(sa.literal(tsquery), postgresql.TSQUERY))
     if dialect == "sqlite":
-        match = " AND ".join(f'"{w}"*' for w in items)
+        match = " AND ".join(f'"{w}"*' if len(w) >= PREFIX_FROM else f'"{w}"' for w in items)
         return table.c.id.in_(sa.select(sa.literal_column("rowid")).select_from(sa.table("search_fts"))
                               .where(sa.literal_column("search_fts").op("MATCH")(match)))
     # any other database: the same meaning spelt with LIKE on the folded words
-    return sa.and_(*((sa.literal(" ") + table.c.body_folded).like(f"% {w}%") for w in items))
+    body = sa.literal(" ") + table.c.body_folded + sa.literal(" ")
+    return sa.and_(*(body.like(_pattern(w)) for w in items))
+
+
+def _pattern(word: str) -> str:
+    """LIKE pattern over " " + folded words + " " (words hold no LIKE wildcard: "_" and "%" separate words)."""
+    return f"% {word}%" if len(word) >= PREFIX_FROM else f"% {word} %"
 
 
 def _title_rank(items: tuple[str, ...]):
-    """0 when the title holds every word (as a prefix of one of its words), else 1."""
-    if not items:
-        return sa.literal(1)
-    title = sa.literal(" ") + SearchDocument.__table__.c.title_folded
-    return sa.case((sa.and_(*(title.like(f"% {w}%") for w in items)), 0), else_=1)
+    """0 when the title holds every word (as _match means it), else 1."""
+    title = sa.literal(" ") + SearchDocument.__table__.c.title_folded + sa.literal(" ")
+    return sa.case((sa.and_(*(title.like(_pattern(w)) for w in items)), 0), else_=1)
 
 
 def validate_filters(query: SearchQuery) -> dict[str, str]:
@@ -189,14 +195,14 @@ def run_search(session: Session, query: SearchQuery, *, language: str | None = N
     if not found.items and "search.no_words" in found.notices:
         return SearchPage(items=[], total=0, page=page, per_page=per_page, notices=notices)
     dialect = session.get_bind().dialect.name
-    matching = _documents(dialect, found.items, filters).subquery()
     table, facets = SearchDocument.__table__, SearchFacet.__table__
+    everything = not found.items and not filters  # browsing: no condition at all
+    matching = None if everything else _documents(dialect, found.items, filters).subquery()
     connection = session.connection()
-    counts = connection.execute(
-        sa.select(facets.c.facet, facets.c.value, sa.func.count())
-        .where(facets.c.document_id.in_(sa.select(matching.c.id)))
-        .group_by(facets.c.facet, facets.c.value)
-    ).all()
+    counting = sa.select(facets.c.facet, facets.c.value, sa.func.count()).group_by(facets.c.facet, facets.c.value)
+    if matching is not None:
+        counting = counting.where(facets.c.document_id.in_(sa.select(matching.c.id)))
+    counts = connection.execute(counting).all()
     grouped: dict[str, list[tuple[str, int]]] = {name: [] for name in FACETS}
     for facet, value, count in counts:
         grouped.setdefault(facet, []).append((value, int(count)))
@@ -205,14 +211,15 @@ def run_search(session: Session, query: SearchQuery, *, language: str | None = N
     total = sum(count for _, count in grouped.get("type", ()))
     items: list[Hit] = []
     if total and (page - 1) * per_page < total:
-        rank = _title_rank(found.items).label("rank")
-        rows = connection.execute(
-            sa.select(table.c.kind, table.c.object_id, table.c.title, table.c.titles, table.c.language,
-                      table.c.summary, table.c.body, table.c.url, rank)
-            .where(table.c.id.in_(sa.select(matching.c.id)))
-            .order_by(rank, table.c.sort_date.desc(), table.c.kind, table.c.object_id)
-            .limit(per_page).offset((page - 1) * per_page)
-        ).all()
+        stmt = sa.select(table.c.kind, table.c.object_id, table.c.title, table.c.titles, table.c.language,
+                         table.c.summary, table.c.body, table.c.url)
+        if matching is not None:
+            stmt = stmt.where(table.c.id.in_(sa.select(matching.c.id)))
+        # newest first, ties by kind and id (descending too, so the index on the three serves it backwards)
+        order = [table.c.sort_date.desc(), table.c.kind.desc(), table.c.object_id.desc()]
+        if found.items:
+            order.insert(0, _title_rank(found.items))
+        rows = connection.execute(stmt.order_by(*order).limit(per_page).offset((page - 1) * per_page)).all()
         items = [_hit(row, found.items, language, context) for row in rows]
     return SearchPage(items=items, total=total, page=page, per_page=per_page, facets=grouped, notices=notices,
                       words=list(found.items))

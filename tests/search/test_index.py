@@ -224,3 +224,12 @@ def test_reindex_rebuilds_everything(session, runner):
     assert len(found(session, "solar")) == 3
     assert runner.invoke(args=["search", "reindex", "--kind", "person"]).exit_code != 0
     assert reindex(session, ["event"]) == {"event": 1}
+
+
+def test_a_one_character_word_matches_only_itself(session):
+    plan_a = make_event(session, title="Plan A for Accra", city="Accra", country="GH", summary="Workshop.")
+    make_event(session, title="Affordable housing", summary="Workshop.")
+    session.commit()
+    assert found(session, "a") == [("event", plan_a.id)]
+    assert found(session, "plan a") == [("event", plan_a.id)]
+    assert len(found(session, "af")) == 2  # "Affordable", and Accra's country (Ghana) is in Africa
