@@ -21,13 +21,16 @@ def event_document(event: Event) -> SearchDoc | None:
     # translation's title to `titles` ({language: title}) and its summary and description to `texts`, and
     # register Parent(EventTranslation, ...) below, as app/practices/search_documents.py does for practices.
     titles: dict[str, str] = {}
+    # collections sorted here, in Python: in memory they keep the order they were set in, read back they
+    # follow the database's collation; a document must not depend on either
+    topics = sorted(event.topics, key=lambda t: (t.name, t.slug))
+    hosts = sorted(h.name for h in event.hosts)
     return SearchDoc(
         kind="event", object_id=event.id, title=event.title, url=f"/events/{event.id}", sort_date=event.starts_at,
         language=(event.languages or [""])[0], summary=event.summary or "",
-        texts=(event.description or "", event.venue or "", *(h.name for h in event.hosts),
-               *(t.name for t in event.topics)),
+        texts=(event.description or "", event.venue or "", *hosts, *(t.name for t in topics)),
         titles=titles, places=(event.city or "", *place_texts(event.country)),
-        facets={"topic": [t.slug for t in event.topics], "region": [region_of(event.country)],
+        facets={"topic": [t.slug for t in topics], "region": [region_of(event.country)],
                 "country": [event.country or ""], "language": list(event.languages or [])},
     )
 

@@ -16,12 +16,13 @@ def programme_document(programme: Programme) -> SearchDoc | None:
     if programme.status != "published":
         return None
     # Programme translations (issue 12) are not in this branch yet: add their titles to `titles` here.
+    topics = sorted(programme.topics, key=lambda t: (t.name, t.slug))  # not the collation's order
+    modules = sorted(programme.active_modules, key=lambda m: (m.position, m.id))
     return SearchDoc(
         kind="programme", object_id=programme.id, title=programme.title, url=f"/programmes/{programme.slug}",
         sort_date=programme.published_at or programme.created_at, summary=programme.summary or "",
-        texts=(programme.description or "", *(m.title for m in programme.active_modules),
-               *(t.name for t in programme.topics)),
-        facets={"topic": [t.slug for t in programme.topics]},
+        texts=(programme.description or "", *(m.title for m in modules), *(t.name for t in topics)),
+        facets={"topic": [t.slug for t in topics]},
     )
 
 

@@ -28,19 +28,22 @@ def practice_document(practice: Practice) -> SearchDoc | None:
     """None unless published."""
     if practice.status != "published":
         return None
-    translations = list(practice.translations)
+    # collections sorted here, in Python: a document must not depend on the database's collation
+    translations = sorted(practice.translations, key=lambda t: t.language)
+    topics = sorted(practice.topics, key=lambda t: (t.name, t.slug))
+    indicators = sorted(practice.indicators, key=lambda i: (i.position, i.indicator))
     texts = [getattr(practice, name) or "" for name in SECTIONS]
     for translation in translations:
         texts += [translation.summary or "", *(getattr(translation, name) or "" for name in SECTIONS)]
-    texts += [practice.organisation.name if practice.organisation else "", *(t.name for t in practice.topics),
-              *(i.indicator for i in practice.indicators)]
+    texts += [practice.organisation.name if practice.organisation else "", *(t.name for t in topics),
+              *(i.indicator for i in indicators)]
     return SearchDoc(
         kind="practice", object_id=practice.id, title=practice.title, url=f"/practices/{practice.id}",
         sort_date=practice.published_at or practice.updated_at, language=practice.language or "",
         summary=practice.summary or "", texts=tuple(texts),
         titles={t.language: t.title for t in translations if t.language != practice.language},
         places=(practice.city or "", *place_texts(practice.country)),
-        facets={"topic": [t.slug for t in practice.topics], "sdg": [str(g) for g in practice.sdg_goals],
+        facets={"topic": [t.slug for t in topics], "sdg": [str(g) for g in practice.sdg_goals],
                 "region": [practice.region], "country": [practice.country], "stage": [practice.stage],
                 "language": [practice.language, *(t.language for t in translations)]},
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.search.fold import pairs, unique, words
@@ -69,21 +70,22 @@ def sync(session: Session) -> None:
 
 
 def rebuild(session: Session, kind: str, ids: list[int]) -> int:
-    """Replace the documents of these objects of one kind by what their builder says now; returns how many
-    documents were written."""
+    """Make the documents of these objects of one kind what their builder says now (removing those it says
+    no to); returns how many documents were written."""
     source = REGISTRY.sources.get(kind)
     if source is None or not ids:
         return 0
     docs = []
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        for obj in source.load(session, chunk):
+        for obj in source.load(session, ids[start:start + 500]):
             doc = source.build(obj)
             if doc is not None:
                 docs.append(doc)
+    kept = {doc.object_id for doc in docs}
+    gone = [object_id for object_id in ids if object_id not in kept]
     table = SearchDocument.__table__
-    for start in range(0, len(ids), 500):
-        session.execute(sa.delete(table).where(table.c.kind == kind, table.c.object_id.in_(ids[start:start + 500])))
+    for start in range(0, len(gone), 500):
+        session.execute(sa.delete(table).where(table.c.kind == kind, table.c.object_id.in_(gone[start:start + 500])))
     write(session, docs)
     return len(docs)
 
@@ -118,19 +120,29 @@ def facet_rows(doc: SearchDoc) -> list[tuple[str, str]]:
 
 
 def write(session: Session, docs: Iterable[SearchDoc]) -> None:
-    """Insert documents and their facets (two executemany statements per 500 documents)."""
+    """Upsert documents (by kind and object id: two transactions rebuilding the same one wait for each other
+    instead of colliding) and replace their facets; a few statements per 500 documents."""
     docs = list(docs)
     table, facets = SearchDocument.__table__, SearchFacet.__table__
+    dialect = session.get_bind().dialect.name
     for start in range(0, len(docs), 500):
         chunk = docs[start:start + 500]
-        returned = session.execute(
-            sa.insert(table).returning(table.c.id, sort_by_parameter_order=True),
-            [document_row(doc) for doc in chunk],
-        ).scalars().all()
-        rows = [{"document_id": document_id, "facet": facet, "value": value}
-                for document_id, doc in zip(returned, chunk, strict=True) for facet, value in facet_rows(doc)]
-        if rows:
-            session.execute(sa.insert(facets), rows)
+        rows = [document_row(doc) for doc in chunk]
+        if dialect in ("postgresql", "sqlite"):
+            insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+            stmt = insert.on_conflict_do_update(
+                index_elements=["kind", "object_id"],
+                set_={name: insert.excluded[name] for name in rows[0] if name not in ("kind", "object_id")})
+        else:  # pragma: no cover - other databases: no concurrent writers assumed
+            session.execute(sa.delete(table).where(sa.tuple_(table.c.kind, table.c.object_id).in_(
+                [(doc.kind, doc.object_id) for doc in chunk])))
+            stmt = sa.insert(table)
+        returned = session.execute(stmt.returning(table.c.id, sort_by_parameter_order=True), rows).scalars().all()
+        session.execute(sa.delete(facets).where(facets.c.document_id.in_(returned)))
+        facet_list = [{"document_id": document_id, "facet": facet, "value": value}
+                      for document_id, doc in zip(returned, chunk, strict=True) for facet, value in facet_rows(doc)]
+        if facet_list:
+            session.execute(sa.insert(facets), facet_list)
 
 
 def reindex(session: Session, kinds: Iterable[str] | None = None) -> dict[str, int]:

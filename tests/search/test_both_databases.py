@@ -73,7 +73,7 @@ SUBJECTS = ["water supply", "cable car mobility", "waste recycling", "energy ret
 def _seed(session: Session) -> None:
     """Identical rows on either database: same order, same ids, ties in dates on purpose."""
     ensure_default_topics(session)
-    topics = list(session.scalars(sa.select(Topic).order_by(Topic.slug)))
+    topics = list(session.scalars(sa.select(Topic).order_by(Topic.id)))
     orgs = []
     for n, (city, country, _) in enumerate(PLACES):
         org = Organisation(name=f"City of {city}", city=city, country=country, kind="municipality",
