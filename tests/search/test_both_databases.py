@@ -150,3 +150,45 @@ def test_sqlite_and_postgresql_give_the_same_results(sqlite_engine, pg_engine):
     # and PostgreSQL answered them with its GIN index in place
     with pg_engine.connect() as conn:
         assert conn.scalar(sa.text("SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_search_document_words'"))
+
+
+def test_two_transactions_rebuilding_one_document_wait_instead_of_failing(pg_engine):
+    """A renames a host while B retitles its event: both rebuild the event's document; B waits for A's
+    row instead of failing on the unique (kind, object_id)."""
+    import threading
+
+    from app.search import sync
+
+    with Session(pg_engine) as setup:
+        ensure_default_topics(setup)
+        host = Organisation(name="Alcaldía de Medellín", city="Medellín", country="CO", created_at=BASE)
+        event = Event(slug="metro", title="Metrocable", format="workshop", status="published", timezone="UTC",
+                      starts_at=BASE, ends_at=BASE + timedelta(hours=2), languages=["es"])
+        event.hosts = [host]
+        setup.add(event)
+        setup.commit()
+        host_id, event_id = host.id, event.id
+    a, b = Session(pg_engine), Session(pg_engine)
+    a.get(Organisation, host_id).name = "Ciudad de Medellín"
+    sync(a)  # A holds the document's row
+    b.get(Event, event_id).title = "Metrocable and escalators"
+    failures = []
+
+    def commit_b():
+        try:
+            b.commit()
+        except Exception as exc:  # noqa: BLE001 - the test reports whatever B met
+            failures.append(exc)
+
+    thread = threading.Thread(target=commit_b)
+    thread.start()
+    thread.join(timeout=1)
+    assert thread.is_alive(), "B should wait for A's document row"
+    a.commit()
+    thread.join(timeout=10)
+    a.close()
+    b.close()
+    assert failures == []
+    with Session(pg_engine) as check:
+        titles = check.scalars(sa.select(SearchDocument.title).where(SearchDocument.kind == "event")).all()
+        assert titles == ["Metrocable and escalators"]
