@@ -106,3 +106,18 @@ def test_events_list_and_api_use_the_search(client, session):
     assert [e["id"] for e in client.get("/api/v1/events?q=medellin").get_json()["items"]] == [event.id]
     assert client.get("/api/v1/events?q=metro%20medel").get_json()["total"] == 1
     assert client.get("/api/v1/events?q=%25_").get_json()["total"] == 0
+
+
+def test_page_and_api_query_counts_do_not_grow_with_the_results(client, session, count_queries):
+    for n in range(3):
+        make_event(session, title=f"Harbour {n}", topics=["circular-economy"])
+    for n in range(40):
+        make_search_practice(session, title=f"Market hall {n}", goals=[8, 11], topics=["local-business-cooperation"])
+    session.commit()
+    counts = []
+    for path in ("/search?q=harbour", "/search?q=market", "/api/v1/search?q=market&per_page=5",
+                 "/api/v1/search?q=market&per_page=50"):
+        with count_queries() as counter:
+            assert client.get(path).status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1] and counts[2] == counts[3], counts
