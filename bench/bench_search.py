@@ -100,6 +100,9 @@ def _reindex(app) -> dict[str, int]:
     with app.app_context():
         counts = reindex(db.session)
         db.session.commit()
+        if db.engine.dialect.name == "postgresql":  # what autovacuum would do after a bulk load, at once
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("ANALYZE")
         return counts
 
 

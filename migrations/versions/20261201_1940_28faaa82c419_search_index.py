@@ -1,7 +1,7 @@
 """One search (issue 13, point 4): search_document and search_facet, with the FTS5 table and its triggers on
-SQLite, or the GIN index over the documents' words on PostgreSQL.
+SQLite, or a generated tsvector column of the documents' words and its GIN index on PostgreSQL.
 
-The statements for the FTS5 table and the GIN index are written out here (a migration is a snapshot; the app
+The statements for the FTS5 table and the tsvector column are written out here (a migration is a snapshot; the app
 makes the same objects for create_all in app/search/models.py). The index starts empty: `flask search reindex`
 fills it from the data (`flask seed-demo` does it too).
 
@@ -38,10 +38,12 @@ SQLITE_DROP = (
     "DROP TABLE IF EXISTS search_fts",
 )
 PG_DDL = (
-    "CREATE INDEX IF NOT EXISTS ix_search_document_words ON search_document USING gin "
-    "((array_to_tsvector(string_to_array(body_folded, ' '))))",
+    "ALTER TABLE search_document ADD COLUMN IF NOT EXISTS search_words tsvector "
+    "GENERATED ALWAYS AS (array_to_tsvector(string_to_array(body_folded, ' '))) STORED",
+    "CREATE INDEX IF NOT EXISTS ix_search_document_words ON search_document USING gin (search_words)",
 )
-PG_DROP = ("DROP INDEX IF EXISTS ix_search_document_words",)
+PG_DROP = ("DROP INDEX IF EXISTS ix_search_document_words",
+           "ALTER TABLE search_document DROP COLUMN IF EXISTS search_words")
 
 
 def _run(statements):
