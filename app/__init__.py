@@ -108,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
     from app.map import bp as map_bp
     from app.organisations import bp as organisations_bp
     from app.practices import bp as practices_bp
+    from app.search import bp as search_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -121,6 +122,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(mail_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(map_bp)
+    app.register_blueprint(search_bp)
     csrf.exempt(api_bp)  # the API authenticates with Bearer tokens only, never cookies
     app.register_blueprint(api_bp)
 
@@ -146,10 +148,12 @@ def register_commands(app: Flask) -> None:
     from app.demo import seed_demo_command
     from app.jobs.cli import register as register_jobs
     from app.mail.cli import mail_cli
+    from app.search.cli import search_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(search_cli)
     register_calendar(app)
     register_certificates(app)
     register_jobs(app)

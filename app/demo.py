@@ -15,6 +15,7 @@ from app.auth.models import User
 from app.directory.models import Organisation
 from app.directory.services import ensure_default_topics
 from app.extensions import db
+from app.search.index import reindex
 from app.sqltypes import utcnow
 
 ORGANISATIONS = [
@@ -193,6 +194,8 @@ def seed_demo_command() -> None:
     """Load demo data (safe to run again: nothing is duplicated)."""
     password = current_app.config["DEMO_PASSWORD"]
     seed_all(db.session, password=password, hash_method=current_app.config.get("PASSWORD_HASH_METHOD"))
+    # rows made before the search index existed (an older database, bulk inserts) are indexed too
+    reindex(db.session)
     db.session.commit()
     click.echo(f"Demo data is loaded. Demo logins (password: {password}):")
     for email, name, role, *_ in PEOPLE[:4]:

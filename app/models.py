@@ -10,3 +10,4 @@ from app.learning.models import *  # noqa: F401,F403
 from app.mail.models import OutboxMessage  # noqa: F401
 from app.people.models import *  # noqa: F401,F403
 from app.practices.models import *  # noqa: F401,F403
+from app.search.models import SearchDocument, SearchFacet  # noqa: F401

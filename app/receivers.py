@@ -23,7 +23,9 @@ from app.calendar import receivers as calendar
 from app.calendar.site import Site, site_for
 from app.certificates import receivers as certificates
 from app.certificates.services import CertificateSettings, configure_settings
+from app.directory import search_documents as directory_search
 from app.directory.signals import topic_changed
+from app.events import search_documents as events_search
 from app.events.signals import (
     checkin_recorded,
     checkin_undo_requested,
@@ -32,7 +34,11 @@ from app.events.signals import (
     event_changed,
 )
 from app.learning import receivers as learning
+from app.learning import search_documents as learning_search
 from app.learning.signals import completion_withdrawal_requested, programme_completed
+from app.practices import search_documents as practices_search
+from app.search import index as search_index
+from app.search import registry as search_registry
 
 SITE_EXTENSION = "site"  # app.extensions key: the Site of this app, made once at start-up
 
@@ -69,6 +75,18 @@ def receivers(settings: ReceiverSettings) -> list[tuple[Signal, Callable]]:
     ]
 
 
+def connect_search() -> None:
+    """The search index follows every public thing (app/search): each domain's documents, the child rows that
+    change them, and how each facet's values are checked and named; the session hook that keeps it in step."""
+    search_registry.configure(
+        sources=[events_search.EVENTS, practices_search.PRACTICES, learning_search.PROGRAMMES,
+                 directory_search.ORGANISATIONS],
+        parents=[*events_search.PARENTS, *practices_search.PARENTS, *learning_search.PARENTS],
+        facets={**directory_search.FACETS, **practices_search.FACETS},
+    )
+    search_index.install()
+
+
 _connected: list[tuple[Signal, Callable]] = []
 _settings: ReceiverSettings | None = None
 
@@ -85,6 +103,7 @@ def connect_receivers(settings: ReceiverSettings) -> ReceiverSettings | None:
         signal.connect(receiver, weak=False)
         _connected.append((signal, receiver))
     configure_settings(settings.certificates)
+    connect_search()
     _settings = settings
     return previous
 

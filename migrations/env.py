@@ -4,6 +4,9 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+# the search's FTS5 table (SQLite) and GIN index (PostgreSQL) are made beside the models' metadata
+from app.search.models import include_name
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -92,6 +95,7 @@ def run_migrations_online():
 
     conf_args = current_app.extensions['migrate'].configure_args
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_name", include_name)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -34,4 +34,5 @@ TAGS = [
     {"name": "Certificates", "description": "Attendance and completion certificates."},
     {"name": "Verification", "description": "Public verification of certificate codes."},
     {"name": "Practices", "description": "Good practices of member cities: drafting, review, files, interest."},
+    {"name": "Search", "description": "One search across practices, events, programmes and organisations."},
 ]

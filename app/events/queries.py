@@ -18,6 +18,7 @@ from app.errors import Forbidden, NotFound
 from app.events.inputs import MAX_INT, EventFilters, normalise_ticket_code
 from app.events.limits import EVENT_TRANSLATION_LIMITS
 from app.events.models import ACTIVE_STATUSES, SEAT_STATUSES, Enrolment, Event, EventTranslation, event_topic
+from app.search.query import matching_ids
 from app.sqltypes import utcnow
 
 # statuses of people in the waiting list (an offered seat keeps its place until accepted)
@@ -197,7 +198,7 @@ def _like(text: str) -> str:
     return "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _filtered(stmt, filters: EventFilters):
+def _filtered(session: Session, stmt, filters: EventFilters):
     if filters.format:
         stmt = stmt.where(Event.format == filters.format)
     if filters.topic:
@@ -215,13 +216,9 @@ def _filtered(stmt, filters: EventFilters):
     if filters.language:
         stmt = stmt.where(sa.cast(Event.languages, sa.String).like(f'%"{filters.language}"%'))
     if filters.q:
-        like = _like(filters.q)
-        stmt = stmt.where(sa.or_(
-            sa.func.lower(Event.title).like(like, escape="\\"), sa.func.lower(Event.summary).like(like, escape="\\"),
-            sa.func.lower(Event.city).like(like, escape="\\"),
-            # an event is found by any of its titles: the original's or a translation's
-            Event.id.in_(sa.select(EventTranslation.event_id)
-                         .where(sa.func.lower(EventTranslation.title).like(like, escape="\\")))))
+        # the site's one search (app/search): accents and case do not matter, words match as prefixes, and an
+        # event is found by any of its titles (the original's or a translation's: its search document has them all)
+        stmt = stmt.where(Event.id.in_(matching_ids(session, filters.q, "event")))
     return stmt
 
 
@@ -232,7 +229,7 @@ def list_events(session: Session, *, now: datetime, filters: EventFilters | None
     filters = filters or EventFilters()
     stmt = sa.select(Event).where(Event.status == "published")
     stmt = stmt.where(Event.ends_at <= now) if past else stmt.where(Event.ends_at > now)
-    stmt = _filtered(stmt, filters)
+    stmt = _filtered(session, stmt, filters)
     total = session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
     order = (Event.starts_at.desc(), Event.id.desc()) if past else (Event.starts_at, Event.id)
     items = list(session.scalars(stmt.order_by(*order).limit(per_page).offset((max(page, 1) - 1) * per_page)))
@@ -336,7 +333,7 @@ def list_event_rows(session: Session, *, now: datetime, filters: EventFilters | 
     table = Event.__table__
     stmt = sa.select(*(table.c[name] for name in EVENT_LIST_COLUMNS)).where(table.c.status == "published")
     stmt = stmt.where(table.c.ends_at <= now) if past else stmt.where(table.c.ends_at > now)
-    stmt = _filtered(stmt, filters)
+    stmt = _filtered(session, stmt, filters)
     connection = session.connection()
     total = connection.scalar(sa.select(sa.func.count()).select_from(stmt.with_only_columns(table.c.id).subquery()))
     order = (table.c.starts_at.desc(), table.c.id.desc()) if past else (table.c.starts_at, table.c.id)

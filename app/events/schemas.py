@@ -355,8 +355,10 @@ class EventFilters(Query):
     to: Annotated[QueryText, Field(description=(
         "Events starting before the end of this date (YYYY-MM-DD) or before this date-time."))] = None
     language: Annotated[str, Field(pattern=r"^[a-z]{2}$", description="Events held in this language.")] = None
-    q: Annotated[QueryText, Field(description="Free text in title (the original's or a translation's), "
-                                              "summary and city.")] = None
+    q: Annotated[QueryText, Field(description=(
+        "Words in the event's title (the original's or a translation's), summary, description, place, hosts or "
+        "topics, found as the site search finds them (/api/v1/search): case and accents do not matter, each word "
+        "matches as a prefix."))] = None
     past: Annotated[Literal["1", "true", "yes", "0", "false", "no"],
                     Field(description="Archive: past events, newest first.")] = None
     page: Annotated[int, Field(ge=1, le=100000, description="Page number.")] = 1

@@ -7,7 +7,6 @@ time matters) and returns plain rows, never touching Flask.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -23,6 +22,8 @@ from app.events.models import Event, event_host, event_topic
 from app.learning.models import Programme, ProgrammeCompletion
 from app.organisations import messages  # noqa: F401  (the catalogue entries of the reasons raised here)
 from app.practices.models import Practice, practice_topic
+from app.search.fold import fold
+from app.search.query import matching_ids
 from app.validation import MAX_ID
 
 PER_PAGE = 24
@@ -64,28 +65,14 @@ def parse_directory_filters(args) -> DirectoryFilters:
     return DirectoryFilters(country=country, region=region, kind=kind, topic=get("topic"), q=get("q"))
 
 
-def fold(text: str | None) -> str:
-    """Text without case or accents ("Medellín" -> "medellin", "Đà Nẵng" -> "da nang") for matching names."""
-    decomposed = unicodedata.normalize("NFKD", (text or "").casefold().replace("đ", "d").replace("ł", "l"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _text_filter(session: Session, q: str) -> sa.ColumnElement[bool]:
-    """Organisations whose name or city contains every word of q, ignoring case and accents.
-
-    The one place the directory's search box is implemented: folding happens in Python over (id, name, city)
-    so both databases agree; the site search (app/search, issue 13 point 4) replaces this when it exists.
-    """
-    words = fold(q).split()
-    if not words:
+    """Organisations matching q as the site search finds them (app.search: name, city, country, words as
+    prefixes, accents and case ignored; "danang" finds "Đà Nẵng")."""
+    if not fold(q).split():
         return sa.true()
-    ids = []
-    for oid, name, city in session.execute(sa.select(Organisation.id, Organisation.name, Organisation.city)):
-        text = f"{fold(name)} {fold(city)}"
-        squeezed = text.replace(" ", "")  # "danang" finds "Đà Nẵng"
-        if all(word in text or word in squeezed for word in words):
-            ids.append(oid)
-    return Organisation.id.in_(ids) if ids else sa.false()
+    return Organisation.id.in_(matching_ids(session, q, "organisation"))
 
 
 def _published_practice_topic(topic_slug: str):

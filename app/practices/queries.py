@@ -6,7 +6,6 @@ targets, files and organisation by selectinload; one query per facet.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import asdict, dataclass
 
 import sqlalchemy as sa
@@ -29,6 +28,8 @@ from app.practices.models import (
     practice_topic,
 )
 from app.practices.sdg import normalise_target
+from app.search.fold import fold
+from app.search.query import matching_ids
 from app.validation import as_id
 
 Q_MAX = 200
@@ -106,31 +107,32 @@ def parse_filters(args) -> PracticeFilters:
     return result
 
 
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form: "Medellín" -> "medellin", "Đà Nẵng" -> "da nang"."""
-    text = unicodedata.normalize("NFKD", text.casefold().replace("đ", "d").replace("ł", "l").replace("ø", "o"))
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
 def _text_filter(session: Session, q: str):
-    """The practices whose title, summary (original or translations) or city contain every word of q, ignoring
-    case and accents. One query over titles and summaries; the site search (app.search) replaces it."""
+    """Practices matching q: published ones through the site search (app.search: accents, case and word
+    prefixes as everywhere); drafts and practices under review, which the public index does not hold, by
+    every word of q in their title, summary or city (their editors see only a handful)."""
+    published = Practice.id.in_(matching_ids(session, q, "practice"))
     words = [w for w in fold(q).split() if any(ch.isalnum() for ch in w)]
     if not words:
-        return sa.false()
-    rows = session.execute(sa.select(Practice.id, Practice.title, Practice.summary, Practice.city).union_all(
-        sa.select(PracticeTranslation.practice_id, PracticeTranslation.title, PracticeTranslation.summary,
-                  sa.literal("")))).all()
+        return published
+    rows = session.execute(
+        sa.select(Practice.id, Practice.title, Practice.summary, Practice.city)
+        .where(Practice.status != "published")
+        .union_all(sa.select(PracticeTranslation.practice_id, PracticeTranslation.title, PracticeTranslation.summary,
+                             sa.literal("")).join(Practice, Practice.id == PracticeTranslation.practice_id)
+                   .where(Practice.status != "published"))).all()
     texts: dict[int, str] = {}
     for practice_id, title, summary, city in rows:
         texts[practice_id] = f"{texts.get(practice_id, '')} {title} {summary} {city}"
-    ids = set()
+    unlisted = set()
     for practice_id, text in texts.items():
         folded = fold(text)
         joined = "".join(folded.split())  # "danang" finds "Đà Nẵng"
         if all(w in folded or w in joined for w in words):
-            ids.add(practice_id)
-    return Practice.id.in_(sorted(ids)) if ids else sa.false()
+            unlisted.add(practice_id)
+    return sa.or_(published, Practice.id.in_(sorted(unlisted))) if unlisted else published
 
 
 def _own(viewer):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from app.errors import msg
+
 # goal -> (numbered targets, lettered targets): goal 11 has 11.1-11.7 and 11.a-11.c
 _SHAPE = {
     1: (5, "ab"), 2: (5, "abc"), 3: (9, "abcd"), 4: (7, "abc"), 5: (6, "abc"), 6: (6, "ab"), 7: (3, "ab"),
@@ -38,3 +40,14 @@ def goal_of(target: str) -> int:
 def target_sort_key(code: str) -> tuple[int, int, str]:
     goal, _, part = code.partition(".")
     return (int(goal), int(part) if part.isdigit() else 100, part if not part.isdigit() else "")
+
+
+# the goals' short names, as the UN writes them (catalogue messages, translated at the edge)
+GOAL_NAMES: dict[int, str] = {
+    1: msg("No poverty"), 2: msg("Zero hunger"), 3: msg("Good health and well-being"), 4: msg("Quality education"),
+    5: msg("Gender equality"), 6: msg("Clean water and sanitation"), 7: msg("Affordable and clean energy"),
+    8: msg("Decent work and economic growth"), 9: msg("Industry, innovation and infrastructure"),
+    10: msg("Reduced inequalities"), 11: msg("Sustainable cities and communities"),
+    12: msg("Responsible consumption and production"), 13: msg("Climate action"), 14: msg("Life below water"),
+    15: msg("Life on land"), 16: msg("Peace, justice and strong institutions"), 17: msg("Partnerships for the goals"),
+}

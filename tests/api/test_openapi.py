@@ -45,6 +45,7 @@ SCENARIO_TAGS = {
     "learning": {"Programmes", "Modules", "Self-study"},
     "certificates": {"Certificates", "Verification"},
     "practices": {"Practices"},
+    "search": {"Search"},
 }
 
 
@@ -768,3 +769,22 @@ def test_practices_scenario(client, session):
     api.call("post", "/practices/{practice_id}/interest", token=t_other, expect=404, **pid)
 
     api.assert_covered(SCENARIO_TAGS["practices"])
+def test_search_scenario(client, session):
+    city = make_organisation(session, name="Alcaldía de Medellín", city="Medellín", country="CO")
+    make_event(session, title="Metrocable study trip to Medellín", city="Medellín", country="CO",
+               timezone="America/Bogota", hosts=[city], topics=["sustainable-transport"])
+    session.commit()
+    api = Api(client)
+
+    found = api.call("get", "/search", query={"q": "medellin", "per_page": 5}, expect=200)
+    assert found["total"] == 2 and {hit["type"] for hit in found["items"]} == {"event", "organisation"}
+    assert found["items"][0]["url"].startswith("http://cc.test/")
+    assert found["facets"]["country"] == {"CO": 2}
+    only = api.call("get", "/search", query={"q": "metro", "type": "event", "country": "co"}, expect=200)
+    assert [hit["type"] for hit in only["items"]] == ["event"] and only["facets"]["type"] == {"event": 1}
+    api.call("get", "/search", query={"q": "?!"}, expect=200)
+    for bad, field in (({"type": "person"}, "type"), ({"sdg": "18"}, "sdg"), ({"country": "XX"}, "country"),
+                       ({"per_page": "51"}, "per_page"), ({"q": "x" * 5001}, "q")):
+        body = api.call("get", "/search", query=bad, expect=422, check_request=False)
+        assert field in body["error"]["fields"], bad
+    api.assert_covered(SCENARIO_TAGS["search"])

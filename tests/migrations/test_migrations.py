@@ -12,6 +12,7 @@ from alembic.migration import MigrationContext
 from app import create_app
 from app.directory.services import DEFAULT_TOPICS
 from app.extensions import db
+from app.search.models import include_name
 from config import TestingConfig
 
 
@@ -44,7 +45,7 @@ def test_upgrade_from_empty_matches_models(empty_database_url):
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            context = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": include_name})
             diff = compare_metadata(context, db.metadata)
             slugs = set(conn.execute(sa.text("SELECT slug FROM topic")).scalars())
         assert diff == [], f"migrations and models differ: {diff}"
