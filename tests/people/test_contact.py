@@ -394,3 +394,23 @@ def test_api_daily_limit_answers_429(app, session, client):
         app.config["PEOPLE_DAILY_MESSAGE_LIMIT"] = 10
     assert codes == [201, 201, 429]
     assert len(mails(session)) == 2
+
+
+def test_practice_page_links_to_its_contact_and_the_mail_names_the_practice(session, client, auth):
+    practice = make_practice(session, title="Bike lanes of Leipzig")
+    contact = practice.contact
+    sender = member(session)
+    session.commit()
+    link = f"/people/{contact.id}/contact?practice={practice.id}"
+    page = client.get(f"/practices/{practice.id}").get_data(as_text=True)
+    assert link.replace("&", "&amp;") in page or link in page
+    assert contact.email not in page
+    auth.login(sender.email)
+    form = client.get(link)
+    assert form.status_code == 200 and "Bike lanes of Leipzig" in form.get_data(as_text=True)
+    client.post(link, data={"csrf_token": csrf_from(form.get_data(as_text=True)), "subject": "Hi", "text": "Hello"})
+    [mail] = mails(session)
+    assert f"http://cc.test/practices/{practice.id}" in mail.text_body and "Bike lanes of Leipzig" in mail.text_body
+    auth.logout()
+    auth.login(contact.email)
+    assert link not in client.get(f"/practices/{practice.id}").get_data(as_text=True)  # not to oneself
