@@ -11,9 +11,10 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.auth.models import User
 from app.events.models import Enrolment
 from app.mail.models import OutboxMessage
-from app.mail.services import build_mime
+from app.mail.services import build_mime, deliver_pending
 from app.people import contact as services
 from app.people.contact_models import ContactSuspension, Message, MessageReport
 from app.people.models import Profile
@@ -83,6 +84,18 @@ def test_message_is_emailed_with_reply_to_the_sender_in_the_recipients_language(
     assert f"http://cc.test/messages/{message.id}/report" in text
     assert "How did you do it?" in text
     assert message.sender_name == "Ana Souza" and message.recipient_name == "Jean Dupont"
+
+
+def test_reply_to_reaches_the_smtp_server_and_the_from_stays_the_platform(session, smtp_server, smtp_settings):
+    sender = member(session, name="Zoë Müller, PhD", email="zoe@example.org")
+    recipient = member(session, visibility="public", email="r@example.org")
+    send(session, sender, recipient)
+    session.commit()
+    assert deliver_pending(session, smtp_settings, now=utcnow()).sent == 1
+    [received] = smtp_server.wait_for(1)
+    assert received["Reply-To"].addresses[0].addr_spec == "zoe@example.org"
+    assert received["Reply-To"].addresses[0].display_name == "Zoë Müller, PhD"
+    assert "noreply@cc.test" in received["From"] and "r@example.org" in received["To"]
 
 
 def test_html_in_a_message_stays_text(session):
@@ -414,3 +427,24 @@ def test_practice_page_links_to_its_contact_and_the_mail_names_the_practice(sess
     auth.logout()
     auth.login(contact.email)
     assert link not in client.get(f"/practices/{practice.id}").get_data(as_text=True)  # not to oneself
+
+
+def test_lists_survive_a_deleted_account(session, client, auth):
+    sender, recipient = _ready(session)
+    message = send(session, sender, recipient, subject="Before I left")
+    services.report_message(session, message_id=message.id, reporter_id=recipient.id, reason="", now=utcnow())
+    admin = make_admin(session)
+    session.commit()
+    session.execute(sa.delete(User).where(User.id == sender.id))  # what account deletion leaves behind
+    session.execute(sa.update(Message).where(Message.id == message.id).values(sender_name=""))
+    session.commit()
+    session.expire_all()
+    assert session.get(Message, message.id).sender_id is None
+    auth.login(recipient.email)
+    page = client.get("/messages").get_data(as_text=True)
+    assert "From a deleted account" in page and "Before I left" in page
+    auth.logout()
+    auth.login(admin.email)
+    page = client.get("/admin/reports")
+    assert page.status_code == 200 and "a deleted account" in page.get_data(as_text=True)
+    assert "Suspend" not in page.get_data(as_text=True)  # nobody left to suspend; dismiss only
