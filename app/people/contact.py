@@ -321,7 +321,15 @@ def suspend_sender(session: Session, *, report_id: int, admin_id: int, reason: s
     return report
 
 
+def suspensions(session: Session) -> list[tuple[ContactSuspension, str]]:
+    """Suspended senders with their names, newest first (one query)."""
+    return [(row, name) for row, name in session.execute(
+        sa.select(ContactSuspension, User.name).join(User, User.id == ContactSuspension.user_id)
+        .order_by(ContactSuspension.created_at.desc()))]
+
+
 def lift_suspension(session: Session, *, user_id: int) -> None:
+    """The person may write again (lifting twice is harmless)."""
     suspension = session.get(ContactSuspension, user_id)
     if suspension is not None:
         session.delete(suspension)

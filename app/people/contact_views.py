@@ -102,6 +102,7 @@ def report(message_id: int):
 @admin_required
 def reports():
     return render_template("people/admin_reports.html", reports=services.open_reports(db.session),
+                           suspensions=services.suspensions(db.session),
                            action_form=ActionForm(), suspend_form=SuspendForm())
 
 
@@ -134,4 +135,15 @@ def suspend(report_id: int):
         show_domain_error(exc)
     else:
         flash(_("The sender's contact is suspended; they are told why when they try to write."), "warning")
+    return redirect(url_for("contact.reports"))
+
+
+@bp.post("/admin/suspensions/<int:user_id>/lift")
+@admin_required
+def lift(user_id: int):
+    if not ActionForm().validate_on_submit():
+        abort(400, _("The form expired; please try again."))
+    services.lift_suspension(db.session, user_id=user_id)
+    db.session.commit()
+    flash(_("This person may write to members again."), "info")
     return redirect(url_for("contact.reports"))

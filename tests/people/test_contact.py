@@ -356,6 +356,15 @@ def test_admin_reports_dismiss_and_suspend(session, client, auth):
     auth.login(sender.email)
     page = client.get(f"/people/{recipient.id}/contact")
     assert page.status_code == 403 and "Advertising" in page.get_data(as_text=True)
+    auth.logout()
+    auth.login(admin.email)
+    page = client.get("/admin/reports").get_data(as_text=True)
+    assert "Suspended senders" in page and "Advertising" in page
+    client.post(f"/admin/suspensions/{sender.id}/lift", data={"csrf_token": csrf_from(page)})
+    assert session.get(ContactSuspension, sender.id) is None
+    auth.logout()
+    auth.login(sender.email)
+    assert client.get(f"/people/{recipient.id}/contact").status_code == 200
 
 
 # ---------------------------------------------------------------------------------------------------
