@@ -71,6 +71,9 @@ class Config:
     PRACTICE_STORAGE_DIR = os.environ.get("PRACTICE_STORAGE_DIR") or str(INSTANCE_DIR / "practice-files")
     PRACTICE_DOCUMENT_MAX_BYTES = _int("PRACTICE_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
     PRACTICE_IMAGE_MAX_BYTES = _int("PRACTICE_IMAGE_MAX_BYTES", 5 * 1024 * 1024)
+    # messages between members: per sender in any 24 hours; accounts younger than this many hours may not write
+    PEOPLE_DAILY_MESSAGE_LIMIT = _int("PEOPLE_DAILY_MESSAGE_LIMIT", 10)
+    PEOPLE_NEW_ACCOUNT_HOURS = _int("PEOPLE_NEW_ACCOUNT_HOURS", 24)
 
     CERTIFICATE_FONT_PATH = os.environ.get("CERTIFICATE_FONT_PATH") or None
     SCHEDULER_ENABLED = _bool("SCHEDULER_ENABLED", False)

@@ -8,6 +8,7 @@ from app.events.models import *  # noqa: F401,F403
 from app.jobs.models import *  # noqa: F401,F403
 from app.learning.models import *  # noqa: F401,F403
 from app.mail.models import OutboxMessage  # noqa: F401
+from app.people.contact_models import *  # noqa: F401,F403
 from app.people.models import *  # noqa: F401,F403
 from app.practices.models import *  # noqa: F401,F403
 from app.search.models import SearchDocument, SearchFacet  # noqa: F401

@@ -44,6 +44,8 @@ def queue_email(
     kind: str = "general",
     user_id: int | None = None,
     dedupe_key: str | None = None,
+    reply_to: str | None = None,
+    reply_to_name: str | None = None,
 ) -> OutboxMessage | None:
     """Add a message to the outbox (flush only). With a dedupe_key already queued, returns None."""
     if dedupe_key is not None:
@@ -58,6 +60,8 @@ def queue_email(
         user_id=user_id,
         to_addr=to,
         to_name=to_name,
+        reply_to_addr=reply_to,
+        reply_to_name=reply_to_name if reply_to else None,
         subject=_one_line(subject)[:300],
         text_body=text,
         html_body=html,
@@ -121,6 +125,8 @@ def build_mime(message: OutboxMessage, *, sender: str, message_id_domain: str | 
     mime["From"] = sender
     mime["To"] = _mailbox(message.to_name, message.to_addr)
     mime["Subject"] = _one_line(message.subject)
+    if message.reply_to_addr:
+        mime["Reply-To"] = _mailbox(message.reply_to_name, message.reply_to_addr)
     domain = message_id_domain or _message_id_domain(sender)
     mime["Message-ID"] = message.message_id or make_msgid(idstring=f"outbox-{message.id}", domain=domain)
     mime["X-CC-Outbox-Id"] = str(message.id)

@@ -46,6 +46,7 @@ SCENARIO_TAGS = {
     "certificates": {"Certificates", "Verification"},
     "practices": {"Practices"},
     "search": {"Search"},
+    "messages": {"Messages"},
 }
 
 
@@ -788,3 +789,44 @@ def test_search_scenario(client, session):
         body = api.call("get", "/search", query=bad, expect=422, check_request=False)
         assert field in body["error"]["fields"], bad
     api.assert_covered(SCENARIO_TAGS["search"])
+
+
+def test_messages_scenario(client, session):
+    from datetime import timedelta
+
+    from app.people.models import Profile
+    from app.sqltypes import utcnow
+
+    writer = make_user(session, name="Ana Souza")
+    reader = make_user(session, name="Jean Dupont", email="jean.hidden@example.org", language="fr")
+    closed = make_user(session, name="Closed Door")
+    for person in (writer, reader, closed):
+        person.created_at = utcnow() - timedelta(days=2)
+    session.add_all([Profile(user_id=reader.id, visibility="members"),
+                     Profile(user_id=closed.id, visibility="public", accepts_messages=False)])
+    t_writer, t_reader = make_token(session, writer), make_token(session, reader)
+    session.commit()
+    api = Api(client)
+    rid = {"user_id": reader.id}
+
+    sent = api.call("post", "/people/{user_id}/messages", token=t_writer, expect=201, **rid,
+                    json={"subject": "Bus lanes", "text": "<b>How</b> did you do it?"})
+    assert sent["direction"] == "sent" and sent["recipient"] == {"id": reader.id, "name": "Jean Dupont"}
+    api.call("post", "/people/{user_id}/messages", expect=401, **rid, json={"subject": "a", "text": "b"})
+    api.call("post", "/people/{user_id}/messages", token=t_writer, expect=403, user_id=closed.id,
+             json={"subject": "a", "text": "b"})
+    api.call("post", "/people/{user_id}/messages", token=t_writer, expect=404, user_id=999999,
+             json={"subject": "a", "text": "b"})
+    body = api.call("post", "/people/{user_id}/messages", token=t_writer, expect=422, **rid,
+                    json={"subject": "a", "text": " \n "})
+    assert "text" in body["error"]["fields"]
+    mine = api.call("get", "/me/messages", token=t_reader, expect=200)
+    assert mine["total"] == 1 and mine["items"][0]["direction"] == "received"
+    assert "jean.hidden@example.org" not in str(api.call("get", "/me/messages", token=t_writer, expect=200))
+    api.call("get", "/me/messages", expect=401)
+    for _ in range(9):
+        api.call("post", "/people/{user_id}/messages", token=t_writer, expect=201, **rid,
+                 json={"subject": "Again", "text": "x"})
+    api.call("post", "/people/{user_id}/messages", token=t_writer, expect=429, **rid,
+             json={"subject": "One more", "text": "x"})
+    api.assert_covered(SCENARIO_TAGS["messages"])
