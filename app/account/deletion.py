@@ -57,17 +57,18 @@ def is_deleted(user: User) -> bool:
 
 def sole_organiser_of(session: Session, user_id: int, *, now: datetime) -> dict[str, list[dict]]:
     """Events not over (and not cancelled) and programmes not archived that the person alone organises."""
-    others_event = sa.select(sa.func.count()).select_from(event_organiser).where(
-        event_organiser.c.event_id == Event.id, event_organiser.c.user_id != user_id).scalar_subquery()
+    co = event_organiser.alias("co_organiser")
+    others_event = sa.select(sa.func.count()).select_from(co).where(
+        co.c.event_id == Event.id, co.c.user_id != user_id).scalar_subquery()
     events = session.execute(
         sa.select(Event.id, Event.title).join(event_organiser, event_organiser.c.event_id == Event.id)
         .where(event_organiser.c.user_id == user_id, Event.ends_at > now, Event.status != "cancelled",
                others_event == 0)
         .order_by(Event.starts_at, Event.id)
     ).all()
-    others_programme = sa.select(sa.func.count()).select_from(programme_organiser).where(
-        programme_organiser.c.programme_id == Programme.id,
-        programme_organiser.c.user_id != user_id).scalar_subquery()
+    cp = programme_organiser.alias("co_organiser")
+    others_programme = sa.select(sa.func.count()).select_from(cp).where(
+        cp.c.programme_id == Programme.id, cp.c.user_id != user_id).scalar_subquery()
     programmes = session.execute(
         sa.select(Programme.id, Programme.title)
         .join(programme_organiser, programme_organiser.c.programme_id == Programme.id)
