@@ -22,10 +22,23 @@ from app.extensions import db
 from app.language import LANGUAGES
 from app.sqltypes import utcnow
 
-AccountData = Annotated[dict[str, Any], Field(description=(
-    "Sections: format_version, exported_at, account, profile, enrolments (with attendance), learning "
-    "(programmes, module completions, submissions, programme completions), certificates, practices, organising, "
-    "invitations, api_tokens (names, never secrets); and messages and interests where those packages exist."))]
+
+class AccountData(TypedDict):
+    """Everything the platform holds about the caller; sections of packages that register an exporter too
+    (messages, interests)."""
+
+    format_version: int
+    exported_at: str
+    account: dict[str, Any]
+    profile: dict[str, Any] | None
+    enrolments: Annotated[list[dict[str, Any]], Field(description="Each with its attendance.")]
+    learning: Annotated[dict[str, Any], Field(
+        description="programmes, module_completions, submissions, programme_completions.")]
+    certificates: list[dict[str, Any]]
+    practices: dict[str, Any]
+    organising: dict[str, Any]
+    invitations: list[dict[str, Any]]
+    api_tokens: Annotated[list[dict[str, Any]], Field(description="Names and prefixes, never secrets.")]
 
 
 class InvitationRequest(Body):
