@@ -25,6 +25,7 @@ register_messages({
     "invitation.expired": msg("This invitation link has expired; ask the organiser for a new one."),
     "invitation.used": msg("This invitation has already been used; sign in instead."),
     "invitation.account_exists": msg("An account with this address exists already; sign in to take part."),
+    "invitation.signed_in": msg("You are signed in already; this invitation is for someone without an account."),
     "invitation.sent": msg("Invitation sent to %(email)s."),
     "invitation.enrolled_existing": msg(
         "%(email)s already has an account: they were enrolled directly and told by email."),

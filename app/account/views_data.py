@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Response, current_app, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -103,10 +103,7 @@ def invite_to_event(event_id: int):
 @bp.post("/account/programmes/<int:programme_id>/invitations")
 @organiser_required
 def invite_to_programme(programme_id: int):
-    programme = db.session.get(Programme, programme_id)
-    if programme is None:
-        abort(404)
-    return _invite("programme_id", programme_id, url_for("learning.detail", slug=programme.slug))
+    return _invite("programme_id", programme_id, url_for("learning.progress", programme_id=programme_id))
 
 
 @bp.route("/account/invitations/<token>", methods=["GET", "POST"])
@@ -118,7 +115,9 @@ def accept(token: str):
         flash(exc.message_for(), "danger")
         return redirect(url_for("auth.login"))
     if current_user.is_authenticated:
-        abort(409, render_message("invitation.account_exists"))
+        # signed in already: the invitation is for a person without an account
+        flash(render_message("invitation.signed_in"), "info")
+        return redirect(url_for("main.index"))
     form = InvitationRegisterForm()
     form.organisation_id.choices = [(0, _("— none —"))] + [(o.id, o.name) for o in list_organisations(db.session)]
     form.country.choices = [("", _("— choose —"))] + country_choices(_page_language())

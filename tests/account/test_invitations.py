@@ -187,3 +187,19 @@ def test_registering_meanwhile_makes_the_link_ask_for_sign_in(session, client):
     session.commit()
     response = _register(client, token)
     assert "An account with this address exists already" in response.get_data(as_text=True)
+
+
+def test_progress_page_form_and_mail_in_the_chosen_language(session, client, auth):
+    organiser = make_organiser(session, email="sipho@example.org")
+    programme = make_programme(session, organisers=[organiser], title="Urban climate adaptation")
+    session.commit()
+    auth.login("sipho@example.org")
+    html = client.get(f"/programmes/manage/{programme.id}/progress").get_data(as_text=True)
+    assert f"/account/programmes/{programme.id}/invitations" in html
+    sent = client.post(f"/account/programmes/{programme.id}/invitations", follow_redirects=True, data={
+        "csrf_token": csrf_from(html), "email": "layla@example.org", "name": "Layla", "language": "ar"})
+    assert "Invitation sent to layla@example.org." in sent.get_data(as_text=True)
+    mail = session.scalar(sa.select(OutboxMessage).where(OutboxMessage.to_addr == "layla@example.org"))
+    # the invitee has no account, so no language: the organiser chose Arabic
+    assert mail.text_body.startswith("مرحبًا Layla")
+    assert "Urban climate adaptation" in mail.subject
