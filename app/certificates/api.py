@@ -80,7 +80,9 @@ class Verification(TypedDict):
     status: Validity
     kind: Kind
     kind_label: str
-    holder: str
+    holder: Annotated[str, Field(description="The name printed at issue, or a sentence saying it is withheld.")]
+    holder_withheld: Annotated[bool, Field(description="The holder deleted their account and chose not to keep "
+                                                       "their name public; the rest stays verifiable.")]
     title: str
     format: str | None
     format_label: str

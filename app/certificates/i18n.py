@@ -16,6 +16,7 @@ DEFAULT_LANGUAGE = "en"
 
 STRINGS: dict[str, dict[str, str]] = {
     "en": {
+        "holder_withheld": "Holder withheld",
         "title.event": "Certificate of attendance",
         "title.programme": "Certificate of completion",
         "certify": "This is to certify that",
@@ -50,6 +51,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "mail.kind.programme": "certificate of completion",
     },
     "de": {
+        "holder_withheld": "Name auf Wunsch nicht angezeigt",
         "title.event": "Teilnahmebescheinigung",
         "title.programme": "Abschlusszertifikat",
         "certify": "Hiermit wird bestätigt, dass",
@@ -84,6 +86,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "mail.kind.programme": "Abschlussbescheinigung",
     },
     "fr": {
+        "holder_withheld": "Titulaire non communiqué",
         "title.event": "Attestation de participation",
         "title.programme": "Certificat de réussite",
         "certify": "Nous certifions que",
@@ -118,6 +121,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "mail.kind.programme": "certificat de réussite",
     },
     "es": {
+        "holder_withheld": "Titular no divulgado",
         "title.event": "Certificado de asistencia",
         "title.programme": "Certificado de finalización",
         "certify": "Por la presente se certifica que",
@@ -152,6 +156,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "mail.kind.programme": "certificado de finalización",
     },
     "pt": {
+        "holder_withheld": "Titular não divulgado",
         "title.event": "Certificado de participação",
         "title.programme": "Certificado de conclusão",
         "certify": "Certificamos que",
@@ -186,6 +191,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "mail.kind.programme": "certificado de conclusão",
     },
     "ar": {
+        "holder_withheld": "اسم الحامل محجوب",
         "title.event": "شهادة حضور",
         "title.programme": "شهادة إتمام",
         "certify": "تُمنح هذه الشهادة إلى",

@@ -61,6 +61,8 @@ class Certificate(db.Model):
     )
     # everything the certificate states, frozen at issue: later edits never change an issued certificate
     snapshot: Mapped[dict] = mapped_column(sa.JSON)
+    # the holder deleted their account and chose not to keep their name public: the verify page says so
+    holder_withheld: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
     # SHA-256 of the PDF rendered from the snapshot (rendering is deterministic)
     pdf_sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
 

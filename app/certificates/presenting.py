@@ -31,7 +31,9 @@ def certificate_facts(certificate: Certificate, *, lang: str = "en") -> dict:
         "status": certificate.status,
         "kind": certificate.kind,
         "kind_label": i18n.text(lang, f"title.{certificate.kind}"),
-        "holder": snapshot["holder_name"],
+        # a holder who deleted their account may have withheld their name: the rest stays verifiable
+        "holder": i18n.text(lang, "holder_withheld") if certificate.holder_withheld else snapshot["holder_name"],
+        "holder_withheld": bool(certificate.holder_withheld),
         "title": snapshot["title"],
         "format": snapshot.get("format"),
         "format_label": i18n.text(lang, f"format.{snapshot.get('format') or certificate.kind}"),

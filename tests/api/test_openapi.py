@@ -281,6 +281,10 @@ def test_account_directory_calendar_scenario(client, session):
     api.call("get", "/organisations/{organisation_id}", token=BOGUS_TOKEN, expect=401,
              organisation_id=organisation_id)
 
+    data = api.call("get", "/me/data", token=token, expect=200)
+    assert data["account"]["name"] == "Thandiwe Mthembu"
+    api.call("get", "/me/data", expect=401)
+
     api.assert_covered(SCENARIO_TAGS["account"])
 
 
@@ -425,6 +429,14 @@ def test_events_agenda_enrolments_attendance_scenario(client, session):
     api.call("delete", "/checkins/{checkin_id}", checkin_id=checkin["id"], token=org, expect=204)
     api.call("delete", "/checkins/{checkin_id}", checkin_id=checkin["id"], token=org, expect=404)
 
+    # inviting someone without an account (and someone with one: enrolled directly)
+    invite_url = "/events/{event_id}/invitations"
+    invited = api.call("post", invite_url, token=org, json={"email": "new.person@example.org", "name": "New Person",
+                                                           "language": "pt"}, expect=201, **ev)
+    assert invited["outcome"] == "invited"
+    api.call("post", invite_url, token=other, json={"email": "new.person@example.org"}, expect=403, **ev)
+    api.call("post", invite_url, token=org, json={"email": "not an address"}, expect=422, **ev)
+
     # cancelling the event
     cancel_url = "/events/{event_id}/cancel"
     api.call("post", cancel_url, token=org, json={}, check_request=False, expect=422, **ev)
@@ -561,6 +573,11 @@ def test_learning_scenario(client, session):
     archived = api.call("delete", "/modules/{module_id}", token=org, expect=200, **reflection_id)
     assert archived["archived"] is True
     api.call("patch", "/modules/{module_id}", token=org, json={"title": "Renamed"}, expect=409, **reflection_id)
+
+    invite_url = "/programmes/{programme_id}/invitations"
+    invited = api.call("post", invite_url, token=org, json={"email": "new.learner@example.org"}, expect=201, **pr)
+    assert invited == {"outcome": "invited", "email": "new.learner@example.org", "status": None}
+    api.call("post", invite_url, token=t_stranger, json={"email": "new.learner@example.org"}, expect=403, **pr)
 
     api.assert_covered(SCENARIO_TAGS["learning"])
 
