@@ -3,3 +3,5 @@
 from flask import Blueprint
 
 bp = Blueprint("account", __name__)
+
+from app.account import views_interests  # noqa: E402,F401

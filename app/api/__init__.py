@@ -5,6 +5,7 @@ foundation module the domains build on; this package, at the top of the layers, 
 api.py so that all routes are registered, and serves the basics (app.api.views) and the OpenAPI document.
 """
 
+from app.account import api_interests  # noqa: E402,F401
 from app.api import views  # noqa: E402,F401
 from app.apikit import INFO, TAGS, bp  # noqa: F401
 from app.apikit.contract import document  # noqa: F401  (complete once this package is imported)

@@ -280,6 +280,15 @@ def test_account_directory_calendar_scenario(client, session):
     api.call("get", "/organisations/{organisation_id}", token=BOGUS_TOKEN, expect=401,
              organisation_id=organisation_id)
 
+    interests = {"topics": ["circular-economy"], "sdg_goals": [11], "regions": ["202"],
+                 "organisation_ids": [organisation_id], "frequency": "monthly"}
+    assert api.call("get", "/me/interests", token=token, expect=200)["frequency"] == "weekly"
+    api.call("get", "/me/interests", expect=401)
+    assert api.call("put", "/me/interests", token=token, json=interests, expect=200) == interests
+    api.call("put", "/me/interests", token=token, json={"regions": ["Africa"]}, expect=422,
+             check_request=False)
+    api.call("put", "/me/interests", token=token, data="frequency=weekly", check_request=False, expect=400)
+
     api.assert_covered(SCENARIO_TAGS["account"])
 
 
