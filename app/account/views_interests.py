@@ -16,12 +16,12 @@ from app.directory.regions import SUB_REGIONS
 from app.directory.services import list_organisations, list_topics
 from app.errors import DomainError, render_message
 from app.extensions import csrf, db
-from app.practices.display import region_label, sdg_goal_label
+from app.practices.display import region_label, sdg_goal_label, topic_text
 from app.practices.sdg import GOALS
 
 
 def _fill_choices(form: InterestsForm) -> None:
-    form.topics.choices = [(t.slug, t.name) for t in list_topics(db.session)]
+    form.topics.choices = [(t.slug, topic_text(t.name)) for t in list_topics(db.session)]
     form.sdg_goals.choices = [(str(g), sdg_goal_label(g)) for g in GOALS]
     form.regions.choices = sorted(((code, region_label(code)) for code in SUB_REGIONS), key=lambda c: c[1])
     form.organisation_ids.choices = [(str(o.id), o.name) for o in list_organisations(db.session)]

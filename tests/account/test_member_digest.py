@@ -183,3 +183,22 @@ def test_a_forged_or_altered_link_is_a_clear_400(app, session, client, method):
         assert "This unsubscribe link is not valid" in response.get_data(as_text=True)
     session.expire_all()
     assert session.get(MemberInterest, fan.id).frequency == "weekly"
+
+
+def test_queries_per_batch_do_not_grow_with_members_beyond_the_mail_itself(app, session, count_queries):
+    make_practice(session, topics=["energy-efficiency"])
+    make_event(session, topics=["energy-efficiency"])
+
+    def queries_for(added: int, total: int) -> int:
+        for _ in range(added):
+            follower(session, topics=["energy-efficiency"])
+        session.commit()
+        with count_queries() as counter:
+            result = send_member_digests(session, now=utcnow() + timedelta(minutes=1), config=app.config)
+        session.rollback()  # nothing kept: the next call sees every member as due again
+        assert result.sent == total
+        return counter.count
+
+    few, many = queries_for(2, 2), queries_for(6, 8)
+    per_mail = 2  # queue_email: its dedupe look-up and the outbox insert
+    assert many - few == per_mail * (8 - 2)
