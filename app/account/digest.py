@@ -299,15 +299,25 @@ class DigestLinks:
         return getattr(self, item.kind).replace("{id}", str(item.id))
 
 
+def _line(item: Item, t, links: DigestLinks, cache: dict | None) -> dict:
+    """An item as one language shows it; the same for every reader of that language, so made once per run."""
+    key = (item.kind, item.id, t.language)
+    if cache is not None and key in cache:
+        return cache[key]
+    line = {"title": item.title_in(t.language), "url": links.of(item), "item": item,
+            "when": local_span(item.starts_at, item.ends_at, item.timezone, t) if item.kind == "event" else ""}
+    if cache is not None:
+        cache[key] = line  # bounded by the candidates times the languages, not by the members
+    return line
+
+
 def queue_digest(session: Session, digest: MemberDigest, *, now: datetime, links: DigestLinks, secret_key: str,
-                 network_name: str):
+                 network_name: str, cache: dict | None = None):
     """The digest mail in the member's language, with RFC 8058 one-click unsubscribe headers."""
     member = digest.member
     t = translator(member.language)
     unsubscribe = links.unsubscribe.replace("{token}", unsubscribe_token(secret_key, member.user_id))
-    lines = [{"title": item.title_in(t.language), "url": links.of(item), "item": item,
-              "when": local_span(item.starts_at, item.ends_at, item.timezone, t) if item.kind == "event" else ""}
-             for item in digest.items]
+    lines = [_line(item, t, links, cache) for item in digest.items]
     context = {
         "name": member.name, "network_name": network_name, "interests_url": links.interests,
         "unsubscribe_url": unsubscribe, "frequency": member.frequency,
@@ -347,6 +357,7 @@ def send_member_digests(session: Session, *, now: datetime, config, batch_size: 
     links = DigestLinks.from_config(config)
     secret_key = config["SECRET_KEY"]
     network_name = config.get("NETWORK_NAME") or "Connective Cities"
+    lines: dict = {}  # (kind, id, language) -> the item's line in that language
     keys = {"practice": [], "event": [], "programme": []}
     for item in items:
         keys[item.kind].append(item.id)
@@ -368,7 +379,7 @@ def send_member_digests(session: Session, *, now: datetime, config, batch_size: 
                 run.empty += 1
                 continue
             message = queue_digest(session, digest, now=now, links=links, secret_key=secret_key,
-                                   network_name=network_name)
+                                   network_name=network_name, cache=lines)
             if message is not None:
                 session.expunge(message)  # written; keeping it would grow the session with every member
             records.extend({"user_id": member.user_id, "kind": item.kind, "object_id": item.id, "sent_at": now}
