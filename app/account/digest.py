@@ -12,6 +12,8 @@ sub-region of its country or a host organisation; a programme by topic (programm
 A practice or programme is new when it was published after the member's previous digest (or within their
 period, for a first one); an event is offered as long as it is upcoming with seats and not yet sent to them.
 Members who follow nothing are never read; a member whose digest would be empty gets no mail.
+Records of items sent are dropped once no run can consider the item again (forget_sent_items), so the table
+stays proportional to the current candidates times their readers, not to the network's history.
 """
 
 from __future__ import annotations
@@ -391,5 +393,21 @@ def send_member_digests(session: Session, *, now: datetime, config, batch_size: 
         session.execute(sa.update(MemberInterest).where(MemberInterest.user_id.in_(ids))
                         .values(last_digest_at=now).execution_options(synchronize_session=False))
         session.flush()
+    forget_sent_items(session, now=now)
     log.info("member digest: %s", run.summary())
     return run
+
+
+def forget_sent_items(session: Session, *, now: datetime) -> None:
+    """Drop the records no candidate can need any more, so the table stays as small as the candidates:
+    practices and programmes sent before the oldest publication date a run considers (they were published
+    even earlier), and events that have started."""
+    oldest = now - 2 * max(PERIODS.values())
+    session.execute(sa.delete(DigestItemSent).where(
+        DigestItemSent.kind.in_(("practice", "programme")), DigestItemSent.sent_at < oldest)
+        .execution_options(synchronize_session=False))
+    started = sa.select(Event.id).where(Event.starts_at <= now)
+    session.execute(sa.delete(DigestItemSent).where(
+        DigestItemSent.kind == "event", DigestItemSent.object_id.in_(started))
+        .execution_options(synchronize_session=False))
+    session.flush()
