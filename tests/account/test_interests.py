@@ -120,3 +120,10 @@ def test_api_refuses_bad_input_naming_the_field(app, session, client, body, fiel
     assert response.status_code == 422, response.json
     assert field in str(response.json["error"].get("fields", {})) or field in response.json["error"]["message"]
     assert session.scalar(sa.select(sa.func.count()).select_from(interest_topic)) == 0
+
+
+def test_the_profile_page_leads_to_the_interests(app, session, client, auth):
+    make_user(session, email="fan@example.org")
+    session.commit()
+    auth.login("fan@example.org")
+    assert 'href="/account/interests"' in client.get("/auth/profile").get_data(as_text=True)
