@@ -247,6 +247,16 @@ def _register_defaults() -> None:
     register_exporter("invitations", export_invitations)
     register_exporter("api_tokens", export_api_tokens)
     register_exporter("messages", export_messages)
+    register_exporter("interests", export_interests)
+
+
+def export_interests(session: Session, user_id: int) -> dict:
+    """What the person follows and how often their digest comes."""
+    from app.account.interests import get_interests
+
+    from dataclasses import asdict
+
+    return asdict(get_interests(session, user_id=user_id))
 
 
 def export_messages(session: Session, user_id: int) -> list[dict]:

@@ -6,6 +6,7 @@ api.py so that all routes are registered, and serves the basics (app.api.views) 
 """
 
 from app.account import api_data as account_api  # noqa: E402,F401
+from app.account import api_interests  # noqa: E402,F401
 from app.api import views  # noqa: E402,F401
 from app.apikit import INFO, TAGS, bp  # noqa: F401
 from app.apikit.contract import document  # noqa: F401  (complete once this package is imported)

@@ -61,6 +61,14 @@ def organiser_digest(session: Session, *, now: datetime, config) -> str:
     return send_digests(session, now=now, config=config)
 
 
+def member_digest(session: Session, *, now: datetime, config) -> str:
+    """Weekly or monthly, each member's digest of what is new in what they follow (job: member-digest)."""
+    # imported here: app.account.digest builds on app.jobs.mailtools, whose package imports this registry
+    from app.account.digest import send_member_digests
+
+    return send_member_digests(session, now=now, config=config).summary()
+
+
 def practice_verification(session: Session, *, now: datetime, config) -> str:
     """Once a year each published practice's contact confirms it is still current (job: practice-verification)."""
     base = (config.get("BASE_URL") or "").rstrip("/")
@@ -136,6 +144,9 @@ JOBS: dict[str, JobSpec] = {
         # on the quarter hours: every zone's offset is a multiple of 15 minutes, so 08:00 local is a firing
         JobSpec("organiser-digest", organiser_digest, _cron(minute="*/15"),
                 msg("every quarter hour (08:00 in each organiser's zone, once a day)")),
+        # daily: each member is due a week (or a month) after their previous digest
+        JobSpec("member-digest", member_digest, _cron(hour=7, minute=11), msg("daily (at 07:11 UTC)"),
+                lease_seconds=3600),
         JobSpec("practice-verification", practice_verification, _cron(hour=6, minute=23),
                 msg("daily (at 06:23 UTC)")),
         JobSpec("heartbeat", heartbeat, _every(seconds=30), msg("every 30 seconds"), exclusive=False),

@@ -38,6 +38,8 @@ class OutboxMessage(db.Model):
     ics_body: Mapped[str | None] = mapped_column(sa.Text)
     # extra attachments: [{"filename", "content_type", "content" (text)}]
     attachments: Mapped[list | None] = mapped_column(sa.JSON)
+    # extra headers set on the sent message, from an allowed list (e.g. List-Unsubscribe): {"name": "value"}
+    extra_headers: Mapped[dict | None] = mapped_column(sa.JSON)
     status: Mapped[str] = mapped_column(sa.String(10), default="pending", server_default="pending")
     attempts: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

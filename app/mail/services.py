@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 CLAIM_SECONDS = 300
 BACKOFF_BASE_SECONDS = 60
 BACKOFF_MAX_SECONDS = 6 * 3600
+# headers a caller may add to a message (queue_email(extra_headers=...)); the rest are the sender's own
+EXTRA_HEADERS = frozenset({"List-Unsubscribe", "List-Unsubscribe-Post", "List-Id"})
 
 
 def queue_email(
@@ -46,8 +48,14 @@ def queue_email(
     dedupe_key: str | None = None,
     reply_to: str | None = None,
     reply_to_name: str | None = None,
+    extra_headers: dict[str, str] | None = None,
 ) -> OutboxMessage | None:
-    """Add a message to the outbox (flush only). With a dedupe_key already queued, returns None."""
+    """Add a message to the outbox (flush only). With a dedupe_key already queued, returns None.
+
+    extra_headers: header name -> value, names from EXTRA_HEADERS only (a programming error otherwise)."""
+    unknown = set(extra_headers or ()) - EXTRA_HEADERS
+    if unknown:
+        raise ValueError(f"headers not allowed on a queued message: {sorted(unknown)}")
     if dedupe_key is not None:
         exists = session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key))
         if exists is not None:
@@ -68,6 +76,7 @@ def queue_email(
         ics_method=ics_method,
         ics_body=ics,
         attachments=attachments or None,
+        extra_headers={name: _one_line(value) for name, value in extra_headers.items()} if extra_headers else None,
         status="pending",
         attempts=0,
         next_attempt_at=now,
@@ -104,6 +113,10 @@ class _MailPolicy(EmailPolicy):
     """
 
     def fold(self, name, value):
+        if name in EXTRA_HEADERS and str(value).isascii() and len(str(value)) < 900:
+            # a URL in angle brackets must reach the client as is: the default folder turns a long one into
+            # encoded words, which List-Unsubscribe readers do not decode (RFC 2369); one line is allowed up to 998
+            return f"{name}: {value}{self.linesep}"
         if name.lower() == "subject" and not str(value).isascii():
             folded = Header(str(value), "utf-8", header_name=name).encode(
                 linesep=self.linesep, maxlinelen=self.max_line_length or 78)
@@ -111,7 +124,8 @@ class _MailPolicy(EmailPolicy):
         return super().fold(name, value)
 
     def fold_binary(self, name, value):
-        if name.lower() == "subject" and not str(value).isascii():
+        if (name in EXTRA_HEADERS and str(value).isascii() and len(str(value)) < 900) or (
+                name.lower() == "subject" and not str(value).isascii()):
             return self.fold(name, value).encode("ascii")
         return super().fold_binary(name, value)
 
@@ -130,6 +144,9 @@ def build_mime(message: OutboxMessage, *, sender: str, message_id_domain: str | 
     domain = message_id_domain or _message_id_domain(sender)
     mime["Message-ID"] = message.message_id or make_msgid(idstring=f"outbox-{message.id}", domain=domain)
     mime["X-CC-Outbox-Id"] = str(message.id)
+    for name, value in (message.extra_headers or {}).items():
+        if name in EXTRA_HEADERS:  # stored rows are trusted no further than the allowed list
+            mime[name] = _one_line(value)
     mime.set_content(message.text_body)
     if message.html_body:
         mime.add_alternative(message.html_body, subtype="html")

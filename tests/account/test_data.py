@@ -98,3 +98,17 @@ def test_api_me_data_and_constant_queries(session, client, count_queries):
         response = client.get("/api/v1/me/data", headers=bearer(token))
     assert len(response.get_json()["enrolments"]) == 4
     assert large.count == small.count
+
+
+def test_ones_data_holds_what_one_follows(session):
+    from app.account.exporters import export_interests
+    from app.account.interests import Interests, save_interests
+    from app.directory.services import ensure_default_topics
+
+    ensure_default_topics(session)
+    member = make_user(session)
+    save_interests(session, user_id=member.id, interests=Interests(topics=["circular-economy"], sdg_goals=[11],
+                                                                   frequency="monthly"), now=utcnow())
+    session.flush()
+    data = export_interests(session, member.id)
+    assert data["topics"] == ["circular-economy"] and data["sdg_goals"] == [11] and data["frequency"] == "monthly"

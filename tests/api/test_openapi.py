@@ -284,6 +284,14 @@ def test_account_directory_calendar_scenario(client, session):
     data = api.call("get", "/me/data", token=token, expect=200)
     assert data["account"]["name"] == "Thandiwe Mthembu"
     api.call("get", "/me/data", expect=401)
+    interests = {"topics": ["circular-economy"], "sdg_goals": [11], "regions": ["202"],
+                 "organisation_ids": [organisation_id], "frequency": "monthly"}
+    assert api.call("get", "/me/interests", token=token, expect=200)["frequency"] == "weekly"
+    api.call("get", "/me/interests", expect=401)
+    assert api.call("put", "/me/interests", token=token, json=interests, expect=200) == interests
+    api.call("put", "/me/interests", token=token, json={"regions": ["Africa"]}, expect=422,
+             check_request=False)
+    api.call("put", "/me/interests", token=token, data="frequency=weekly", check_request=False, expect=400)
 
     api.assert_covered(SCENARIO_TAGS["account"])
 

@@ -234,3 +234,17 @@ def test_calendar_parts_name_their_method_and_charset(session, smtp_server, smtp
     assert [(p.get_param("method"), p.get_content_charset()) for p in parts] == [("REQUEST", "utf-8"),
                                                                                  ("PUBLISH", "utf-8")]
     assert all("Zoë" in p.get_content() for p in parts)
+
+
+def test_extra_headers_arrive_as_given_and_only_allowed_ones(session, smtp_server, smtp_settings):
+    url = "<https://connective-cities.example.org/account/unsubscribe/MQ.4RCFqWoKMWdY17eN_4TfNKC7XUk-long-enough>"
+    queue_email(session, to="r@example.org", subject="Digest", text="Body", now=utcnow(),
+                extra_headers={"List-Unsubscribe": url, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
+    session.commit()
+    assert deliver_pending(session, smtp_settings, now=utcnow()).sent == 1
+    message = smtp_server.wait_for(1)[0]
+    # one line, not folded into encoded words: List-Unsubscribe readers take the URL as it stands
+    assert message["List-Unsubscribe"] == url and message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert dict(message.raw_items())["List-Unsubscribe"].strip() == url
+    with pytest.raises(ValueError):
+        queue_email(session, to="r@example.org", subject="x", text="x", now=utcnow(), extra_headers={"Bcc": "a@b.c"})
