@@ -35,4 +35,5 @@ TAGS = [
     {"name": "Verification", "description": "Public verification of certificate codes."},
     {"name": "Practices", "description": "Good practices of member cities: drafting, review, files, interest."},
     {"name": "Search", "description": "One search across practices, events, programmes and organisations."},
+    {"name": "People", "description": "Practitioner profiles: the directory and your own profile."},
 ]
