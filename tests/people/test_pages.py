@@ -213,3 +213,39 @@ def test_the_directory_and_api_take_a_constant_number_of_queries(client, session
     with count_queries() as many_api:
         assert client.get("/api/v1/people").status_code == 200
     assert many.count == few.count and many_api.count == few_api.count
+
+
+def test_a_profile_page_takes_a_constant_number_of_queries(client, session, count_queries):
+    user = make_user(session)
+    make_profile(session, user, shows_events=True, shows_certificates=True, topics=["energy-efficiency"])
+    session.commit()
+
+    def add(n):
+        for i in range(n):
+            make_practice(session, status="published", title=f"Practice {i}", contact_id=user.id)
+            make_event(session, title=f"Event {i}", status="published", organisers=[user])
+        session.commit()
+
+    add(1)
+    with count_queries() as few:
+        assert client.get(f"/people/{user.id}").status_code == 200
+    add(8)
+    with count_queries() as many:
+        page = client.get(f"/people/{user.id}")
+    assert page.status_code == 200 and "Event 7" in page.get_data(as_text=True)
+    assert many.count == few.count
+
+
+def test_the_index_follows_a_renamed_person_and_a_closed_account(client, session):
+    user = make_user(session, name="Old Name")
+    make_profile(session, user, position="Planner")
+    session.commit()
+    assert client.get("/api/v1/people?q=old").get_json()["total"] == 1
+    user.name = "Fresh Name"
+    session.commit()
+    assert client.get("/api/v1/people?q=old").get_json()["total"] == 0
+    assert client.get("/api/v1/people?q=fresh").get_json()["total"] == 1
+    user.is_active_account = False
+    session.commit()
+    assert client.get("/api/v1/people?q=fresh").get_json()["total"] == 0
+    assert client.get(f"/people/{user.id}").status_code == 404
