@@ -162,25 +162,23 @@ def clean_filters(query: SearchQuery) -> tuple[dict[str, str], list[tuple[str, d
     return kept, dropped
 
 
-def _audience(audience: str):
-    """The condition that keeps documents this audience may not find out ("public": visitors; "members":
-    signed-in members, who find everything in the index)."""
+def _withheld(audience: str):
+    """A select of the ids of documents this audience may not find ("public": visitors, who do not find
+    members-only ones), or None ("members": signed-in members find everything in the index). Applied to the
+    facet rows and the hits directly: through the documents' id, it made an unfiltered count 5x slower."""
     if audience not in AUDIENCES:
         raise ValueError(f"unknown audience {audience!r}")
     if audience == "members":
         return None
     facets = SearchFacet.__table__
-    return SearchDocument.__table__.c.id.not_in(
-        sa.select(facets.c.document_id).where(facets.c.facet == AUDIENCE, facets.c.value == "members"))
+    return sa.select(facets.c.document_id).where(facets.c.facet == AUDIENCE, facets.c.value == "members")
 
 
-def _conditions(dialect: str, items: tuple[str, ...], filters: dict[str, str], audience: str = "public") -> list:
+def _conditions(dialect: str, items: tuple[str, ...], filters: dict[str, str]) -> list:
     """The conditions on search_document of a query's words and filters (put straight on the table: a
     self-join through `id IN (...)` let PostgreSQL sort the whole table before joining)."""
     table, facets = SearchDocument.__table__, SearchFacet.__table__
     conditions = [_match(dialect, items)] if items else []
-    if (hidden := _audience(audience)) is not None:
-        conditions.append(hidden)
     for name, value in filters.items():
         if name == "type":
             conditions.append(table.c.kind == value)
@@ -212,17 +210,30 @@ def run_search(session: Session, query: SearchQuery, *, language: str | None = N
         return SearchPage(items=[], total=0, page=page, per_page=per_page, notices=notices)
     dialect = session.get_bind().dialect.name
     table, facets = SearchDocument.__table__, SearchFacet.__table__
-    conditions = _conditions(dialect, found.items, filters, audience)  # none: browsing everything
+    conditions = _conditions(dialect, found.items, filters)  # none: browsing everything
+    withheld = _withheld(audience)
     connection = session.connection()
-    counting = sa.select(facets.c.facet, facets.c.value, sa.func.count()).group_by(facets.c.facet, facets.c.value)
+    counting = sa.select(facets.c.facet, facets.c.value, sa.func.count().label("n"), sa.literal(1).label("sign")
+                         ).group_by(facets.c.facet, facets.c.value)
     if conditions:
         counting = counting.where(facets.c.document_id.in_(sa.select(table.c.id).where(*conditions)))
-    counts = connection.execute(counting).all()
+    if withheld is not None:
+        # everything matched, minus the few documents this reader may not find, in one statement: excluding
+        # them row by row made counting everything 3x slower
+        minus = (sa.select(facets.c.facet, facets.c.value, sa.func.count().label("n"), sa.literal(-1).label("sign"))
+                 .where(facets.c.document_id.in_(withheld)).group_by(facets.c.facet, facets.c.value))
+        if conditions:
+            minus = minus.where(facets.c.document_id.in_(sa.select(table.c.id).where(*conditions)))
+        counting = sa.union_all(counting, minus)
+        conditions = [*conditions, table.c.id.not_in(withheld)]
+    totals: dict[tuple[str, str], int] = {}
+    for facet, value, count, sign in connection.execute(counting).all():
+        totals[(facet, value)] = totals.get((facet, value), 0) + sign * int(count)
     grouped: dict[str, list[tuple[str, int]]] = {name: [] for name in FACETS}
-    for facet, value, count in counts:
-        if facet == AUDIENCE:
+    for (facet, value), count in totals.items():
+        if facet == AUDIENCE or count <= 0:
             continue
-        grouped.setdefault(facet, []).append((value, int(count)))
+        grouped.setdefault(facet, []).append((value, count))
     for values in grouped.values():
         values.sort(key=lambda item: (-item[1], item[0]))
     total = sum(count for _, count in grouped.get("type", ()))
@@ -258,8 +269,8 @@ def matching_ids(session: Session, q: str | None, kind: str, *, audience: str = 
     found = query_words(q)
     table = SearchDocument.__table__
     stmt = sa.select(table.c.object_id).where(table.c.kind == kind)
-    if (hidden := _audience(audience)) is not None:
-        stmt = stmt.where(hidden)
+    if (withheld := _withheld(audience)) is not None:
+        stmt = stmt.where(table.c.id.not_in(withheld))
     if not found.items:
         return stmt.where(sa.false())
     return stmt.where(_match(session.get_bind().dialect.name, found.items))

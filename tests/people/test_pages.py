@@ -249,3 +249,15 @@ def test_the_index_follows_a_renamed_person_and_a_closed_account(client, session
     session.commit()
     assert client.get("/api/v1/people?q=fresh").get_json()["total"] == 0
     assert client.get(f"/people/{user.id}").status_code == 404
+
+
+def test_facet_counts_leave_out_what_the_reader_may_not_find(client, session, people):
+    visitor = run_search(session, SearchQuery())
+    member = run_search(session, SearchQuery(), audience="members")
+    assert dict(visitor.facets["type"])["person"] == 1 and dict(member.facets["type"])["person"] == 2
+    assert visitor.total == member.total - 1
+    assert "es" not in dict(visitor.facets["language"]) and dict(member.facets["language"])["es"] == 1
+    assert "audience" not in visitor.facets and "audience" not in member.facets
+    assert client.get("/api/v1/search?type=person").get_json()["facets"]["type"] == {"person": 1}
+    words = run_search(session, SearchQuery(q="advisor"))
+    assert words.total == 0 and words.items == [] and words.facets["type"] == []
