@@ -175,6 +175,7 @@ def seed_all(session: Session, *, password: str, hash_method: str | None = None)
     from app.certificates import demo as certificates_demo
     from app.events import demo as events_demo
     from app.learning import demo as learning_demo
+    from app.people import demo as people_demo
     from app.practices import demo as practices_demo
 
     now = utcnow()
@@ -185,6 +186,7 @@ def seed_all(session: Session, *, password: str, hash_method: str | None = None)
                         base_url=current_app.config.get("BASE_URL") or "",
                         network_name=current_app.config.get("NETWORK_NAME") or "Connective Cities")
     certificates_demo.seed(session, ctx=ctx, now=now)
+    people_demo.seed(session, ctx=ctx, now=now)
     return ctx
 
 

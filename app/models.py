@@ -1,7 +1,7 @@
 """Every model, imported in one place so SQLAlchemy and Alembic see the whole schema."""
 
-from app.account.invitation_models import Invitation  # noqa: F401
 from app.account.interests_models import *  # noqa: F401,F403
+from app.account.invitation_models import Invitation  # noqa: F401
 from app.auth.models import ApiToken, User  # noqa: F401
 from app.calendar.models import *  # noqa: F401,F403
 from app.certificates.models import *  # noqa: F401,F403

@@ -36,6 +36,7 @@ from app.events.signals import (
 from app.learning import receivers as learning
 from app.learning import search_documents as learning_search
 from app.learning.signals import completion_withdrawal_requested, programme_completed
+from app.people import search_documents as people_search
 from app.practices import search_documents as practices_search
 from app.search import index as search_index
 from app.search import registry as search_registry
@@ -80,9 +81,10 @@ def connect_search() -> None:
     change them, and how each facet's values are checked and named; the session hook that keeps it in step."""
     search_registry.configure(
         sources=[events_search.EVENTS, practices_search.PRACTICES, learning_search.PROGRAMMES,
-                 directory_search.ORGANISATIONS],
-        parents=[*events_search.PARENTS, *practices_search.PARENTS, *learning_search.PARENTS],
-        facets={**directory_search.FACETS, **practices_search.FACETS},
+                 directory_search.ORGANISATIONS, people_search.PEOPLE],
+        parents=[*events_search.PARENTS, *practices_search.PARENTS, *learning_search.PARENTS,
+                 *people_search.PARENTS],
+        facets={**directory_search.FACETS, **practices_search.FACETS, **people_search.FACETS},
     )
     search_index.install()
 

@@ -250,3 +250,15 @@ def make_practice_file(session, practice, *, kind="image", storage_dir, data=Non
     actor = actor or practice.author or make_admin(session)
     return add_file(session, practice_id=practice.id, kind=kind, filename=filename, data=data, caption=caption,
                     credit=credit, actor_id=actor.id, now=utcnow(), storage_dir=storage_dir)
+
+
+# People ------------------------------------------------------------------------------------------
+
+
+def make_profile(session, user=None, *, visibility: str = "public", **fields):
+    """A practitioner profile (through the service, so the search index follows on commit)."""
+    from app.people.profiles import save_profile
+    from app.sqltypes import utcnow
+
+    user = user or make_user(session)
+    return save_profile(session, user_id=user.id, data={"visibility": visibility, **fields}, now=utcnow())

@@ -4,5 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("account", __name__)
 
-from app.account import views_data  # noqa: E402,F401
-from app.account import views_interests  # noqa: E402,F401
+from app.account import views_data, views_interests  # noqa: E402,F401

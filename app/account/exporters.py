@@ -252,9 +252,9 @@ def _register_defaults() -> None:
 
 def export_interests(session: Session, user_id: int) -> dict:
     """What the person follows and how often their digest comes."""
-    from app.account.interests import get_interests
-
     from dataclasses import asdict
+
+    from app.account.interests import get_interests
 
     return asdict(get_interests(session, user_id=user_id))
 

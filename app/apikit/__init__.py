@@ -36,4 +36,5 @@ TAGS = [
     {"name": "Practices", "description": "Good practices of member cities: drafting, review, files, interest."},
     {"name": "Messages", "description": "Messages between members; the platform emails them, addresses stay hidden."},
     {"name": "Search", "description": "One search across practices, events, programmes and organisations."},
+    {"name": "People", "description": "Practitioner profiles: the directory and your own profile."},
 ]

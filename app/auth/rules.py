@@ -83,3 +83,26 @@ def can_see_practice_interest(user, practice) -> bool:
         return False
     return (can_review_practice(user) or is_practice_member(user, practice)
             or (practice.contact_id is not None and practice.contact_id == user.id))
+
+
+# Practitioner profiles ------------------------------------------------------------------------------
+# The person chooses: hidden (the default) shows the profile to nobody but themselves (and admins), members to
+# anyone signed in, public to everyone.
+
+
+def can_see_profile(user, profile) -> bool:
+    """May this viewer (None or anonymous: a visitor) see the practitioner profile?"""
+    if profile is None:
+        return False
+    if profile.visibility == "public":
+        return True
+    if not _signed_in(user):
+        return False
+    if profile.visibility == "members":
+        return True
+    return user.id == profile.user_id or getattr(user, "role", None) == "admin"
+
+
+def visible_profile_levels(user) -> tuple[str, ...]:
+    """The visibilities of the profiles a viewer finds in lists (their own hidden one is not listed)."""
+    return ("public", "members") if _signed_in(user) else ("public",)

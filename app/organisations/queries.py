@@ -21,6 +21,7 @@ from app.errors import NotFound, ValidationFailed
 from app.events.models import Event, event_host, event_topic
 from app.learning.models import Programme, ProgrammeCompletion
 from app.organisations import messages  # noqa: F401  (the catalogue entries of the reasons raised here)
+from app.people.queries import organisation_people
 from app.practices.models import Practice, practice_topic
 from app.search.fold import fold
 from app.search.query import matching_ids
@@ -174,13 +175,10 @@ def directory_counts(session: Session) -> DirectoryCounts:
 # One profile
 
 
-def public_members(session: Session, org_id: int) -> list:
-    """The organisation's members who chose a public profile, for its profile page.
-
-    Member profiles arrive with issue 14 (people and their public profiles), which fills this function;
-    until then nobody has chosen one, so the answer is always empty and the page shows no section for it.
-    """
-    return []
+def public_members(session: Session, org_id: int, viewer=None) -> list:
+    """The organisation's people whose practitioner profile the viewer may see (public ones; members-only ones
+    too for a signed-in viewer), by name: Profile rows with their user."""
+    return organisation_people(session, org_id, viewer=viewer)
 
 
 @dataclass
@@ -213,7 +211,7 @@ def hosted_event_ids(session: Session, org_id: int) -> list[int]:
         .where(event_host.c.organisation_id == org_id, Event.status == "published").order_by(Event.id)))
 
 
-def organisation_profile(session: Session, org_id: int, *, now: datetime) -> Profile:
+def organisation_profile(session: Session, org_id: int, *, now: datetime, viewer=None) -> Profile:
     """Everything the profile page shows, in a fixed number of queries."""
     org = get_organisation(session, org_id)
     practices = session.execute(
@@ -237,5 +235,5 @@ def organisation_profile(session: Session, org_id: int, *, now: datetime) -> Pro
         organisation=org, practices=list(practices),
         upcoming_events=[e for e in events if e.ends_at > now],
         past_events=list(reversed([e for e in events if e.ends_at <= now])),
-        programmes=list(programmes), members=public_members(session, org.id),
+        programmes=list(programmes), members=public_members(session, org.id, viewer),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, render_template, request
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from app.directory.services import list_topics
 from app.errors import DomainError
@@ -39,6 +40,6 @@ def index():
 
 @bp.get("/organisations/<int:organisation_id>")
 def detail(organisation_id: int):
-    profile = queries.organisation_profile(db.session, organisation_id, now=utcnow())
+    profile = queries.organisation_profile(db.session, organisation_id, now=utcnow(), viewer=current_user)
     return render_template("organisations/detail.html", profile=profile, org=profile.organisation,
                            **place_helpers())

@@ -3,3 +3,5 @@
 from flask import Blueprint
 
 bp = Blueprint("people", __name__)
+
+from app.people import views  # noqa: E402,F401  (the pages, registered on bp)

@@ -66,7 +66,7 @@ class FileRefused(ValidationFailed):
 # Checking and re-encoding the content
 
 
-def _megabytes(size: int) -> str:
+def megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
 
 
@@ -178,7 +178,9 @@ event.listen(Session, "after_rollback", _on_rollback)
 event.listen(Session, "after_commit", _on_commit)
 
 
-def _store(session: Session, folder: Path, key: str, data: bytes) -> Path:
+def store_bytes(session: Session, folder: Path, key: str, data: bytes) -> Path:
+    """Write the bytes under folder/key (temporary name, then renamed); deleted again if the transaction rolls
+    back. Shared with profile photos (app/people/profiles.py)."""
     folder.mkdir(parents=True, exist_ok=True)
     final = folder / key
     temporary = folder / f".{key}.part"
@@ -193,6 +195,11 @@ def _store(session: Session, folder: Path, key: str, data: bytes) -> Path:
         raise
     session.info.setdefault(_WRITTEN, []).append(str(final))
     return final
+
+
+def doom(session: Session, path) -> None:
+    """Delete this stored file once the transaction commits (kept if it rolls back)."""
+    session.info.setdefault(_DOOMED, []).append(str(path))
 
 
 def storage_path(storage_dir, key: str) -> Path:
@@ -222,7 +229,7 @@ def add_file(session: Session, *, practice_id: int, kind: str, filename: str, da
     data = bytes(data)
     limit = max_bytes or (DOCUMENT_MAX_BYTES if kind == "document" else IMAGE_MAX_BYTES)
     if len(data) > limit:
-        raise FileRefused("practice.file.too_large", maximum=_megabytes(limit), size=_megabytes(len(data)))
+        raise FileRefused("practice.file.too_large", maximum=megabytes(limit), size=megabytes(len(data)))
     width = height = None
     if kind == "document":
         check_pdf(data)
@@ -239,7 +246,7 @@ def add_file(session: Session, *, practice_id: int, kind: str, filename: str, da
     )
     practice.files.append(item)
     session.flush()  # the row is valid before any byte is written
-    _store(session, Path(storage_dir), key, data)
+    store_bytes(session, Path(storage_dir), key, data)
     practice.updated_at = now
     record_revision(session, practice, action="file_added", actor_id=user.id, now=now,
                     fields=["documents" if kind == "document" else "images"])
@@ -277,7 +284,7 @@ def remove_file(session: Session, *, practice_id: int, file_id: int, actor_id: i
     path = storage_path(storage_dir, item.storage_key)
     practice.files.remove(item)
     session.flush()
-    session.info.setdefault(_DOOMED, []).append(str(path))
+    doom(session, path)
     record_revision(session, practice, action="file_removed", actor_id=user.id, now=now,
                     fields=["documents" if kind == "document" else "images"])
     session.flush()

@@ -17,7 +17,7 @@ from app.practices.models import (
     PracticeTranslation,
     practice_topic,
 )
-from app.practices.sdg import GOAL_NAMES
+from app.practices.sdg import GOAL_NAMES, normalise_target
 from app.search.registry import FacetSpec, Parent, SearchDoc, Source, loaded
 
 STAGE_LABELS = {"idea": msg("Idea"), "pilot": msg("Pilot"), "implemented": msg("Implemented"),
@@ -78,13 +78,24 @@ PARENTS = (
 
 
 def _sdg_valid(value: str) -> str | None:
+    """A goal (1-17) or, for what carries targets (people's expertise), an official target code."""
     value = value.strip()
+    if "." in value:
+        return normalise_target(value)
     return str(int(value)) if value.isdigit() and 1 <= int(value) <= 17 else None
 
 
+def _sdg_labels(session, values, translate, language):
+    labels = {}
+    for v in values:
+        goal = int(v.split(".")[0]) if v.split(".")[0].isdigit() else None
+        if goal in GOAL_NAMES:
+            labels[v] = f"{v} · {translate(GOAL_NAMES[goal])}" if "." not in v else v
+    return labels
+
+
 FACETS = {
-    "sdg": FacetSpec(valid=_sdg_valid, labels=lambda session, values, translate, language: {
-        v: f"{v} · {translate(GOAL_NAMES[int(v)])}" for v in values if v.isdigit() and int(v) in GOAL_NAMES}),
+    "sdg": FacetSpec(valid=_sdg_valid, labels=_sdg_labels),
     "stage": FacetSpec(valid=lambda v: v if v in STAGES else None, labels=lambda session, values, translate,
                        language: {v: translate(STAGE_LABELS[v]) for v in values if v in STAGE_LABELS}),
 }

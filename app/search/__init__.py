@@ -1,5 +1,6 @@
-"""One search across everything public (practices, events, programmes, organisations): the index, kept in step
-with the data in the same transaction, and the query with its facets.
+"""One search across everything public (practices, events, programmes, organisations, people): the index, kept
+in step with the data in the same transaction, and the query with its facets. A document may be for members
+only (SearchDoc.audience, a members-only profile): run_search leaves it out unless audience="members".
 
 A foundation package: it imports no domain. The domains describe their documents (each one's
 search_documents.py) and app/receivers.py registers them here (registry.configure). The page and the API

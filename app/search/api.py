@@ -9,12 +9,13 @@ from pydantic import Field
 from typing_extensions import TypedDict
 
 from app.apikit import bp
+from app.apikit.auth import api_user
 from app.apikit.contract import Id, Query, Reply, operation, respond
 from app.errors import render_message
 from app.extensions import db
 from app.search.query import FILTERS, MAX_CHARS, MAX_PER_PAGE, SearchQuery, run_search
 
-Kind = Annotated[str, Field(description="event, practice, programme or organisation (people later).")]
+Kind = Annotated[str, Field(description="event, practice, programme, organisation or person.")]
 Facet = Annotated[str, Field(max_length=80)]
 
 
@@ -22,13 +23,14 @@ class SearchFilters(Query):
     q: Annotated[str, Field(max_length=5000, description=(
         f"Words to find (case and accents do not matter; each word matches as a prefix; every word must "
         f"match). Only the first {MAX_CHARS} characters and 12 words are used."))] = None
-    type: Annotated[Facet, Field(description="Only this kind: event, practice, programme, organisation.")] = None
+    type: Annotated[Facet, Field(description="Only this kind: event, practice, programme, organisation, person.")] = None
     topic: Annotated[Facet, Field(description="Topic slug.")] = None
-    sdg: Annotated[Facet, Field(description="UN Sustainable Development Goal, 1-17.")] = None
+    sdg: Annotated[Facet, Field(description="UN Sustainable Development Goal, 1-17, or target (people), such as 11.2.")] = None
     region: Annotated[Facet, Field(description="UN M49 region or sub-region code, e.g. 155.")] = None
     country: Annotated[Facet, Field(description="ISO 3166-1 alpha-2 code.")] = None
     stage: Annotated[Facet, Field(description="Stage of a practice: idea, pilot, implemented, scaled.")] = None
     language: Annotated[Facet, Field(description="ISO 639-1 code.")] = None
+    org_kind: Annotated[Facet, Field(description="People: the kind of their organisation (municipality ...).")] = None
     page: Annotated[int, Field(ge=1, le=10_000, description="Page number.")] = 1
     per_page: Annotated[int, Field(ge=1, le=MAX_PER_PAGE, description="Page size.")] = 20
 
@@ -49,6 +51,7 @@ class FacetCounts(TypedDict):
     country: dict[str, int]
     stage: dict[str, int]
     language: dict[str, int]
+    org_kind: dict[str, int]
 
 
 class SearchResults(TypedDict):
@@ -69,7 +72,8 @@ def search():
     given: SearchFilters = g.api_query
     query = SearchQuery(q=given.q or "", page=given.page, per_page=given.per_page,
                         **{name: (getattr(given, name) or "").strip() or None for name in FILTERS})
-    result = run_search(db.session, query, strict=True)
+    # with a token, also what only members may find (members-only profiles)
+    result = run_search(db.session, query, strict=True, audience="members" if api_user() else "public")
     base = current_app.config["BASE_URL"].rstrip("/")
     return respond(SearchResults, {
         "items": [{"type": hit.type, "id": hit.id, "title": hit.title, "snippet": hit.snippet,

@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.search.fold import pairs, unique, words
-from app.search.models import SearchDocument, SearchFacet
+from app.search.models import AUDIENCE, SearchDocument, SearchFacet
 from app.search.registry import REGISTRY, SearchDoc
 
 PENDING = "search.pending"  # session.info: {kind: set of ids or selects}
@@ -112,6 +112,8 @@ def document_row(doc: SearchDoc) -> dict:
 
 def facet_rows(doc: SearchDoc) -> list[tuple[str, str]]:
     values = {("type", doc.kind)}
+    if doc.audience != "public":
+        values.add((AUDIENCE, doc.audience))
     for facet, items in doc.facets.items():
         for value in items or ():
             if value not in (None, ""):

@@ -23,7 +23,10 @@ from app.extensions import db
 from app.sqltypes import UTCDateTime
 
 KIND_MAX = 20
-FACETS = ("type", "topic", "sdg", "region", "country", "stage", "language")
+FACETS = ("type", "topic", "sdg", "region", "country", "stage", "language", "org_kind")
+# a facet no one filters by: documents only members may find carry audience=members (nothing for public ones)
+AUDIENCE = "audience"
+AUDIENCES = ("public", "members")
 
 # the same classes as fold._word_pattern: letters, numbers, marks and private use are parts of words
 FTS5_TOKENIZE = "unicode61 remove_diacritics 0 categories 'L* N* M* Co'"

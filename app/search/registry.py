@@ -28,6 +28,8 @@ class SearchDoc:
     titles: dict[str, str] = field(default_factory=dict)  # translated titles by language
     places: tuple[str, ...] = ()  # place names: their adjacent words are also indexed joined ("danang")
     facets: dict[str, Iterable[str]] = field(default_factory=dict)  # facet -> values (type is added)
+    # who may find it: "public" (everyone) or "members" (signed-in members only; a visitor's search skips it)
+    audience: str = "public"
 
 
 @dataclass(frozen=True)

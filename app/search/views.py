@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import render_template, request, url_for
 from flask_babel import get_locale
+from flask_login import current_user
 
 from app.errors import render_message
 from app.extensions import db
@@ -25,7 +26,8 @@ def query_from(args, *, per_page: int = PER_PAGE) -> SearchQuery:
 def index():
     query = query_from(request.args)
     language = str(get_locale() or "en")
-    result = run_search(db.session, query, language=language.split("_")[0], strict=False)
+    audience = "members" if current_user.is_authenticated else "public"  # members-only profiles: members only
+    result = run_search(db.session, query, language=language.split("_")[0], strict=False, audience=audience)
     labels = facet_labels(db.session, result.facets, page_gettext, language)
     notices = [render_message(reason, params) for reason, params in result.notices]
     args = {k: v for k, v in request.args.items() if k != "page" and v}

@@ -47,6 +47,7 @@ SCENARIO_TAGS = {
     "practices": {"Practices"},
     "search": {"Search"},
     "messages": {"Messages"},
+    "people": {"People"},
 }
 
 
@@ -809,7 +810,7 @@ def test_search_scenario(client, session):
     only = api.call("get", "/search", query={"q": "metro", "type": "event", "country": "co"}, expect=200)
     assert [hit["type"] for hit in only["items"]] == ["event"] and only["facets"]["type"] == {"event": 1}
     api.call("get", "/search", query={"q": "?!"}, expect=200)
-    for bad, field in (({"type": "person"}, "type"), ({"sdg": "18"}, "sdg"), ({"country": "XX"}, "country"),
+    for bad, field in (({"type": "planet"}, "type"), ({"sdg": "18"}, "sdg"), ({"country": "XX"}, "country"),
                        ({"per_page": "51"}, "per_page"), ({"q": "x" * 5001}, "q")):
         body = api.call("get", "/search", query=bad, expect=422, check_request=False)
         assert field in body["error"]["fields"], bad
@@ -855,3 +856,32 @@ def test_messages_scenario(client, session):
     api.call("post", "/people/{user_id}/messages", token=t_writer, expect=429, **rid,
              json={"subject": "One more", "text": "x"})
     api.assert_covered(SCENARIO_TAGS["messages"])
+
+
+def test_people_scenario(client, session):
+    city = make_organisation(session, name="Stadt Leipzig", city="Leipzig", country="DE")
+    user = make_user(session, name="Lena Vogel", organisation_id=city.id, country="DE")
+    other = make_user(session, name="Omar Haddad", country="JO")
+    token, other_token = make_token(session, user), make_token(session, other)
+    session.commit()
+    api = Api(client)
+
+    own = api.call("get", "/me/profile", token=token, expect=200)
+    assert own["visibility"] == "hidden" and own["languages"] == []
+    api.call("get", "/me/profile", expect=401)
+    changed = api.call("patch", "/me/profile", token=token, expect=200, json={
+        "visibility": "members", "position": "Mobility planner", "city": "Leipzig",
+        "expertise_topics": ["sustainable-transport"], "expertise_sdg_targets": ["11.2"], "languages": ["de", "fr"]})
+    assert changed["visibility"] == "members" and changed["expertise_sdg_targets"] == ["11.2"]
+    refused = api.call("patch", "/me/profile", token=token, json={"visibility": "everyone"}, expect=422,
+                       check_request=False)
+    assert "visibility" in refused["error"]["fields"]
+    # members-only: found with a token, not without
+    assert api.call("get", "/people", query={"q": "planner"}, expect=200)["total"] == 0
+    found = api.call("get", "/people", token=other_token, query={"topic": "sustainable-transport", "sdg": "11.2",
+                                                                  "language": "fr", "country": "DE"}, expect=200)
+    assert [item["name"] for item in found["items"]] == ["Lena Vogel"]
+    assert found["items"][0]["url"] == f"http://cc.test/people/{user.id}"
+    body = api.call("get", "/people", query={"sdg": "18"}, expect=422, check_request=False)
+    assert "sdg" in body["error"]["fields"]
+    api.assert_covered(SCENARIO_TAGS["people"])

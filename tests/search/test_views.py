@@ -60,7 +60,7 @@ def test_bad_input_on_the_page_is_a_message_never_a_500(client, session):
     assert "Only the first 200 characters and 12 words" in html and "3 results" in html
     html = client.get("/search?q=%3F%21%2E%2E").get_data(as_text=True)
     assert "has no letters or digits" in html and "0 results" in html
-    html = client.get("/search?q=medellin&sdg=99&type=person&country=%00").get_data(as_text=True)
+    html = client.get("/search?q=medellin&sdg=99&type=planet&country=%00").get_data(as_text=True)
     assert "“sdg” holds a value" in html and "“Type” must be one of" in html and "3 results" in html
     assert client.get("/search").status_code == 200
     assert client.get("/search?q=%00%00").status_code == 200
@@ -91,7 +91,7 @@ def test_api(client, session):
     assert long.status_code == 200 and long.get_json()["notices"]
     refused = client.get("/api/v1/search?q=" + "x" * 5001)
     assert refused.status_code == 422 and "q" in refused.get_json()["error"]["fields"]
-    for bad in ("type=person", "sdg=0", "region=abc", "stage=x", "page=0", "per_page=500"):
+    for bad in ("type=planet", "sdg=0", "region=abc", "stage=x", "page=0", "per_page=500"):
         response = client.get(f"/api/v1/search?{bad}")
         assert response.status_code == 422 and bad.split("=")[0] in response.get_json()["error"]["fields"], bad
     assert client.get("/api/v1/search?q=!!!").get_json()["total"] == 0
