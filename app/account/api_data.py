@@ -39,6 +39,10 @@ class AccountData(TypedDict):
     organising: dict[str, Any]
     invitations: list[dict[str, Any]]
     api_tokens: Annotated[list[dict[str, Any]], Field(description="Names and prefixes, never secrets.")]
+    messages: Annotated[list[dict[str, Any]], Field(description="Messages sent and received through the "
+                                                                "platform; the other side by name only.")]
+    interests: Annotated[dict[str, Any], Field(description="What the person follows and how often their "
+                                                           "digest comes.")]
 
 
 class InvitationRequest(Body):
