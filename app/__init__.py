@@ -107,6 +107,7 @@ def register_blueprints(app: Flask) -> None:
     from app.main import bp as main_bp
     from app.map import bp as map_bp
     from app.organisations import bp as organisations_bp
+    from app.people import bp as people_bp
     from app.practices import bp as practices_bp
     from app.search import bp as search_bp
 
@@ -123,6 +124,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(organisations_bp)
     app.register_blueprint(map_bp)
     app.register_blueprint(search_bp)
+    app.register_blueprint(people_bp)
     csrf.exempt(api_bp)  # the API authenticates with Bearer tokens only, never cookies
     app.register_blueprint(api_bp)
 

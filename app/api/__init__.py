@@ -13,5 +13,6 @@ from app.certificates import api as certificates_api  # noqa: E402,F401
 from app.events import api as events_api  # noqa: E402,F401
 from app.learning import api as learning_api  # noqa: E402,F401
 from app.organisations import api as organisations_api  # noqa: E402,F401
+from app.people import match_api  # noqa: E402,F401
 from app.practices import api as practices_api  # noqa: E402,F401
 from app.search import api as search_api  # noqa: E402,F401

@@ -34,5 +34,6 @@ TAGS = [
     {"name": "Certificates", "description": "Attendance and completion certificates."},
     {"name": "Verification", "description": "Public verification of certificate codes."},
     {"name": "Practices", "description": "Good practices of member cities: drafting, review, files, interest."},
+    {"name": "Peers", "description": "Finding practices, organisations and people that faced a challenge like yours."},
     {"name": "Search", "description": "One search across practices, events, programmes and organisations."},
 ]

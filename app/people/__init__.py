@@ -3,3 +3,5 @@
 from flask import Blueprint
 
 bp = Blueprint("people", __name__)
+
+from app.people import views_match  # noqa: E402,F401  (/match, registered on bp)

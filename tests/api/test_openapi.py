@@ -46,6 +46,7 @@ SCENARIO_TAGS = {
     "certificates": {"Certificates", "Verification"},
     "practices": {"Practices"},
     "search": {"Search"},
+    "peers": {"Peers"},
 }
 
 
@@ -788,3 +789,22 @@ def test_search_scenario(client, session):
         body = api.call("get", "/search", query=bad, expect=422, check_request=False)
         assert field in body["error"]["fields"], bad
     api.assert_covered(SCENARIO_TAGS["search"])
+
+
+def test_peers_scenario(client, session):
+    city = make_organisation(session, name="Leipzig", city="Leipzig", country="DE", population=600_000)
+    from tests.factories import make_practice
+
+    make_practice(session, organisation=city, title="Bus lanes", topics=["sustainable-transport"],
+                  sdg_targets=["11.2"])
+    session.commit()
+    api = Api(client)
+    found = api.call("post", "/match", json={"topics": ["sustainable-transport"], "sdg_targets": ["11.2"],
+                                             "region": "155", "size_band": "large", "languages": ["de"],
+                                             "text": "bus"}, expect=200)
+    assert [item["type"] for item in found["items"]] == ["practice", "organisation"]
+    assert found["items"][0]["reasons"][0]["code"] == "sdg_targets"
+    body = api.call("post", "/match", json={}, expect=422)
+    assert "topics" in body["error"]["fields"]
+    api.call("post", "/match", json={"size_band": "huge"}, expect=422, check_request=False)
+    api.assert_covered(SCENARIO_TAGS["peers"])
