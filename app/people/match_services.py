@@ -29,8 +29,8 @@ class EnrolOutcome:
 
 
 def events_to_invite_to(session: Session, *, user: User, now: datetime) -> list[Event]:
-    """Events the user organises that are not over or cancelled, soonest first (the results page's choice)."""
-    events = [e for e in managed_events(session, user=user) if e.status != "cancelled" and e.ends_at > now]
+    """Published events the user organises that are not over, soonest first (the results page's choice)."""
+    events = [e for e in managed_events(session, user=user) if e.status == "published" and e.ends_at > now]
     return sorted(events, key=lambda e: (e.starts_at, e.id))
 
 
