@@ -92,10 +92,6 @@ class _Parts:
         return total
 
 
-def _count(stmt):
-    return sa.func.coalesce(stmt.scalar_subquery(), 0)
-
-
 def _region_terms(parts: _Parts, challenge: Challenge, region_column) -> None:
     if not challenge.region:
         return
@@ -106,10 +102,20 @@ def _region_terms(parts: _Parts, challenge: Challenge, region_column) -> None:
 
 
 def _text(session: Session, challenge: Challenge, kind: str):
-    return matching_ids(session, challenge.text, kind) if challenge.text else None
+    """The site search's matches for the free text, as a CTE: read once however often the score names it."""
+    if not challenge.text:
+        return None
+    found = matching_ids(session, challenge.text, kind).cte(f"text_{kind}")
+    return sa.select(found.c.object_id)
 
 
-def _top(session: Session, parts: _Parts, id_column, text_ids, *extra_where, extra_term=None):
+def _grouped(key, *where, name: str):
+    """A subquery of (key, n): how many rows each owner has that meet `where`, joined once (hash joins) rather
+    than counted per candidate (a lookup per row of a broad pre-filter)."""
+    return sa.select(key.label("key"), sa.func.count().label("n")).where(*where).group_by(key).subquery(name)
+
+
+def _top(session: Session, parts: _Parts, id_column, text_ids, *extra_where, extra_term=None, joins=()):
     """(id, score, text matched) of the best MAX_RESULTS of a kind."""
     if text_ids is not None:
         parts.add(_flag(id_column.in_(text_ids), W_TEXT), id_column.in_(text_ids))
@@ -119,41 +125,44 @@ def _top(session: Session, parts: _Parts, id_column, text_ids, *extra_where, ext
     if extra_term is not None:
         score = score + extra_term
     text = id_column.in_(text_ids) if text_ids is not None else sa.false()
-    stmt = (sa.select(id_column.label("id"), score.label("score"), text.label("text"))
-            .where(*extra_where, sa.or_(*parts.filters))
-            .order_by(score.desc(), id_column).limit(MAX_RESULTS))
+    stmt = sa.select(id_column.label("id"), score.label("score"), text.label("text")).select_from(id_column.table)
+    for joined in joins:
+        stmt = stmt.outerjoin(joined, joined.c.key == id_column)
+    stmt = stmt.where(*extra_where, sa.or_(*parts.filters)).order_by(sa.desc("score"), id_column).limit(MAX_RESULTS)
     return session.execute(stmt).all()
 
 
 def _practice_rows(session: Session, challenge: Challenge, topic_ids: list[int]):
     parts = _Parts()
     pid = Practice.id
+    joins = []
     if challenge.sdg_targets:
-        rows = sa.select(PracticeSdgTarget.practice_id).where(PracticeSdgTarget.target.in_(challenge.sdg_targets))
-        parts.add(W_TARGET * _count(sa.select(sa.func.count()).select_from(PracticeSdgTarget).where(
-            PracticeSdgTarget.practice_id == pid, PracticeSdgTarget.target.in_(challenge.sdg_targets))),
-            pid.in_(rows))
+        S = PracticeSdgTarget
+        shared = _grouped(S.practice_id, S.target.in_(challenge.sdg_targets), name="shared_targets")
+        joins.append(shared)
+        parts.add(W_TARGET * sa.func.coalesce(shared.c.n, 0), shared.c.n.is_not(None))
     if topic_ids:
         t = practice_topic.c
-        parts.add(W_TOPIC * _count(sa.select(sa.func.count()).select_from(practice_topic).where(
-            t.practice_id == pid, t.topic_id.in_(topic_ids))),
-            pid.in_(sa.select(t.practice_id).where(t.topic_id.in_(topic_ids))))
+        shared = _grouped(t.practice_id, t.topic_id.in_(topic_ids), name="shared_topics")
+        joins.append(shared)
+        parts.add(W_TOPIC * sa.func.coalesce(shared.c.n, 0), shared.c.n.is_not(None))
     _region_terms(parts, challenge, Practice.region)
     if challenge.size_band:
         condition = Practice.organisation_id.in_(
             sa.select(Organisation.id).where(_size_condition(Organisation.population, challenge.size_band)))
         parts.add(_flag(condition, W_SIZE), condition)
     if challenge.languages:
+        # a translation in the practice's own language would count twice: none is stored (inputs refuse it)
         T = PracticeTranslation
-        translated = sa.select(sa.func.count()).select_from(T).where(
-            T.practice_id == pid, T.language.in_(challenge.languages), T.language != Practice.language)
-        parts.add(W_LANGUAGE * (_flag(Practice.language.in_(challenge.languages), 1) + _count(translated)),
-                  sa.or_(Practice.language.in_(challenge.languages),
-                         pid.in_(sa.select(T.practice_id).where(T.language.in_(challenge.languages)))))
+        translated = _grouped(T.practice_id, T.language.in_(challenge.languages), name="translated")
+        joins.append(translated)
+        parts.add(W_LANGUAGE * (_flag(Practice.language.in_(challenge.languages), 1)
+                                + sa.func.coalesce(translated.c.n, 0)),
+                  sa.or_(Practice.language.in_(challenge.languages), translated.c.n.is_not(None)))
     text_ids = _text(session, challenge, "practice")
     presented = _flag(pid.in_(sa.select(practice_event.c.practice_id).join(
         Event, Event.id == practice_event.c.event_id).where(Event.status == "published")), W_PRESENTED)
-    return _top(session, parts, pid, text_ids, Practice.status == "published", extra_term=presented)
+    return _top(session, parts, pid, text_ids, Practice.status == "published", extra_term=presented, joins=joins)
 
 
 def _organisation_rows(session: Session, challenge: Challenge, topic_ids: list[int]):
@@ -192,7 +201,7 @@ def _organisation_rows(session: Session, challenge: Challenge, topic_ids: list[i
     stmt = sa.select(oid.label("id"), score.label("score"), text.label("text")).select_from(Organisation)
     for joined in joins:
         stmt = stmt.outerjoin(joined, joined.c.org == oid)
-    stmt = stmt.where(sa.or_(*parts.filters)).order_by(score.desc(), oid).limit(MAX_RESULTS)
+    stmt = stmt.where(sa.or_(*parts.filters)).order_by(sa.desc("score"), oid).limit(MAX_RESULTS)
     return session.execute(stmt).all()
 
 
@@ -206,16 +215,17 @@ def visible_people(signed_in: bool):
 def _person_rows(session: Session, challenge: Challenge, topic_ids: list[int], signed_in: bool):
     parts = _Parts()
     uid = Profile.user_id
+    joins = []
     if challenge.sdg_targets:
         S = ProfileSdgTarget
-        parts.add(W_TARGET * _count(sa.select(sa.func.count()).select_from(S).where(
-            S.user_id == uid, S.target.in_(challenge.sdg_targets))),
-            uid.in_(sa.select(S.user_id).where(S.target.in_(challenge.sdg_targets))))
+        shared = _grouped(S.user_id, S.target.in_(challenge.sdg_targets), name="shared_targets")
+        joins.append(shared)
+        parts.add(W_TARGET * sa.func.coalesce(shared.c.n, 0), shared.c.n.is_not(None))
     if topic_ids:
         t = profile_topic.c
-        parts.add(W_TOPIC * _count(sa.select(sa.func.count()).select_from(profile_topic).where(
-            t.user_id == uid, t.topic_id.in_(topic_ids))),
-            uid.in_(sa.select(t.user_id).where(t.topic_id.in_(topic_ids))))
+        shared = _grouped(t.user_id, t.topic_id.in_(topic_ids), name="shared_topics")
+        joins.append(shared)
+        parts.add(W_TOPIC * sa.func.coalesce(shared.c.n, 0), shared.c.n.is_not(None))
     if challenge.region:
         # a person's region is their organisation's, else their own country's
         others = _continent_sub_regions(challenge)
@@ -242,10 +252,12 @@ def _person_rows(session: Session, challenge: Challenge, topic_ids: list[int], s
         return []
     score = parts.score()
     text = uid.in_(text_ids) if text_ids is not None else sa.false()
-    stmt = (sa.select(uid.label("id"), score.label("score"), text.label("text"))
-            .join(User, User.id == uid).outerjoin(Organisation, Organisation.id == User.organisation_id)
-            .where(visible_people(signed_in), sa.or_(*parts.filters))
-            .order_by(score.desc(), uid).limit(MAX_RESULTS))
+    stmt = (sa.select(uid.label("id"), score.label("score"), text.label("text")).select_from(Profile)
+            .join(User, User.id == uid).outerjoin(Organisation, Organisation.id == User.organisation_id))
+    for joined in joins:
+        stmt = stmt.outerjoin(joined, joined.c.key == uid)
+    stmt = (stmt.where(visible_people(signed_in), sa.or_(*parts.filters))
+            .order_by(sa.desc("score"), uid).limit(MAX_RESULTS))
     return session.execute(stmt).all()
 
 
