@@ -17,5 +17,6 @@ from app.learning import api as learning_api  # noqa: E402,F401
 from app.organisations import api as organisations_api  # noqa: E402,F401
 from app.people import api as people_api  # noqa: E402,F401
 from app.people import contact_api as people_contact_api  # noqa: E402,F401
+from app.people import match_api  # noqa: E402,F401
 from app.practices import api as practices_api  # noqa: E402,F401
 from app.search import api as search_api  # noqa: E402,F401

@@ -35,6 +35,7 @@ TAGS = [
     {"name": "Verification", "description": "Public verification of certificate codes."},
     {"name": "Practices", "description": "Good practices of member cities: drafting, review, files, interest."},
     {"name": "Messages", "description": "Messages between members; the platform emails them, addresses stay hidden."},
+    {"name": "Peers", "description": "Finding practices, organisations and people that faced a challenge like yours."},
     {"name": "Search", "description": "One search across practices, events, programmes and organisations."},
     {"name": "People", "description": "Practitioner profiles: the directory and your own profile."},
 ]

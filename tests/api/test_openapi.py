@@ -48,6 +48,7 @@ SCENARIO_TAGS = {
     "search": {"Search"},
     "messages": {"Messages"},
     "people": {"People"},
+    "peers": {"Peers"},
 }
 
 
@@ -885,3 +886,22 @@ def test_people_scenario(client, session):
     body = api.call("get", "/people", query={"sdg": "18"}, expect=422, check_request=False)
     assert "sdg" in body["error"]["fields"]
     api.assert_covered(SCENARIO_TAGS["people"])
+
+
+def test_peers_scenario(client, session):
+    city = make_organisation(session, name="Leipzig", city="Leipzig", country="DE", population=600_000)
+    from tests.factories import make_practice
+
+    make_practice(session, organisation=city, title="Bus lanes", topics=["sustainable-transport"],
+                  sdg_targets=["11.2"])
+    session.commit()
+    api = Api(client)
+    found = api.call("post", "/match", json={"topics": ["sustainable-transport"], "sdg_targets": ["11.2"],
+                                             "region": "155", "size_band": "large", "languages": ["de"],
+                                             "text": "bus"}, expect=200)
+    assert [item["type"] for item in found["items"]] == ["practice", "organisation"]
+    assert found["items"][0]["reasons"][0]["code"] == "sdg_targets"
+    body = api.call("post", "/match", json={}, expect=422)
+    assert "topics" in body["error"]["fields"]
+    api.call("post", "/match", json={"size_band": "huge"}, expect=422, check_request=False)
+    api.assert_covered(SCENARIO_TAGS["peers"])
