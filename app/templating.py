@@ -54,11 +54,11 @@ def forms_with_errors(context) -> list[FlaskForm]:
 NAV = {
     "public": [("events.index", _l("Events")), ("learning.index", _l("Programmes")),
                ("practices.index", _l("Good practices")),
-               ("organisations.index", _l("Organisations")), ("map.index", _l("Map")),
-               ("certificates.verify", _l("Verify"))],
+               ("organisations.index", _l("Organisations")), ("people.index", _l("People")),
+               ("map.index", _l("Map"))],  # "Verify a certificate" is in every page's footer
     "participant": [
         ("events.my_events", _l("My events")), ("learning.my_programmes", _l("My learning")),
-        ("certificates.mine", _l("My certificates")),
+        ("certificates.mine", _l("My certificates")), ("people.match", _l("Find peers")),
     ],
     "organiser": [("events.manage", _l("Manage events")), ("learning.manage", _l("Manage programmes")),
                   ("practices.review_queue", _l("Review practices"))],

@@ -396,8 +396,9 @@ def participants(session: Session, *, event_id: int, status: str | None = None, 
 
 
 def upcoming_events_for_home(session: Session, *, limit: int) -> list[Event]:
-    """The next published events for the home page."""
+    """The next published events for the home page (with their translations: titles in the reader's language)."""
     return list(session.scalars(
         sa.select(Event).where(Event.status == "published", Event.ends_at > utcnow())
+        .options(selectinload(Event.translations))
         .order_by(Event.starts_at, Event.id).limit(limit)
     ))
