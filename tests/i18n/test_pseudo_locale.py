@@ -67,7 +67,8 @@ def _user_words(session) -> set[str]:
 
     # language names, like dates, come from CLDR: the pseudo-locale has English ones ("Translated from Arabic")
     english = Locale("en")
-    words.update(WORD.findall(" ".join(english.languages.get(code, "") for code in LANGUAGES)))
+    # (every language a person may say they speak, too: /people and /match list them by CLDR name)
+    words.update(WORD.findall(" ".join(english.languages.values())))
     from zoneinfo import available_timezones
 
     for zone in available_timezones():
