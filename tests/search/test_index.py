@@ -233,3 +233,19 @@ def test_a_one_character_word_matches_only_itself(session):
     assert found(session, "a") == [("event", plan_a.id)]
     assert found(session, "plan a") == [("event", plan_a.id)]
     assert len(found(session, "af")) == 2  # "Affordable", and Accra's country (Ghana) is in Africa
+
+
+def test_facet_rows_carry_their_documents_kind_and_one_type_counts_the_same(session):
+    """The facet counts of one type alone read that kind's rows (ix_search_facet_kind): the same numbers as
+    counting through the documents, and every row's kind is its document's."""
+    make_event(session, title="Solar schools", country="DE")
+    make_search_practice(session, title="Solar roofs", goals=[7])
+    make_programme(session, title="Solar course")
+    session.commit()
+    wrong = session.scalar(sa.select(sa.func.count()).select_from(SearchFacet).join(SearchDocument)
+                           .where(SearchFacet.kind != SearchDocument.kind))
+    assert wrong == 0
+    for kind in ("event", "practice", "programme"):
+        alone = run_search(session, SearchQuery(type=kind))
+        words = run_search(session, SearchQuery(type=kind, q="solar"))  # counted through the matched ids
+        assert alone.total == 1 and alone.facets == words.facets
