@@ -1,9 +1,9 @@
 """Gathering the candidates of a challenge, in a constant number of queries whatever the data's size.
 
-For each kind (published practices, organisations, visible profiles) one query pre-filters with SQL on what is
+For each kind (published practices, organisations, visible profiles) a select pre-filters with SQL on what is
 shared (targets, topics, region, size, languages, the site search's matches for the free text), computes the
-score of app/people/matching.py in SQL and keeps the best MAX_RESULTS; then a few queries load what the reasons
-name for those few. The final order and the reasons come from matching.score (the one definition; the SQL
+score of app/people/matching.py in SQL and keeps the best MAX_RESULTS; the three selects run as one statement
+(UNION ALL) sharing one search of the free text. Then a few queries load what the reasons name for those few. The final order and the reasons come from matching.score (the one definition; the SQL
 expression mirrors it and a test holds them together).
 """
 
