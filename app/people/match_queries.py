@@ -1,9 +1,9 @@
 """Gathering the candidates of a challenge, in a constant number of queries whatever the data's size.
 
-For each kind (published practices, organisations, visible profiles) one query pre-filters with SQL on what is
+For each kind (published practices, organisations, visible profiles) a select pre-filters with SQL on what is
 shared (targets, topics, region, size, languages, the site search's matches for the free text), computes the
-score of app/people/matching.py in SQL and keeps the best MAX_RESULTS; then a few queries load what the reasons
-name for those few. The final order and the reasons come from matching.score (the one definition; the SQL
+score of app/people/matching.py in SQL and keeps the best MAX_RESULTS; the three selects run as one statement
+(UNION ALL) sharing one search of the free text. Then a few queries load what the reasons name for those few. The final order and the reasons come from matching.score (the one definition; the SQL
 expression mirrors it and a test holds them together).
 """
 
@@ -101,12 +101,16 @@ def _region_terms(parts: _Parts, challenge: Challenge, region_column) -> None:
     parts.add(term, region_column.in_([challenge.region, *others]))
 
 
-def _text(session: Session, challenge: Challenge, kind: str):
-    """The site search's matches for the free text, as a CTE: read once however often the score names it."""
+def _text(session: Session, challenge: Challenge):
+    """The site search's matches for the free text, every kind's, as one CTE of (kind, object_id): the words are
+    searched once however many kinds and terms name it (the three kinds' queries are one statement)."""
     if not challenge.text:
         return None
-    found = matching_ids(session, challenge.text, kind).cte(f"text_{kind}")
-    return sa.select(found.c.object_id)
+    return matching_ids(session, challenge.text, KINDS).cte("text_matches")
+
+
+def _text_ids(found, kind: str):
+    return None if found is None else sa.select(found.c.object_id).where(found.c.kind == kind)
 
 
 def _grouped(key, *where, name: str):
@@ -115,12 +119,12 @@ def _grouped(key, *where, name: str):
     return sa.select(key.label("key"), sa.func.count().label("n")).where(*where).group_by(key).subquery(name)
 
 
-def _top(session: Session, parts: _Parts, id_column, text_ids, *extra_where, extra_term=None, joins=()):
-    """(id, score, text matched) of the best MAX_RESULTS of a kind."""
+def _top(parts: _Parts, id_column, text_ids, *extra_where, extra_term=None, joins=()):
+    """The select of (id, score, text matched) of the best MAX_RESULTS of a kind (None: nothing to score)."""
     if text_ids is not None:
         parts.add(_flag(id_column.in_(text_ids), W_TEXT), id_column.in_(text_ids))
     if not parts.terms:
-        return []
+        return None
     score = parts.score()
     if extra_term is not None:
         score = score + extra_term
@@ -128,11 +132,10 @@ def _top(session: Session, parts: _Parts, id_column, text_ids, *extra_where, ext
     stmt = sa.select(id_column.label("id"), score.label("score"), text.label("text")).select_from(id_column.table)
     for joined in joins:
         stmt = stmt.outerjoin(joined, joined.c.key == id_column)
-    stmt = stmt.where(*extra_where, sa.or_(*parts.filters)).order_by(sa.desc("score"), id_column).limit(MAX_RESULTS)
-    return session.execute(stmt).all()
+    return stmt.where(*extra_where, sa.or_(*parts.filters)).order_by(sa.desc("score"), id_column).limit(MAX_RESULTS)
 
 
-def _practice_rows(session: Session, challenge: Challenge, topic_ids: list[int]):
+def _practice_rows(challenge: Challenge, topic_ids: list[int], found):
     parts = _Parts()
     pid = Practice.id
     joins = []
@@ -159,13 +162,13 @@ def _practice_rows(session: Session, challenge: Challenge, topic_ids: list[int])
         parts.add(W_LANGUAGE * (_flag(Practice.language.in_(challenge.languages), 1)
                                 + sa.func.coalesce(translated.c.n, 0)),
                   sa.or_(Practice.language.in_(challenge.languages), translated.c.n.is_not(None)))
-    text_ids = _text(session, challenge, "practice")
+    text_ids = _text_ids(found, "practice")
     presented = _flag(pid.in_(sa.select(practice_event.c.practice_id).join(
         Event, Event.id == practice_event.c.event_id).where(Event.status == "published")), W_PRESENTED)
-    return _top(session, parts, pid, text_ids, Practice.status == "published", extra_term=presented, joins=joins)
+    return _top(parts, pid, text_ids, Practice.status == "published", extra_term=presented, joins=joins)
 
 
-def _organisation_rows(session: Session, challenge: Challenge, topic_ids: list[int]):
+def _organisation_rows(challenge: Challenge, topic_ids: list[int], found):
     # an organisation's targets and topics are its published practices': counted once per organisation in a
     # grouped subquery joined to it (a correlated count per organisation took seconds on 10,000 practices)
     parts = _Parts()
@@ -191,18 +194,17 @@ def _organisation_rows(session: Session, challenge: Challenge, topic_ids: list[i
     if challenge.size_band:
         condition = _size_condition(Organisation.population, challenge.size_band)
         parts.add(_flag(condition, W_SIZE), condition)
-    text_ids = _text(session, challenge, "organisation")
+    text_ids = _text_ids(found, "organisation")
     if text_ids is not None:
         parts.add(_flag(oid.in_(text_ids), W_TEXT), oid.in_(text_ids))
     if not parts.terms:
-        return []
+        return None
     score = parts.score()
     text = oid.in_(text_ids) if text_ids is not None else sa.false()
     stmt = sa.select(oid.label("id"), score.label("score"), text.label("text")).select_from(Organisation)
     for joined in joins:
         stmt = stmt.outerjoin(joined, joined.c.org == oid)
-    stmt = stmt.where(sa.or_(*parts.filters)).order_by(sa.desc("score"), oid).limit(MAX_RESULTS)
-    return session.execute(stmt).all()
+    return stmt.where(sa.or_(*parts.filters)).order_by(sa.desc("score"), oid).limit(MAX_RESULTS)
 
 
 def visible_people(signed_in: bool):
@@ -212,7 +214,7 @@ def visible_people(signed_in: bool):
     return sa.and_(Profile.visibility.in_(shown), User.is_active_account.is_(True))
 
 
-def _person_rows(session: Session, challenge: Challenge, topic_ids: list[int], signed_in: bool):
+def _person_rows(challenge: Challenge, topic_ids: list[int], signed_in: bool, found):
     parts = _Parts()
     uid = Profile.user_id
     joins = []
@@ -245,20 +247,40 @@ def _person_rows(session: Session, challenge: Challenge, topic_ids: list[int], s
         for condition in conditions[1:]:
             total = total + _flag(condition, W_LANGUAGE)
         parts.add(total, sa.or_(*conditions))
-    text_ids = _text(session, challenge, "person")
+    text_ids = _text_ids(found, "person")
     if text_ids is not None:
         parts.add(_flag(uid.in_(text_ids), W_TEXT), uid.in_(text_ids))
     if not parts.terms:
-        return []
+        return None
     score = parts.score()
     text = uid.in_(text_ids) if text_ids is not None else sa.false()
     stmt = (sa.select(uid.label("id"), score.label("score"), text.label("text")).select_from(Profile)
             .join(User, User.id == uid).outerjoin(Organisation, Organisation.id == User.organisation_id))
     for joined in joins:
         stmt = stmt.outerjoin(joined, joined.c.key == uid)
-    stmt = (stmt.where(visible_people(signed_in), sa.or_(*parts.filters))
+    return (stmt.where(visible_people(signed_in), sa.or_(*parts.filters))
             .order_by(sa.desc("score"), uid).limit(MAX_RESULTS))
-    return session.execute(stmt).all()
+
+
+def _kept_rows(session: Session, challenge: Challenge, *, signed_in: bool, kinds=KINDS) -> dict[str, list]:
+    """Each kind's best MAX_RESULTS rows (id, score, text), in one statement: the three kinds' selects joined by
+    UNION ALL, sharing one search of the free text."""
+    topic_ids = list(session.scalars(sa.select(Topic.id).where(Topic.slug.in_(challenge.topics)))) \
+        if challenge.topics else []
+    found = _text(session, challenge)
+    builders = {"practice": lambda: _practice_rows(challenge, topic_ids, found),
+                "organisation": lambda: _organisation_rows(challenge, topic_ids, found),
+                "person": lambda: _person_rows(challenge, topic_ids, signed_in, found)}
+    parts = []
+    for kind in KINDS:
+        if kind in kinds and (stmt := builders[kind]()) is not None:
+            top = stmt.subquery(f"top_{kind}")
+            parts.append(sa.select(sa.literal(kind).label("kind"), top.c.id, top.c.score, top.c.text))
+    result: dict[str, list] = {kind: [] for kind in KINDS}
+    if parts:
+        for row in session.execute(sa.union_all(*parts) if len(parts) > 1 else parts[0]):
+            result[row.kind].append(row)
+    return result
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -292,11 +314,15 @@ def _practice_candidates(session: Session, rows) -> list[Candidate]:
                                                   .where(PracticeTranslation.practice_id.in_(ids))):
         languages[practice_id].add(language)
     presented: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    events = session.execute(sa.select(practice_event.c.practice_id, Event.title, Event.starts_at, Event.timezone)
+    # published-only and the order are applied here, not in SQL: either made SQLite walk every published event
+    # by date (the status/date index) instead of looking up the few practices' links (~10 ms of 1,000 events)
+    events = session.execute(sa.select(practice_event.c.practice_id, Event.id, Event.title, Event.starts_at,
+                                       Event.timezone, Event.status)
                              .join(Event, Event.id == practice_event.c.event_id)
-                             .where(practice_event.c.practice_id.in_(ids), Event.status == "published")
-                             .order_by(Event.starts_at.desc(), Event.id.desc()))
-    for practice_id, title, starts_at, zone in events:
+                             .where(practice_event.c.practice_id.in_(ids))).all()
+    events = [row for row in events if row.status == "published"]
+    for practice_id, _, title, starts_at, zone, _ in sorted(events, key=lambda row: (row.starts_at, row.id),
+                                                            reverse=True):
         presented[practice_id].append((title, _year(starts_at, zone)))
     return [Candidate(kind="practice", id=p.id, title=p.title, url=f"/practices/{p.id}", topics=topics[p.id],
                       sdg_targets=frozenset(r.target for r in p.target_rows), region=p.region or "",
@@ -318,19 +344,23 @@ def _organisation_candidates(session: Session, rows) -> list[Candidate]:
         return []
     text = {row.id: bool(row.text) for row in rows}
     organisations = session.scalars(sa.select(Organisation).where(Organisation.id.in_(ids))).all()
+    # published-only is applied here, not in SQL: with it SQLite walked every published practice (the status
+    # index) instead of the few organisations' ones (~15 ms per query of 10,000 practices)
     topics: dict[int, dict[str, str]] = defaultdict(dict)
-    for org_id, slug, name in session.execute(
-            sa.select(Practice.organisation_id, Topic.slug, Topic.name).distinct()
+    for org_id, slug, name, status in session.execute(
+            sa.select(Practice.organisation_id, Topic.slug, Topic.name, Practice.status).distinct()
             .join(practice_topic, practice_topic.c.practice_id == Practice.id)
             .join(Topic, Topic.id == practice_topic.c.topic_id)
-            .where(Practice.organisation_id.in_(ids), Practice.status == "published")):
-        topics[org_id][slug] = name
+            .where(Practice.organisation_id.in_(ids))):
+        if status == "published":
+            topics[org_id][slug] = name
     targets: dict[int, set[str]] = defaultdict(set)
-    for org_id, target in session.execute(
-            sa.select(Practice.organisation_id, PracticeSdgTarget.target).distinct()
+    for org_id, target, status in session.execute(
+            sa.select(Practice.organisation_id, PracticeSdgTarget.target, Practice.status).distinct()
             .join(PracticeSdgTarget, PracticeSdgTarget.practice_id == Practice.id)
-            .where(Practice.organisation_id.in_(ids), Practice.status == "published")):
-        targets[org_id].add(target)
+            .where(Practice.organisation_id.in_(ids))):
+        if status == "published":
+            targets[org_id].add(target)
     return [Candidate(kind="organisation", id=o.id, title=o.name, url=f"/organisations/{o.id}", topics=topics[o.id],
                       sdg_targets=frozenset(targets[o.id]), region=o.region or "", population=o.population,
                       text_match=text[o.id])
@@ -363,25 +393,18 @@ def find_matches(session: Session, challenge: Challenge, *, signed_in: bool, kin
     """The best practices, organisations and people for a challenge, with their reasons (at most MAX_RESULTS).
 
     People: public profiles, and members-only ones when `signed_in`; hidden profiles never."""
-    topic_ids = list(session.scalars(sa.select(Topic.id).where(Topic.slug.in_(challenge.topics)))) \
-        if challenge.topics else []
+    rows = _kept_rows(session, challenge, signed_in=signed_in, kinds=kinds)
     candidates: list[Candidate] = []
-    if "practice" in kinds:
-        candidates += _practice_candidates(session, _practice_rows(session, challenge, topic_ids))
-    if "organisation" in kinds:
-        candidates += _organisation_candidates(session, _organisation_rows(session, challenge, topic_ids))
-    if "person" in kinds:
-        candidates += _person_candidates(session, _person_rows(session, challenge, topic_ids, signed_in))
+    candidates += _practice_candidates(session, rows["practice"])
+    candidates += _organisation_candidates(session, rows["organisation"])
+    candidates += _person_candidates(session, rows["person"])
     return rank(challenge, candidates)
 
 
 def sql_scores(session: Session, challenge: Challenge, *, signed_in: bool) -> dict[tuple[str, int], int]:
     """The scores the pre-ranking queries computed (for the test that holds SQL and Python together)."""
-    topic_ids = list(session.scalars(sa.select(Topic.id).where(Topic.slug.in_(challenge.topics))))
     result = {}
-    for kind, rows in (("practice", _practice_rows(session, challenge, topic_ids)),
-                       ("organisation", _organisation_rows(session, challenge, topic_ids)),
-                       ("person", _person_rows(session, challenge, topic_ids, signed_in))):
+    for kind, rows in _kept_rows(session, challenge, signed_in=signed_in).items():
         for row in rows:
             result[(kind, row.id)] = int(row.score)
     return result

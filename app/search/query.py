@@ -270,15 +270,21 @@ def _hit(row, items: tuple[str, ...], language: str | None, context: int) -> Hit
                language=title_language or "")
 
 
-def matching_ids(session: Session, q: str | None, kind: str, *, audience: str = "members"):
+def matching_ids(session: Session, q: str | None, kind: str | tuple[str, ...], *, audience: str = "members"):
     """A select of the ids of `kind` objects whose document holds every word of `q` (for a list's free-text
     filter, which applies its own visibility rules: every audience by default; syncs the index first). A query
-    without a word matches nothing."""
+    without a word matches nothing. Several kinds (a tuple): a select of (kind, object_id), the words searched
+    once for all of them."""
     sync(session)
     found = query_words(q)
     table = SearchDocument.__table__
-    stmt = sa.select(table.c.object_id).where(table.c.kind == kind)
-    if (withheld := _withheld(audience, kind)) is not None:
+    if isinstance(kind, tuple):
+        stmt = sa.select(table.c.kind, table.c.object_id).where(table.c.kind.in_(kind))
+        withheld = _withheld(audience)
+    else:
+        stmt = sa.select(table.c.object_id).where(table.c.kind == kind)
+        withheld = _withheld(audience, kind)
+    if withheld is not None:
         stmt = stmt.where(table.c.id.not_in(withheld))
     if not found.items:
         return stmt.where(sa.false())
