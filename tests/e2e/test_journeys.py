@@ -115,8 +115,8 @@ def test_organiser_checks_in_at_the_desk_on_a_phone(session, browser):
     assert inner == PHONE[0] and scroll <= inner, f"the check-in page scrolls sideways on a phone ({scroll} > {inner})"
     assert "0 of 2 confirmed checked in" in browser.text("main")
 
-    browser.fill("input[name=q]", "amara")
-    browser.click("form input[name=q] ~ button")
+    browser.fill("main input[name=q]", "amara")
+    browser.click("main form input[name=q] ~ button")
     assert "q=amara" in browser.path
     names = [e.text for e in browser.find_all("ul.list-group .fw-semibold")]
     assert names == ["Amara Nwosu"]
