@@ -578,6 +578,12 @@ def test_learning_scenario(client, session):
     api.call("get", progress_url, token=t_stranger, query={"user_id": str(participant.id)}, expect=404, **pr)
     mine = api.call("get", "/me/programmes", token=t_part, expect=200)
     assert [p["programme"]["id"] for p in mine["items"]] == [programme["id"]]
+    stats_url = "/programmes/{programme_id}/stats"  # the programme dashboard's figures (issue 15)
+    figures = api.call("get", stats_url, token=org, expect=200, **pr)
+    assert (figures["participants"], figures["completed"], figures["submissions_waiting"]) == (1, 1, 0)
+    assert [(m["started"], m["completed"], m["continued"]) for m in figures["modules"]] == [(1, 1, 1), (1, 1, None)]
+    api.call("get", stats_url, token=t_part, expect=403, **pr)
+    api.call("get", stats_url, token=org, programme_id=999999, expect=404)
     api.call("get", "/me/programmes", expect=401)
 
     archived = api.call("delete", "/modules/{module_id}", token=org, expect=200, **reflection_id)

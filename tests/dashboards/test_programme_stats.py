@@ -59,7 +59,7 @@ def test_empty_programme(session):
 
 
 def test_other_programmes_do_not_leak_in(session):
-    demo = programme_data.build(session)
+    programme_data.build(session)
     other = make_programme(session)
     make_module(session, other)
     assert programme_stats(session, programme_id=other.id).participants == 0
