@@ -1,0 +1,5 @@
+"""Dashboards (issue 15): how each event and programme is doing, the network's learning, the admin overview."""
+
+from flask import Blueprint
+
+bp = Blueprint("dashboards", __name__)
