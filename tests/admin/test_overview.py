@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -142,6 +143,8 @@ def test_overview_page_shows_every_section_with_links(client, session, auth):
     assert 'id="outbox-failed"' in html and 'id="outbox-stuck"' in html
     assert 'id="scheduler-stale"' in html and "The scheduler is not running." in html
     assert "Times in Asia/Amman." in html
+    oldest = (now - timedelta(hours=2)).astimezone(ZoneInfo("Asia/Amman"))
+    assert oldest.strftime("%H:%M") in html.split('id="outbox-oldest"', 1)[1].split("</dd>", 1)[0]
     for href in ('href="/admin/outbox"', 'href="/admin/outbox?status=failed"', 'href="/admin/jobs"',
                  'href="/admin/users"', 'href="/practices/reviews"', 'href="/admin/reports"',
                  'href="/admin/organisations"', 'href="/admin/topics"'):
