@@ -170,10 +170,10 @@ def text_width(text: str, size: float = FONT) -> float:
         elif char in "ilI.,:;|!'’ ":
             width += 0.3
         elif char.isupper() or char in "mwMW%@":
-            width += 0.72
+            width += 0.74
         else:
-            width += 0.56
-    return width * size
+            width += 0.6
+    return width * size * 1.02
 
 
 def fit(text: str, width: float, size: float = FONT) -> str:
@@ -290,7 +290,7 @@ def _vertical(canvas: _Canvas, chart: Chart, fmt) -> float:
                 cls="chart-baseline")
 
     # category labels, thinned so they never overlap
-    widest = max(text_width(c, SMALL) for c in chart.categories) + 8
+    widest = max(text_width(c, SMALL) for c in chart.categories) + 14
     every = max(1, math.ceil(widest / max(slot, 1)))
     label_room = max(slot * every - 6, 24)
     for i, category in enumerate(chart.categories):
