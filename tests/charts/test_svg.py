@@ -211,3 +211,17 @@ def test_unknown_kind_and_wrong_lengths_are_refused():
         Chart(key="x", title="t", kind="pie")
     with pytest.raises(ValueError):
         Chart(key="x", title="t", categories=("a", "b"), series=(Series("n", (1,)),))
+
+
+@pytest.mark.parametrize("kind", ["line", "bar", "hbar", "stacked_hbar", "funnel", "flow"])
+def test_text_stays_legible_at_phone_width(kind):
+    """A 400-unit view box drawn in a ~340 px phone column: 13 units are still about 11 px, 14 units 12 px."""
+    if kind == "flow":
+        chart = Flow(key="p", title="t", links=(("a", "b", 2), ("c", "d", 1)), from_label="From", to_label="To")
+    else:
+        chart = Chart(key="p", title="t", kind=kind, categories=("a", "b"), x_label="x", y_label="y",
+                      series=(Series("s", (1, 2)), Series("r", (2, 2), style="solid")), markers=())
+    root = parse(render_chart(chart, rtl=False))
+    assert root.get("viewBox").split()[2] == str(WIDTH) == "400"
+    sizes = [float(t.get("font-size")) for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert sizes and min(sizes) >= 13
