@@ -1,5 +1,4 @@
-"""Dashboards (issue 15): how an event or a programme is doing and how the network learns from itself, in charts
-with their tables and CSV. Each dashboard has a Flask-free service (*_stats.py), its pages and its API."""
+"""Dashboards (issue 15): how each event and programme is doing, the network's learning, the admin overview."""
 
 from flask import Blueprint
 
