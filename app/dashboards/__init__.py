@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("dashboards", __name__)
 
-from app.dashboards import programme_api  # noqa: E402,F401
+from app.dashboards import programme_api, programme_views  # noqa: E402,F401
