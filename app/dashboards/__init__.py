@@ -8,3 +8,4 @@ blueprint). `filters.py` parses the period/format/topic/region filters they shar
 from flask import Blueprint
 
 bp = Blueprint("dashboards", __name__)
+from app.dashboards import network_api  # noqa: E402,F401
