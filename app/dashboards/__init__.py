@@ -8,4 +8,7 @@ blueprint). `filters.py` parses the period/format/topic/region filters they shar
 from flask import Blueprint
 
 bp = Blueprint("dashboards", __name__)
-from app.dashboards import network_api  # noqa: E402,F401
+
+# each dashboard's routes, one line each (registered on import)
+import app.dashboards.network_api  # noqa: E402,F401
+import app.dashboards.network_views  # noqa: E402,F401
