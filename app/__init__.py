@@ -100,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     from app.auth import bp as auth_bp
     from app.calendar import bp as calendar_bp
     from app.certificates import bp as certificates_bp
+    from app.dashboards import bp as dashboards_bp
     from app.events import bp as events_bp
     from app.extensions import csrf
     from app.jobs import bp as jobs_bp
@@ -126,6 +127,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(organisations_bp)
     app.register_blueprint(people_bp)
     app.register_blueprint(map_bp)
+    app.register_blueprint(dashboards_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(contact_bp)
     app.register_blueprint(account_bp)
