@@ -181,8 +181,10 @@ def register_health_check(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from app.charts.web import init_charts
     from app.security import init_security_headers
     from app.templating import init_templating
 
     init_templating(app)
+    init_charts(app)
     init_security_headers(app)

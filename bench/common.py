@@ -125,3 +125,15 @@ def http_get_timer(host: str, port: int, path: str, headers: dict | None = None)
             return response.status
 
     return get
+
+
+def login_cookie(app, email: str, password: str) -> str:
+    """Sign in through the real login form; the `Cookie` header value for raw HTTP requests."""
+    import re
+
+    client = app.test_client()
+    page = client.get("/auth/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', page)
+    client.post("/auth/login", data={"email": email, "password": password,
+                                     "csrf_token": token.group(1) or token.group(2)})
+    return f"session={client.get_cookie('session').value}"

@@ -12,10 +12,12 @@ from app.admin.forms import ROLE_LABELS, OrganisationForm, RoleForm, TopicForm
 from app.auth import services as auth_services
 from app.auth.decorators import admin_required
 from app.auth.models import User
+from app.dashboards.admin_overview import admin_overview
 from app.directory import services as directory
 from app.directory.models import Organisation, Topic
 from app.errors import DomainError, render_message
 from app.extensions import db
+from app.jobs.views import time_ago
 from app.sqltypes import utcnow
 from app.validation import page_number
 from app.viewhelpers import show_domain_error
@@ -24,7 +26,9 @@ from app.viewhelpers import show_domain_error
 @bp.get("/")
 @admin_required
 def index():
-    return render_template("admin/index.html")
+    now = utcnow()
+    return render_template("admin/index.html", overview=admin_overview(db.session, now=now), now=now,
+                           time_ago=time_ago)
 
 
 @bp.get("/users")

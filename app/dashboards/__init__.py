@@ -1,5 +1,4 @@
-"""Dashboards (issue 15): how each event and programme is doing and how the network learns from itself, in
-charts with their tables and CSV. Services compute the figures with GROUP BY queries; views and API are thin."""
+"""Dashboards (issue 15): how each event and programme is doing, the network's learning, the admin overview."""
 
 from flask import Blueprint
 
