@@ -10,5 +10,7 @@ from flask import Blueprint
 bp = Blueprint("dashboards", __name__)
 
 # each dashboard's routes, one line each (registered on import)
+import app.dashboards.event_api  # noqa: E402,F401
+import app.dashboards.event_views  # noqa: E402,F401
 import app.dashboards.network_api  # noqa: E402,F401
 import app.dashboards.network_views  # noqa: E402,F401

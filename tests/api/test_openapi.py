@@ -459,6 +459,9 @@ def test_events_agenda_enrolments_attendance_scenario(client, session):
     api.call("patch", "/events/{event_id}", token=org, json={"title": "Rescheduled"}, expect=409, **ev)
     api.call("post", session_url, token=org, expect=409, **ev,
              json={"title": "Extra", "starts_at": f"{day}T13:00", "ends_at": f"{day}T14:00"})
+    # the dashboard's figures (issue 15): its organisers only
+    assert api.call("get", "/events/{event_id}/stats", token=org, expect=200, **ev)["funnel"]["registered"] >= 1
+    api.call("get", "/events/{event_id}/stats", token=other, expect=403, **ev)
 
     api.assert_covered(SCENARIO_TAGS["events"])
 
