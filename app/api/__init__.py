@@ -12,7 +12,9 @@ from app.apikit import INFO, TAGS, bp  # noqa: F401
 from app.apikit.contract import document  # noqa: F401  (complete once this package is imported)
 from app.calendar import api as calendar_api  # noqa: E402,F401
 from app.certificates import api as certificates_api  # noqa: E402,F401
-from app.dashboards import programme_api as programme_stats_api  # noqa: E402,F401
+from app.dashboards import event_api as dashboards_event_api  # noqa: E402,F401
+from app.dashboards import network_api as dashboards_network_api  # noqa: E402,F401
+from app.dashboards import programme_api as dashboards_programme_api  # noqa: E402,F401
 from app.events import api as events_api  # noqa: E402,F401
 from app.learning import api as learning_api  # noqa: E402,F401
 from app.organisations import api as organisations_api  # noqa: E402,F401

@@ -38,4 +38,5 @@ TAGS = [
     {"name": "Peers", "description": "Finding practices, organisations and people that faced a challenge like yours."},
     {"name": "Search", "description": "One search across practices, events, programmes and organisations."},
     {"name": "People", "description": "Practitioner profiles: the directory and your own profile."},
+    {"name": "Network", "description": "The network dashboard's figures: who learns from whom, events, reach."},
 ]

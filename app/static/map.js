@@ -2,6 +2,8 @@
 //  - #map (the /map page): markers from its data-url JSON [{type, id, title, lat, lng, url}], clustered.
 //  - .place-map: one place (data-lat, data-lng, data-label) or an itinerary (data-stops: [{lat, lng, label}]),
 //    drawn as a numbered route in order.
+//  - .activity-map (the /network page): circles from data-points [{lat, lng, label, value, text}], their area
+//    proportional to the value (the radius to its square root); the page's table gives the same numbers.
 // The base map is the tile server in #map-config's data-tile-url, or else the Natural Earth country shapes the
 // app ships (offline). No innerHTML with user text: titles and labels go in as text nodes.
 (function () {
@@ -120,10 +122,28 @@
     }
   }
 
+  // Cities sized by activity -------------------------------------------------------------------------
+  function activityMap(element) {
+    var points = JSON.parse(element.dataset.points || "[]");
+    var map = newMap(element, { center: [20, 10], zoom: 2 });
+    var largest = points.reduce(function (top, point) { return Math.max(top, point.value); }, 1);
+    var group = L.featureGroup().addTo(map);
+    points.forEach(function (point) {
+      var radius = 4 + 22 * Math.sqrt(point.value / largest);
+      L.circleMarker([point.lat, point.lng], { radius: radius, color: "#1b6e53", weight: 1.5,
+                                                fillColor: "#2e9e76", fillOpacity: 0.45, keyboard: true })
+        .bindTooltip(textElement("span", point.label + ": " + point.text))
+        .addTo(group);
+    });
+    element.dataset.markers = String(points.length);
+    if (points.length) { map.fitBounds(group.getBounds(), { padding: [30, 30], maxZoom: 6 }); }
+  }
+
   function start() {
     var big = document.getElementById("map");
     if (big && big.dataset.url) { bigMap(big); }
     Array.prototype.forEach.call(document.querySelectorAll(".place-map"), placeMap);
+    Array.prototype.forEach.call(document.querySelectorAll(".activity-map"), activityMap);
   }
 
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); }

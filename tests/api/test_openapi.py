@@ -49,6 +49,7 @@ SCENARIO_TAGS = {
     "messages": {"Messages"},
     "people": {"People"},
     "peers": {"Peers"},
+    "network": {"Network"},
 }
 
 
@@ -458,6 +459,9 @@ def test_events_agenda_enrolments_attendance_scenario(client, session):
     api.call("patch", "/events/{event_id}", token=org, json={"title": "Rescheduled"}, expect=409, **ev)
     api.call("post", session_url, token=org, expect=409, **ev,
              json={"title": "Extra", "starts_at": f"{day}T13:00", "ends_at": f"{day}T14:00"})
+    # the dashboard's figures (issue 15): its organisers only
+    assert api.call("get", "/events/{event_id}/stats", token=org, expect=200, **ev)["funnel"]["registered"] >= 1
+    api.call("get", "/events/{event_id}/stats", token=other, expect=403, **ev)
 
     api.assert_covered(SCENARIO_TAGS["events"])
 
@@ -911,3 +915,22 @@ def test_peers_scenario(client, session):
     assert "topics" in body["error"]["fields"]
     api.call("post", "/match", json={"size_band": "huge"}, expect=422, check_request=False)
     api.assert_covered(SCENARIO_TAGS["peers"])
+
+
+def test_network_scenario(client, session):
+    from tests.dashboards.network_data import build_network
+    from tests.factories import make_admin
+
+    build_network(session)
+    admin_token = make_token(session, make_admin(session))
+    session.commit()
+    api = Api(client)
+    public = api.call("get", "/network/stats", expect=200)
+    assert public["detail"] == "public" and public["flows"][0]["people"] == 2
+    admin = api.call("get", "/network/stats", token=admin_token, expect=200,
+                     query={"from": "2025-01-01", "to": "2026-12-31", "format": "workshop",
+                            "topic": "sustainable-transport", "region": "145"})
+    assert admin["detail"] == "admin" and admin["filters"]["from"] == "2025-01-01"
+    body = api.call("get", "/network/stats", query={"from": "2026-13-01"}, expect=400)
+    assert "from" in body["error"]["fields"]
+    api.assert_covered(SCENARIO_TAGS["network"])
