@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from datetime import date, datetime, time
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale
@@ -217,8 +218,13 @@ def format_number(value, digits: int | None = None) -> str:
         return ""
     if digits is not None:
         value = round(value, digits)
-    return format_decimal(value, locale=_number_locale(), numbering_system="default",
-                          decimal_quantization=digits is not None)
+    return _formatted_number(value, digits is not None, str(_number_locale()))
+
+
+@lru_cache(maxsize=8192)
+def _formatted_number(value, quantize: bool, locale: str) -> str:
+    # a dashboard writes thousands of small counts; Babel's pattern formatting costs ~50 µs each
+    return format_decimal(value, locale=locale, numbering_system="default", decimal_quantization=quantize)
 
 
 def format_percentage(value, digits: int = 0) -> str:

@@ -9,7 +9,7 @@ from app.apikit.auth import api_user
 from app.apikit.contract import Reply, operation, respond
 from app.dashboards.filters import parse_filters
 from app.dashboards.network_schemas import NetworkFilters, NetworkStatsOut
-from app.dashboards.network_stats import TOP_PAIRS_PUBLIC, NetworkStats, network_stats
+from app.dashboards.network_stats import TOP_PAIRS_ADMIN, TOP_PAIRS_PUBLIC, NetworkStats, network_stats
 from app.extensions import db
 
 
@@ -56,5 +56,5 @@ def network_stats_api():
     admin = user is not None and user.is_admin
     filters = parse_filters(args)
     stats = network_stats(db.session, filters=filters, include_unpublished=admin,
-                          top_pairs=None if admin else TOP_PAIRS_PUBLIC)
+                          top_pairs=TOP_PAIRS_ADMIN if admin else TOP_PAIRS_PUBLIC)
     return respond(NetworkStatsOut, stats_json(stats, detail="admin" if admin else "public"))

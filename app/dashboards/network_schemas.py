@@ -82,10 +82,10 @@ PeriodOut = TypedDict("PeriodOut", {  # "from" is a Python keyword
 class NetworkStatsOut(TypedDict):
     detail: Annotated[Literal["public", "admin"], Field(
         description="admin (an administrator's token): draft events, practices under review and non-public "
-                    "profiles are counted too, and every flow is listed.")]
+                    "profiles are counted too, and up to 200 flows are listed.")]
     filters: PeriodOut
     flows: list[FlowOut]
-    flow_pairs: Annotated[int, Field(ge=0, description="How many pairs there are (public: the top 20 listed).")]
+    flow_pairs: Annotated[int, Field(ge=0, description="How many pairs there are (`flows` lists the top 20; admins: 200).")]
     events_by_year: list[YearFormatOut]
     events_by_year_region: list[YearRegionOut]
     events_by_region: dict[str, Count]

@@ -33,7 +33,8 @@ from app.events.models import Enrolment, Event, event_host, event_topic
 from app.people.models import Profile, ProfileSdgTarget, profile_topic
 from app.practices.models import Practice, PracticeInterest, PracticeSdgGoal, practice_topic
 
-TOP_PAIRS_PUBLIC = 20  # the public page lists the top pairs; admins see every pair
+TOP_PAIRS_PUBLIC = 20  # the public page lists the top pairs
+TOP_PAIRS_ADMIN = 200  # admins see more of them (a network of 1,000 cities has tens of thousands of pairs)
 MOST_WANTED = 10
 
 
@@ -184,10 +185,12 @@ def network_stats(session: Session, *, filters: DashboardFilters | None = None,
     people = _people(filters, include_unpublished)
     participant = User.__table__.alias("participant")
 
-    # 1. who learns from whom: people of one organisation confirmed in events another one hosts
+    # 1. who learns from whom: people of one organisation confirmed in events another one hosts; only the top
+    # pairs leave the database, with the number of all pairs counted by a window over the groups
     people_count = sa.func.count(sa.distinct(Enrolment.user_id))
-    flow_rows = session.execute(
-        sa.select(participant.c.organisation_id, event_host.c.organisation_id, people_count)
+    flow_stmt = (
+        sa.select(participant.c.organisation_id, event_host.c.organisation_id, people_count,
+                  sa.func.count().over())
         .select_from(Enrolment)
         .join(participant, participant.c.id == Enrolment.user_id)
         .join(event_host, event_host.c.event_id == Enrolment.event_id)
@@ -195,9 +198,12 @@ def network_stats(session: Session, *, filters: DashboardFilters | None = None,
                participant.c.organisation_id.is_not(None),
                participant.c.organisation_id != event_host.c.organisation_id)
         .group_by(participant.c.organisation_id, event_host.c.organisation_id)
-        .order_by(people_count.desc(), participant.c.organisation_id, event_host.c.organisation_id)).all()
-    all_flows = [Flow(from_organisation_id=a, to_organisation_id=b, people=n) for a, b, n in flow_rows]
-    flows = all_flows if top_pairs is None else all_flows[:top_pairs]
+        .order_by(people_count.desc(), participant.c.organisation_id, event_host.c.organisation_id))
+    if top_pairs is not None:
+        flow_stmt = flow_stmt.limit(top_pairs)
+    flow_rows = session.execute(flow_stmt).all()
+    flows = [Flow(from_organisation_id=a, to_organisation_id=b, people=n) for a, b, n, _ in flow_rows]
+    flow_pairs = flow_rows[0][3] if flow_rows else 0
 
     # 2. events per year by format and by country (countries -> regions here: at most ~250 rows a year)
     year = _year(Event.starts_at, dialect)
@@ -262,11 +268,13 @@ def network_stats(session: Session, *, filters: DashboardFilters | None = None,
             sa.select(event_host.c.organisation_id, sa.func.count(sa.distinct(event_host.c.event_id)))
             .where(event_host.c.event_id.in_(events)).group_by(event_host.c.organisation_id)):
         activity[org]["events_hosted"] = n
+    # people sent: the distinct people first (each belongs to one organisation), then counted per organisation
+    sent = (sa.select(Enrolment.user_id).where(Enrolment.status == "confirmed", Enrolment.event_id.in_(events))
+            .distinct().subquery())
     for org, n in session.execute(
-            sa.select(participant.c.organisation_id, sa.func.count(sa.distinct(Enrolment.user_id)))
-            .select_from(Enrolment).join(participant, participant.c.id == Enrolment.user_id)
-            .where(Enrolment.status == "confirmed", Enrolment.event_id.in_(events),
-                   participant.c.organisation_id.is_not(None))
+            sa.select(participant.c.organisation_id, sa.func.count())
+            .select_from(sent).join(participant, participant.c.id == sent.c.user_id)
+            .where(participant.c.organisation_id.is_not(None))
             .group_by(participant.c.organisation_id)):
         activity[org]["participants_sent"] = n
     for org, n in session.execute(
@@ -285,7 +293,7 @@ def network_stats(session: Session, *, filters: DashboardFilters | None = None,
         .where(Organisation.id.in_(sorted(ids))))}
 
     return NetworkStats(
-        filters=filters, flows=flows, flow_pairs=len(all_flows),
+        filters=filters, flows=flows, flow_pairs=flow_pairs,
         events_by_year=[YearCount(y, k, n) for (y, k), n in sorted(by_year.items())],
         events_by_year_region=[YearCount(y, k, n) for (y, k), n in sorted(by_year_region.items())],
         events_by_region=dict(sorted(by_region.items(), key=lambda item: (-item[1], item[0]))),

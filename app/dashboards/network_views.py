@@ -11,7 +11,7 @@ from app.charts import Chart, Flow, Series
 from app.charts.web import csv_response
 from app.dashboards import bp
 from app.dashboards.filters import FILTER_NAMES, DashboardFilters, FilterInvalid, parse_filters
-from app.dashboards.network_stats import TOP_PAIRS_PUBLIC, NetworkStats, network_stats
+from app.dashboards.network_stats import TOP_PAIRS_ADMIN, TOP_PAIRS_PUBLIC, NetworkStats, network_stats
 from app.directory.regions import SUB_REGIONS
 from app.events.labels import EVENT_FORMAT_LABELS
 from app.events.models import EVENT_FORMATS
@@ -22,6 +22,7 @@ from app.practices.sdg import GOAL_NAMES
 from app.templating import topic_text
 
 TOP_PAIRS_LISTED = 10  # the list of top pairs beside the diagram
+TOP_CITIES = 30  # the activity chart beside the map (the map shows every city)
 
 
 def _region(code: str) -> str:
@@ -79,12 +80,13 @@ def _charts(stats: NetworkStats) -> dict[str, Chart | Flow]:
         series=(Series(label=_("Organisations interested"), values=tuple(p.organisations
                                                                          for p in stats.most_wanted)),),
         value_format=_count, description=_("How many organisations registered their interest in each practice."))
+    cities = stats.cities[:TOP_CITIES]
     charts["cities"] = Chart(
-        key="cities", title=_("Activity of member cities"), kind="stacked_hbar",
-        categories=tuple(orgs[c.organisation_id].name for c in stats.cities),
-        series=(Series(label=_("Events hosted"), values=tuple(c.events_hosted for c in stats.cities)),
-                Series(label=_("Participants sent"), values=tuple(c.participants_sent for c in stats.cities)),
-                Series(label=_("Good practices"), values=tuple(c.practices for c in stats.cities))),
+        key="cities", title=_("The most active member cities"), kind="stacked_hbar",
+        categories=tuple(orgs[c.organisation_id].name for c in cities),
+        series=(Series(label=_("Events hosted"), values=tuple(c.events_hosted for c in cities)),
+                Series(label=_("Participants sent"), values=tuple(c.participants_sent for c in cities)),
+                Series(label=_("Good practices"), values=tuple(c.practices for c in cities))),
         value_format=_count, description=_("Events each organisation hosted, people it sent and its practices."))
     return charts
 
@@ -114,18 +116,17 @@ def _map_points(stats: NetworkStats) -> list[dict]:
 
 @bp.get("/network")
 def network():
-    """The network in figures; admins also count drafts and see every flow."""
+    """The network in figures; admins also count drafts and see more of the flows."""
     is_admin = current_user.is_authenticated and current_user.is_admin
     error: FilterInvalid | None = None
+    top_pairs = TOP_PAIRS_ADMIN if is_admin else TOP_PAIRS_PUBLIC
     try:
         filters = parse_filters(request.args)
-        stats = network_stats(db.session, filters=filters, include_unpublished=is_admin,
-                              top_pairs=None if is_admin else TOP_PAIRS_PUBLIC)
+        stats = network_stats(db.session, filters=filters, include_unpublished=is_admin, top_pairs=top_pairs)
     except FilterInvalid as exc:  # the page still shows, for all time, with the reason beside the form
         error = exc
         filters = DashboardFilters()
-        stats = network_stats(db.session, filters=filters, include_unpublished=is_admin,
-                              top_pairs=None if is_admin else TOP_PAIRS_PUBLIC)
+        stats = network_stats(db.session, filters=filters, include_unpublished=is_admin, top_pairs=top_pairs)
     charts = _charts(stats)
     args = filters.as_args()
     wanted = request.args.get("csv")
@@ -143,5 +144,5 @@ def network():
         regions=sorted(SUB_REGIONS, key=region_label), region_label=region_label,
         topics=sorted(stats.topics.items(), key=lambda item: topic_text(item[1])), topic_text=topic_text,
         map_points=_map_points(stats), top_pairs=stats.flows[:TOP_PAIRS_LISTED],
-        count=_count,
+        count=_count, top_pairs_admin=TOP_PAIRS_ADMIN, top_cities=TOP_CITIES,
     ), 400 if error else 200
