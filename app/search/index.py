@@ -141,7 +141,8 @@ def write(session: Session, docs: Iterable[SearchDoc]) -> None:
             stmt = sa.insert(table)
         returned = session.execute(stmt.returning(table.c.id, sort_by_parameter_order=True), rows).scalars().all()
         session.execute(sa.delete(facets).where(facets.c.document_id.in_(returned)))
-        facet_list = [{"document_id": document_id, "kind": doc.kind, "facet": facet, "value": value}
+        facet_list = [{"document_id": document_id, "kind": doc.kind, "audience": doc.audience, "facet": facet,
+                       "value": value}
                       for document_id, doc in zip(returned, chunk, strict=True) for facet, value in facet_rows(doc)]
         if facet_list:
             session.execute(sa.insert(facets), facet_list)

@@ -249,3 +249,33 @@ def test_facet_rows_carry_their_documents_kind_and_one_type_counts_the_same(sess
         alone = run_search(session, SearchQuery(type=kind))
         words = run_search(session, SearchQuery(type=kind, q="solar"))  # counted through the matched ids
         assert alone.total == 1 and alone.facets == words.facets
+
+
+def test_facet_rows_carry_their_documents_audience_and_each_reader_counts_what_they_may_find(session):
+    """A visitor's people directory counts the public range of ix_search_facet_kind alone, a member's both ranges:
+    the same numbers as counting the visible documents' facets one by one, with or without a filter."""
+    from app.people.models import Profile
+    from tests.factories import make_profile, make_user
+
+    for n, visibility in enumerate(("public", "public", "members", "hidden")):
+        make_profile(session, make_user(session, name=f"Solar {n}", country=("DE", "FR")[n % 2]),
+                     visibility=visibility, languages=["fr"])
+    session.commit()
+    wrong = session.scalar(sa.select(sa.func.count()).select_from(SearchFacet).where(
+        SearchFacet.audience != sa.case((SearchFacet.document_id.in_(
+            sa.select(SearchFacet.document_id).where(SearchFacet.facet == "audience")), "members"), else_="public")))
+    assert wrong == 0
+    for audience, levels in (("public", ("public",)), ("members", ("public", "members"))):
+        ids = set(session.scalars(sa.select(Profile.user_id).where(Profile.visibility.in_(levels))))
+        expected = {}
+        for document_id in session.scalars(sa.select(SearchDocument.id).where(
+                SearchDocument.kind == "person", SearchDocument.object_id.in_(ids))):
+            for facet, value in session.execute(sa.select(SearchFacet.facet, SearchFacet.value).where(
+                    SearchFacet.document_id == document_id, SearchFacet.facet != "audience")):
+                expected[(facet, value)] = expected.get((facet, value), 0) + 1
+        for query in (SearchQuery(type="person"), SearchQuery(type="person", q="solar"),
+                      SearchQuery(type="person", language="fr")):
+            result = run_search(session, query, audience=audience)
+            counted = {(facet, value): n for facet, values in result.facets.items() for value, n in values}
+            assert counted == expected, (audience, query)
+            assert result.total == len(ids)
