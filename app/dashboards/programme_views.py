@@ -84,9 +84,9 @@ def programme_charts(figures: stats.ProgrammeStats, today: date) -> dict[str, Ch
         key="completions", kind="line", title=_("Programme completions over time"),
         categories=categories, category_header=_("Date"),
         series=(Series(label=_("Completed the programme (cumulative)"), values=values),),
-        description=ngettext("%(count)s participant has completed the programme.",
-                             "%(count)s participants have completed the programme.", figures.completed,
-                             count=format_number(figures.completed)),
+        description=ngettext("%(num)s participant has completed the programme.",
+                             "%(num)s participants have completed the programme.", figures.completed,
+                             num=format_number(figures.completed)),
         empty_text=_("Nobody has completed this programme yet."))
     return {chart.key: chart for chart in (funnel, drop, completions)}
 

@@ -69,6 +69,11 @@ def _user_words(session) -> set[str]:
     english = Locale("en")
     # (every language a person may say they speak, too: /people and /match list them by CLDR name)
     words.update(WORD.findall(" ".join(english.languages.values())))
+    # relative times ("3 hours ago") are CLDR's words too
+    from babel.dates import format_timedelta
+
+    for seconds in (-7200, 7200):
+        words.update(WORD.findall(format_timedelta(seconds, add_direction=True, locale="en")))
     from zoneinfo import available_timezones
 
     for zone in available_timezones():
@@ -83,6 +88,7 @@ def _leftovers(body: str, user_words: set[str]) -> list[str]:
     text = re.sub(r"<[^>]+>", " ", text) + " " + attributes
     text = MARKED.sub(" ", html.unescape(text))
     text = re.sub(r"\S+@\S+|\S+://\S+|/\S+", " ", text)  # addresses, links, paths
+    text = re.sub(r"\S+…", " ", text)  # a name cut short to fit a chart (the whole name is in its table)
     left = []
     for word in WORD.findall(text):
         if word in user_words or word in ALLOWED or word in PY_TEXT_TODO:
