@@ -44,6 +44,8 @@ class Config:
     MAIL_MAX_ATTEMPTS = _int("MAIL_MAX_ATTEMPTS", 8)
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or "memory://"
+    # the network's figures (/network, its API) are kept this many seconds per worker once counted; 0: always count
+    NETWORK_STATS_CACHE_SECONDS = _int("NETWORK_STATS_CACHE_SECONDS", 300)
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
     # a storage outage (Redis down) degrades to this process's own counters, never a 500
@@ -96,6 +98,7 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
+    NETWORK_STATS_CACHE_SECONDS = 0  # tests count every time (tests/dashboards/test_network_cache.py keeps them)
     SECRET_KEY = "testing-secret-key"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
     BASE_URL = "http://cc.test"

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from flask import g
+from flask import current_app, g
 
 from app.apikit import bp
 from app.apikit.auth import api_user
 from app.apikit.contract import Reply, operation, respond
 from app.dashboards.filters import parse_filters
 from app.dashboards.network_schemas import NetworkFilters, NetworkStatsOut
-from app.dashboards.network_stats import TOP_PAIRS_ADMIN, TOP_PAIRS_PUBLIC, NetworkStats, network_stats
+from app.dashboards.network_stats import TOP_PAIRS_ADMIN, TOP_PAIRS_PUBLIC, NetworkStats, network_stats_kept
 from app.extensions import db
+from app.sqltypes import utcnow
 
 
 def stats_json(stats: NetworkStats, *, detail: str) -> dict:
@@ -55,6 +56,8 @@ def network_stats_api():
     user = api_user()
     admin = user is not None and user.is_admin
     filters = parse_filters(args)
-    stats = network_stats(db.session, filters=filters, include_unpublished=admin,
-                          top_pairs=TOP_PAIRS_ADMIN if admin else TOP_PAIRS_PUBLIC)
-    return respond(NetworkStatsOut, stats_json(stats, detail="admin" if admin else "public"))
+    stats, counted_at = network_stats_kept(db.session, filters=filters, include_unpublished=admin,
+                                           top_pairs=TOP_PAIRS_ADMIN if admin else TOP_PAIRS_PUBLIC,
+                                           now=utcnow(), ttl=current_app.config["NETWORK_STATS_CACHE_SECONDS"])
+    return respond(NetworkStatsOut, {**stats_json(stats, detail="admin" if admin else "public"),
+                                     "counted_at": counted_at.isoformat()})

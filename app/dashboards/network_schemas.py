@@ -85,6 +85,8 @@ class NetworkStatsOut(TypedDict):
                     "profiles are counted too, and up to 200 flows are listed.")]
     filters: PeriodOut
     flows: list[FlowOut]
+    counted_at: Annotated[str, Field(description="When these figures were counted (UTC, ISO 8601): the network's "
+                                                 "figures are kept a few minutes once counted.")]
     flow_pairs: Annotated[int, Field(ge=0, description="How many pairs there are (`flows` lists the top 20; admins: 200).")]
     events_by_year: list[YearFormatOut]
     events_by_year_region: list[YearRegionOut]

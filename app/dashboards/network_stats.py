@@ -21,12 +21,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
 from app.dashboards.filters import DashboardFilters, FilterInvalid
+from app.dashboards.snapshots import NETWORK_FIGURES
 from app.directory.models import Organisation, Topic
 from app.directory.regions import region_of
 from app.events.models import Enrolment, Event, event_host, event_topic
@@ -169,6 +171,16 @@ def _goal_of_target():
     digits = sa.case((sa.func.substr(code, 2, 1) == ".", sa.func.substr(code, 1, 1)),
                      else_=sa.func.substr(code, 1, 2))
     return sa.cast(digits, sa.Integer)
+
+
+def network_stats_kept(session: Session, *, filters: DashboardFilters, include_unpublished: bool, top_pairs: int | None,
+                       now: datetime, ttl: int) -> tuple[NetworkStats, datetime]:
+    """`network_stats`, kept `ttl` seconds per filters and audience (app.dashboards.snapshots); with when they
+    were counted."""
+    key = (tuple(sorted(filters.as_args().items())), include_unpublished, top_pairs)
+    return NETWORK_FIGURES.get(key, lambda: network_stats(session, filters=filters,
+                                                          include_unpublished=include_unpublished,
+                                                          top_pairs=top_pairs), now=now, ttl=ttl)
 
 
 def network_stats(session: Session, *, filters: DashboardFilters | None = None,

@@ -3,7 +3,7 @@ flow). Filters are a GET form kept in the URL; `?csv=<key>` downloads a chart's 
 
 from __future__ import annotations
 
-from flask import abort, render_template, request, url_for
+from flask import abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,7 +11,7 @@ from app.charts import Chart, Flow, Series
 from app.charts.web import csv_response
 from app.dashboards import bp
 from app.dashboards.filters import FILTER_NAMES, DashboardFilters, FilterInvalid, parse_filters
-from app.dashboards.network_stats import TOP_PAIRS_ADMIN, TOP_PAIRS_PUBLIC, NetworkStats, network_stats
+from app.dashboards.network_stats import TOP_PAIRS_ADMIN, TOP_PAIRS_PUBLIC, NetworkStats, network_stats_kept
 from app.directory.regions import SUB_REGIONS
 from app.events.labels import EVENT_FORMAT_LABELS
 from app.events.models import EVENT_FORMATS
@@ -19,6 +19,7 @@ from app.extensions import db
 from app.i18n import format_number, format_when
 from app.organisations.naming import region_label
 from app.practices.sdg import GOAL_NAMES
+from app.sqltypes import utcnow
 from app.templating import topic_text
 
 TOP_PAIRS_LISTED = 10  # the list of top pairs beside the diagram
@@ -114,6 +115,11 @@ def _map_points(stats: NetworkStats) -> list[dict]:
     return points
 
 
+def _kept(filters: DashboardFilters, is_admin: bool, top_pairs: int):
+    return network_stats_kept(db.session, filters=filters, include_unpublished=is_admin, top_pairs=top_pairs,
+                              now=utcnow(), ttl=current_app.config["NETWORK_STATS_CACHE_SECONDS"])
+
+
 @bp.get("/network")
 def network():
     """The network in figures; admins also count drafts and see more of the flows."""
@@ -122,11 +128,11 @@ def network():
     top_pairs = TOP_PAIRS_ADMIN if is_admin else TOP_PAIRS_PUBLIC
     try:
         filters = parse_filters(request.args)
-        stats = network_stats(db.session, filters=filters, include_unpublished=is_admin, top_pairs=top_pairs)
+        stats, counted_at = _kept(filters, is_admin, top_pairs)
     except FilterInvalid as exc:  # the page still shows, for all time, with the reason beside the form
         error = exc
         filters = DashboardFilters()
-        stats = network_stats(db.session, filters=filters, include_unpublished=is_admin, top_pairs=top_pairs)
+        stats, counted_at = _kept(filters, is_admin, top_pairs)
     charts = _charts(stats)
     args = filters.as_args()
     wanted = request.args.get("csv")
@@ -144,5 +150,5 @@ def network():
         regions=sorted(SUB_REGIONS, key=region_label), region_label=region_label,
         topics=sorted(stats.topics.items(), key=lambda item: topic_text(item[1])), topic_text=topic_text,
         map_points=_map_points(stats), top_pairs=stats.flows[:TOP_PAIRS_LISTED],
-        count=_count, top_pairs_admin=TOP_PAIRS_ADMIN, top_cities=TOP_CITIES,
+        count=_count, top_pairs_admin=TOP_PAIRS_ADMIN, top_cities=TOP_CITIES, counted_at=counted_at,
     ), 400 if error else 200
