@@ -289,14 +289,23 @@ def _vertical(canvas: _Canvas, chart: Chart, fmt) -> float:
     canvas.line(x0, ypos(max(lo, 0) if lo >= 0 else 0), x1, ypos(max(lo, 0) if lo >= 0 else 0), MUTED, 1,
                 cls="chart-baseline")
 
-    # category labels, thinned so they never overlap
+    # category labels, thinned so they never overlap, and moved inwards where a label centred under the first
+    # or last point would stick out of the drawing (the svg lets it overflow: off the page on a phone)
     widest = max(text_width(c, SMALL) for c in chart.categories) + 14
     every = max(1, math.ceil(widest / max(slot, 1)))
-    label_room = max(slot * every - 6, 24)
+    label_room = min(max(slot * every - 6, 24), WIDTH - 2 * PAD)
+    drawn_to = -math.inf
     for i, category in enumerate(chart.categories):
-        if i % every == 0:
-            canvas.text(xpos(i), bottom + SMALL + 6, fit(category, label_room, SMALL), anchor="middle",
-                        size=SMALL, fill=MUTED, full=category, cls="chart-category")
+        if i % every:
+            continue
+        label = fit(category, label_room, SMALL)
+        half = text_width(label, SMALL) / 2
+        cx = min(max(xpos(i), PAD + half), WIDTH - PAD - half)
+        if cx - half < drawn_to + 4:  # moved onto its neighbour: leave it out
+            continue
+        canvas.text(cx, bottom + SMALL + 6, label, anchor="middle", size=SMALL, fill=MUTED, full=category,
+                    cls="chart-category")
+        drawn_to = cx + half
     height = bottom + SMALL + 10
     if chart.x_label:
         height += FONT + 4
@@ -328,6 +337,9 @@ def _last(values):
 
 def _lines(canvas, chart, fmt, xpos, ypos, x1):
     n = len(chart.categories)
+    # a dot on every point, unless they would string into beads (a day-by-day line over weeks); a point with no
+    # neighbour keeps its dot, or it would not show at all
+    dense = n > 1 and xpos(1) - xpos(0) < 10
     ends = []
     solid = 0
     for series in chart.series:
@@ -351,9 +363,10 @@ def _lines(canvas, chart, fmt, xpos, ypos, x1):
             if len(points) > 1:
                 canvas.path(canvas.polyline_d(points), cls=cls, fill="none", stroke=colour,
                             stroke_width=width, stroke_dasharray=dash, stroke_linejoin="round")
-        if series.style != "reference" and n <= 60:
+        if series.style != "reference":
             for i, v in enumerate(series.values):
-                if v is not None:
+                alone = (i == 0 or series.values[i - 1] is None) and (i == n - 1 or series.values[i + 1] is None)
+                if v is not None and (not dense or alone):
                     canvas.circle(xpos(i), ypos(v), 3, colour, title=f"{series.label}, {chart.categories[i]}: {fmt(v)}",
                                   cls="chart-point")
         last_i = next((i for i in range(n - 1, -1, -1) if series.values[i] is not None), None)

@@ -98,7 +98,9 @@ def _attendance_chart(stats: EventStats) -> Chart:
     units = stats.attendance
     return Chart(
         key="attendance", title=_("Attendance per session") if stats.has_sessions else _("Attendance per day"),
-        kind="hbar" if len(units) > 6 else "bar",
+        # sessions are named by their (long) titles: written above horizontal bars, they are read whole, where
+        # under vertical bars all but one were left out; a few days keep the columns
+        kind="hbar" if stats.has_sessions or len(units) > 6 else "bar",
         categories=tuple(_unit_label(u, stats.timezone) for u in units),
         series=(Series(label=_("Checked in"), values=tuple(u.attended for u in units)),
                 Series(label=_("No-shows (confirmed, not checked in)"),

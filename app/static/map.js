@@ -40,6 +40,27 @@
     return map;
   }
 
+  // Natural Earth cuts Russia's and Fiji's easternmost land at 180° yet keeps it in one ring with the rest:
+  // drawn as it is, the ring runs back across the whole world, a line from one edge of the map to the other.
+  // Such a ring (its western longitudes all east of -160°, so not Antarctica's) is carried on past 180°.
+  function unwrap(ring) {
+    var west = ring.filter(function (point) { return point[0] < 0; });
+    if (!west.length || west.length === ring.length) { return ring; }
+    if (!west.every(function (point) { return point[0] < -160; })) { return ring; }
+    return ring.map(function (point) { return point[0] < 0 ? [point[0] + 360, point[1]] : point; });
+  }
+
+  function unwrapCountries(data) {
+    (data.features || []).forEach(function (feature) {
+      var geometry = feature.geometry || {};
+      if (geometry.type === "Polygon") { geometry.coordinates = geometry.coordinates.map(unwrap); }
+      if (geometry.type === "MultiPolygon") {
+        geometry.coordinates = geometry.coordinates.map(function (polygon) { return polygon.map(unwrap); });
+      }
+    });
+    return data;
+  }
+
   function drawCountries(map) {
     var draw = function (data) {
       L.geoJSON(data, {
@@ -49,7 +70,7 @@
     };
     if (countriesData) { countriesData.then(draw); return; }
     countriesData = fetch(settings.countriesUrl, { credentials: "same-origin" })
-      .then(function (response) { return response.json(); });
+      .then(function (response) { return response.json(); }).then(unwrapCountries);
     countriesData.then(draw).catch(function () { /* the sea colour alone still shows the markers */ });
   }
 

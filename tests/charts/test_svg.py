@@ -225,3 +225,40 @@ def test_text_stays_legible_at_phone_width(kind):
     assert root.get("viewBox").split()[2] == str(WIDTH) == "400"
     sizes = [float(t.get("font-size")) for t in root.iter("{http://www.w3.org/2000/svg}text")]
     assert sizes and min(sizes) >= 13
+
+
+def _category_spans(root) -> list[tuple[float, float]]:
+    """Each drawn category label's (left, right) in the viewBox, from its anchor (middle) and estimated width."""
+    from app.charts.svg import SMALL, text_width
+
+    spans = []
+    for t in root.iter("{http://www.w3.org/2000/svg}text"):
+        if t.get("class") == "chart-category":
+            assert t.get("text-anchor") == "middle"
+            label = t[-1].tail if len(t) else t.text  # the text after an optional <title>
+            half = text_width(label, SMALL) / 2
+            spans.append((f(t, "x") - half, f(t, "x") + half))
+    return spans
+
+
+@pytest.mark.parametrize("rtl", [False, True])
+@pytest.mark.parametrize(("kind", "categories"), [
+    ("line", tuple(f"{d} Oct 2026" for d in range(10, 30))),  # the first and last dates sit on the axis' ends
+    ("bar", ("Welcome and city reports (Sun 18 Oct, 09:00)", "Site visit (Mon 19 Oct)", "Closing (Tue 20 Oct)")),
+])
+def test_category_labels_stay_inside_the_drawing_and_apart(kind, categories, rtl):
+    chart = Chart(key="c", title="t", kind=kind, categories=categories,
+                  series=(Series("n", tuple(range(1, len(categories) + 1))),))
+    spans = sorted(_category_spans(parse(render_chart(chart, rtl=rtl))))
+    assert spans
+    assert all(0 <= left and right <= WIDTH for left, right in spans), spans
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False)), spans
+
+
+def test_a_long_daily_line_has_no_beads_but_a_lone_point_keeps_its_dot():
+    values = tuple([1] * 40 + [None, 2, None] + [3] * 5)
+    chart = Chart(key="d", title="t", kind="line", categories=tuple(f"d{i}" for i in range(len(values))),
+                  series=(Series("n", values),))
+    root = parse(render_chart(chart, rtl=False))
+    assert len(root.findall(".//svg:circle", NS)) == 1  # the 2 between two gaps, drawn by no line
+    assert len(root.findall(".//svg:path[@class='chart-line']", NS)) == 2

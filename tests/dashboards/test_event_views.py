@@ -137,3 +137,12 @@ def test_the_page_runs_as_many_queries_for_a_big_event_as_for_a_small_one(client
             assert client.get(url(event)).status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
+
+
+def test_attendance_per_session_is_drawn_as_horizontal_bars(app, session):
+    """Sessions go by their titles, too long to sit under columns: each is written whole above its bars."""
+    event, _, _ = build_story(session)  # two sessions
+    with app.test_request_context():
+        charts = {c.key: c for c in _charts(event_stats(session, event_id=event.id, now=utcnow()))}
+    assert charts["attendance"].kind == "hbar"
+    assert [c.split(" (")[0] for c in charts["attendance"].categories] == ["Opening", "Site visit"]
