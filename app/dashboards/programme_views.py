@@ -85,8 +85,7 @@ def programme_charts(figures: stats.ProgrammeStats, today: date) -> dict[str, Ch
         categories=categories, category_header=_("Date"),
         series=(Series(label=_("Completed the programme (cumulative)"), values=values),),
         description=ngettext("%(num)s participant has completed the programme.",
-                             "%(num)s participants have completed the programme.", figures.completed,
-                             num=format_number(figures.completed)),
+                             "%(num)s participants have completed the programme.", figures.completed),
         empty_text=_("Nobody has completed this programme yet."))
     return {chart.key: chart for chart in (funnel, drop, completions)}
 
