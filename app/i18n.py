@@ -110,6 +110,7 @@ _SKELETONS = {
     "%a %d %b %Y, %H:%M:%S": ("datetime", "yMMMEd", "Hms"),
     "%d %b, %H:%M:%S": ("datetime", "MMMd", "Hms"),
     "%d %b %H:%M": ("datetime", "MMMd", "Hm"),
+    "%d %b, %H:%M": ("datetime", "MMMd", "Hm"),
     "%A %d %B %Y": ("date", "yMMMMEEEEd", None),
     "%a %d %b %Y": ("date", "yMMMEd", None),
     "%d %b %Y": ("date", "yMMMd", None),

@@ -197,3 +197,19 @@ def test_the_log_in_request_is_in_the_visitors_language(client):
     page = response.get_data(as_text=True)
     marked = translator("en_US_POSIX").gettext("Please log in to open this page.")
     assert marked != "Please log in to open this page." and marked in page
+
+
+def test_every_date_shape_the_code_asks_for_is_written_by_babel():
+    """A shape missing from app.i18n._SKELETONS falls back to strftime: English month names on an Arabic page."""
+    import re
+    from pathlib import Path
+
+    from app.i18n import _SKELETONS
+
+    root = Path(__file__).resolve().parents[1] / "app"
+    call = re.compile(r"""(?:in_zone\(|format_when\()[^)]*?["'](%[^"']*)["']""")
+    shapes = {shape for path in [*root.rglob("*.py"), *root.rglob("*.html")]
+              for shape in call.findall(path.read_text(encoding="utf-8"))}
+    machine = {shape for shape in shapes if "%b" not in shape and "%a" not in shape and "%B" not in shape}
+    assert "%d %b, %H:%M" in shapes
+    assert shapes - machine <= set(_SKELETONS), sorted(shapes - machine - set(_SKELETONS))
