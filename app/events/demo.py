@@ -219,9 +219,13 @@ def seed(session: Session, *, ctx, now: datetime) -> None:
         people = participants[: spec["enrol"]]
         if spec.get("demo_participant_last"):
             people = people[1:] + people[:1]
-        for person in people:
+        # people enrolled over the four weeks before the event (or before today), so that the organiser's
+        # dashboard draws a curve, not one day
+        last = min(now, event.starts_at - timedelta(days=1))
+        for n, person in enumerate(people):
+            when = last - timedelta(days=28) * (len(people) - n) / len(people)
             # past events are recorded by the organiser from the sign-in sheets
-            enrolments.append(services.enrol(session, event_id=event.id, user_id=person.id, now=now,
+            enrolments.append(services.enrol(session, event_id=event.id, user_id=person.id, now=when,
                                              actor_id=organiser.id if past else None))
         if spec.get("cancel_one"):
             leaving = next(e for e in reversed(enrolments) if e.status == "confirmed")
