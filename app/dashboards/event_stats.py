@@ -158,6 +158,11 @@ def _registrations(session: Session, event: Event, zone: ZoneInfo, now: datetime
     if not per_day:
         return []
     first = min(per_day)
+    if event.registration_opens_at is not None:
+        # from the opening of registration (its marker on the chart), when it is within three months of the first
+        opens = event.registration_opens_at.astimezone(zone).date()
+        if first - timedelta(days=92) <= opens < first:
+            first = opens
     # to today (or the event's last day, once it is over); later enrolments made by organisers stay visible
     last = max(min(now, event.ends_at).astimezone(zone).date(), max(per_day))
     days, total, day = [], 0, first

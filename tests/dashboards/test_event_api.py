@@ -20,7 +20,8 @@ def test_organisers_read_the_contract_fields(client, session):
     data = reply.get_json()
     TypeAdapter(EventStatsOut).validate_python(data)
     assert {"registrations_over_time", "funnel", "by_country", "by_region", "attendance_by_session"} <= set(data)
-    assert data["registrations_over_time"][:2] == [{"date": "2027-03-02", "count": 2, "cumulative": 2},
+    assert data["registrations_over_time"][:3] == [{"date": "2027-03-01", "count": 0, "cumulative": 0},
+                                                  {"date": "2027-03-02", "count": 2, "cumulative": 2},
                                                   {"date": "2027-03-03", "count": 3, "cumulative": 5}]
     assert data["funnel"] == {"registered": 6, "confirmed": 5, "attended": 2, "certified": 1}
     assert data["by_country"] == {"DE": 1, "JO": 1, "unknown": 1}

@@ -83,10 +83,10 @@ def test_every_figure_of_a_finished_event(session):
     assert stats.statuses == {"cancelled": 2, "confirmed": 3, "expired": 1}
     assert stats.participants == 3 and stats.seats_taken == 3 and stats.over_capacity == 1
     assert stats.capacity == 2 and stats.seats_left == 0
-    # per Berlin day from the first registration to the event's (last) day: A+B on 2 March, C+D+G on 3 March
-    # (C at 00:30 local), H on 7 March
+    # per Berlin day from the opening of registration (1 March) to the event's (last) day: A+B on 2 March,
+    # C+D+G on 3 March (C at 00:30 local), H on 7 March
     days = [(d.date.day, d.count, d.cumulative) for d in stats.registrations_over_time]
-    assert days == [(2, 2, 2), (3, 3, 5), (4, 0, 5), (5, 0, 5), (6, 0, 5), (7, 1, 6), (8, 0, 6), (9, 0, 6),
+    assert days == [(1, 0, 0), (2, 2, 2), (3, 3, 5), (4, 0, 5), (5, 0, 5), (6, 0, 5), (7, 1, 6), (8, 0, 6), (9, 0, 6),
                     (10, 0, 6)]
     wl = stats.waiting_list
     # C, D, G, H waited; C, D, G were offered a seat; C and G took it, D let it expire; H was promoted
