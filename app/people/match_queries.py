@@ -2,9 +2,11 @@
 
 For each kind (published practices, organisations, visible profiles) a select pre-filters with SQL on what is
 shared (targets, topics, region, size, languages, the site search's matches for the free text), computes the
-score of app/people/matching.py in SQL and keeps the best MAX_RESULTS; the three selects run as one statement
-(UNION ALL) sharing one search of the free text. Then a few queries load what the reasons name for those few. The final order and the reasons come from matching.score (the one definition; the SQL
-expression mirrors it and a test holds them together).
+score of app/people/matching.py in SQL and keeps the best MAX_RESULTS: the practices first, then the
+organisations and people that can still beat the 30th practice, as one statement (UNION ALL); see _kept_rows.
+Then a few queries load what the reasons name for the best MAX_RESULTS. The final order and the reasons come
+from matching.score (the one definition; the SQL expression mirrors it and tests hold them together, and the
+pruned ranking to the full scan's).
 """
 
 from __future__ import annotations
