@@ -2,9 +2,11 @@
 
 For each kind (published practices, organisations, visible profiles) a select pre-filters with SQL on what is
 shared (targets, topics, region, size, languages, the site search's matches for the free text), computes the
-score of app/people/matching.py in SQL and keeps the best MAX_RESULTS; the three selects run as one statement
-(UNION ALL) sharing one search of the free text. Then a few queries load what the reasons name for those few. The final order and the reasons come from matching.score (the one definition; the SQL
-expression mirrors it and a test holds them together).
+score of app/people/matching.py in SQL and keeps the best MAX_RESULTS: the practices first, then the
+organisations and people that can still beat the 30th practice, as one statement (UNION ALL); see _kept_rows.
+Then a few queries load what the reasons name for the best MAX_RESULTS. The final order and the reasons come
+from matching.score (the one definition; the SQL expression mirrors it and tests hold them together, and the
+pruned ranking to the full scan's).
 """
 
 from __future__ import annotations
@@ -80,6 +82,28 @@ class _Parts:
     def __init__(self):
         self.terms: list = []
         self.filters: list = []
+        self.selective: list[tuple[int, object, object]] = []  # (most points, points, select of the ids)
+
+    def add_selective(self, most: int, term, condition, ids) -> None:
+        """A selective term (targets, topics, the free text): few candidates share it, found from its index."""
+        self.add(term, condition)
+        self.selective.append((most, term, ids))
+
+    def beating(self, id_column, need: int | None):
+        """The pre-filter keeping only the candidates whose selective points reach `need` (None: everyone
+        sharing something; sa.false() when none can), driven by the index of a criterion they must all share
+        (the driver may hold more ids than qualify: the points decide)."""
+        if need is None or need <= 0 or not self.selective:
+            return None
+        total = sum(most for most, _, _ in self.selective)
+        if need > total:
+            return sa.false()
+        required = [ids for most, _, ids in self.selective if total - most < need]
+        driver = required[0] if required else sa.union(*[ids for _, _, ids in self.selective])
+        points = self.selective[0][1]
+        for _, term, _ in self.selective[1:]:
+            points = points + term
+        return sa.and_(id_column.in_(driver), points >= need)
 
     def add(self, term, condition) -> None:
         self.terms.append(term)
@@ -168,7 +192,7 @@ def _practice_rows(challenge: Challenge, topic_ids: list[int], found):
     return _top(parts, pid, text_ids, Practice.status == "published", extra_term=presented, joins=joins)
 
 
-def _organisation_rows(challenge: Challenge, topic_ids: list[int], found):
+def _organisation_rows(challenge: Challenge, topic_ids: list[int], found, need: int | None = None):
     # an organisation's targets and topics are its published practices': counted once per organisation in a
     # grouped subquery joined to it (a correlated count per organisation took seconds on 10,000 practices)
     parts = _Parts()
@@ -181,7 +205,11 @@ def _organisation_rows(challenge: Challenge, topic_ids: list[int], found):
                   .where(Practice.status == "published", PracticeSdgTarget.target.in_(challenge.sdg_targets))
                   .group_by(Practice.organisation_id).subquery("shared_targets"))
         joins.append(shared)
-        parts.add(W_TARGET * sa.func.coalesce(shared.c.n, 0), shared.c.n.is_not(None))
+        parts.add_selective(W_TARGET * len(challenge.sdg_targets), W_TARGET * sa.func.coalesce(shared.c.n, 0),
+                            shared.c.n.is_not(None),
+                            sa.select(Practice.organisation_id)
+                            .join(PracticeSdgTarget, PracticeSdgTarget.practice_id == Practice.id)
+                            .where(PracticeSdgTarget.target.in_(challenge.sdg_targets)))
     if topic_ids:
         t = practice_topic.c
         shared = (sa.select(Practice.organisation_id.label("org"), sa.func.count(sa.distinct(t.topic_id)).label("n"))
@@ -189,14 +217,17 @@ def _organisation_rows(challenge: Challenge, topic_ids: list[int], found):
                   .where(Practice.status == "published", t.topic_id.in_(topic_ids))
                   .group_by(Practice.organisation_id).subquery("shared_topics"))
         joins.append(shared)
-        parts.add(W_TOPIC * sa.func.coalesce(shared.c.n, 0), shared.c.n.is_not(None))
+        parts.add_selective(W_TOPIC * len(topic_ids), W_TOPIC * sa.func.coalesce(shared.c.n, 0),
+                            shared.c.n.is_not(None),
+                            sa.select(Practice.organisation_id).join(practice_topic, t.practice_id == Practice.id)
+                            .where(t.topic_id.in_(topic_ids)))
     _region_terms(parts, challenge, Organisation.region)
     if challenge.size_band:
         condition = _size_condition(Organisation.population, challenge.size_band)
         parts.add(_flag(condition, W_SIZE), condition)
     text_ids = _text_ids(found, "organisation")
     if text_ids is not None:
-        parts.add(_flag(oid.in_(text_ids), W_TEXT), oid.in_(text_ids))
+        parts.add_selective(W_TEXT, _flag(oid.in_(text_ids), W_TEXT), oid.in_(text_ids), text_ids)
     if not parts.terms:
         return None
     score = parts.score()
@@ -204,7 +235,9 @@ def _organisation_rows(challenge: Challenge, topic_ids: list[int], found):
     stmt = sa.select(oid.label("id"), score.label("score"), text.label("text")).select_from(Organisation)
     for joined in joins:
         stmt = stmt.outerjoin(joined, joined.c.org == oid)
-    return stmt.where(sa.or_(*parts.filters)).order_by(sa.desc("score"), oid).limit(MAX_RESULTS)
+    only = parts.beating(oid, need)
+    return (stmt.where(sa.or_(*parts.filters) if only is None else only).order_by(sa.desc("score"), oid)
+            .limit(MAX_RESULTS))
 
 
 def visible_people(signed_in: bool):
@@ -214,7 +247,7 @@ def visible_people(signed_in: bool):
     return sa.and_(Profile.visibility.in_(shown), User.is_active_account.is_(True))
 
 
-def _person_rows(challenge: Challenge, topic_ids: list[int], signed_in: bool, found):
+def _person_rows(challenge: Challenge, topic_ids: list[int], signed_in: bool, found, need: int | None = None):
     parts = _Parts()
     uid = Profile.user_id
     joins = []
@@ -222,12 +255,15 @@ def _person_rows(challenge: Challenge, topic_ids: list[int], signed_in: bool, fo
         S = ProfileSdgTarget
         shared = _grouped(S.user_id, S.target.in_(challenge.sdg_targets), name="shared_targets")
         joins.append(shared)
-        parts.add(W_TARGET * sa.func.coalesce(shared.c.n, 0), shared.c.n.is_not(None))
+        parts.add_selective(W_TARGET * len(challenge.sdg_targets), W_TARGET * sa.func.coalesce(shared.c.n, 0),
+                            shared.c.n.is_not(None),
+                            sa.select(S.user_id).where(S.target.in_(challenge.sdg_targets)))
     if topic_ids:
         t = profile_topic.c
         shared = _grouped(t.user_id, t.topic_id.in_(topic_ids), name="shared_topics")
         joins.append(shared)
-        parts.add(W_TOPIC * sa.func.coalesce(shared.c.n, 0), shared.c.n.is_not(None))
+        parts.add_selective(W_TOPIC * len(topic_ids), W_TOPIC * sa.func.coalesce(shared.c.n, 0),
+                            shared.c.n.is_not(None), sa.select(t.user_id).where(t.topic_id.in_(topic_ids)))
     if challenge.region:
         # a person's region is their organisation's, else their own country's
         others = _continent_sub_regions(challenge)
@@ -249,7 +285,7 @@ def _person_rows(challenge: Challenge, topic_ids: list[int], signed_in: bool, fo
         parts.add(total, sa.or_(*conditions))
     text_ids = _text_ids(found, "person")
     if text_ids is not None:
-        parts.add(_flag(uid.in_(text_ids), W_TEXT), uid.in_(text_ids))
+        parts.add_selective(W_TEXT, _flag(uid.in_(text_ids), W_TEXT), uid.in_(text_ids), text_ids)
     if not parts.terms:
         return None
     score = parts.score()
@@ -258,25 +294,62 @@ def _person_rows(challenge: Challenge, topic_ids: list[int], signed_in: bool, fo
             .join(User, User.id == uid).outerjoin(Organisation, Organisation.id == User.organisation_id))
     for joined in joins:
         stmt = stmt.outerjoin(joined, joined.c.key == uid)
-    return (stmt.where(visible_people(signed_in), sa.or_(*parts.filters))
+    only = parts.beating(uid, need)
+    return (stmt.where(visible_people(signed_in), sa.or_(*parts.filters) if only is None else only)
             .order_by(sa.desc("score"), uid).limit(MAX_RESULTS))
 
 
-def _kept_rows(session: Session, challenge: Challenge, *, signed_in: bool, kinds=KINDS) -> dict[str, list]:
-    """Each kind's best MAX_RESULTS rows (id, score, text), in one statement: the three kinds' selects joined by
-    UNION ALL, sharing one search of the free text."""
+def _broad_most(kind: str, challenge: Challenge) -> int:
+    """The most a candidate of `kind` can earn from the broad criteria (region, size, languages, presented)."""
+    most = (W_REGION if challenge.region else 0) + (W_SIZE if challenge.size_band else 0)
+    if kind != "organisation":
+        most += W_LANGUAGE * len(challenge.languages)
+    if kind == "practice":
+        most += W_PRESENTED
+    return most
+
+
+def _selective_most(challenge: Challenge, topic_ids: list[int], found) -> int:
+    """The most a candidate can earn from the selective criteria (targets, topics, the free text)."""
+    return W_TARGET * len(challenge.sdg_targets) + W_TOPIC * len(topic_ids) + (W_TEXT if found is not None else 0)
+
+
+def _kept_rows(session: Session, challenge: Challenge, *, signed_in: bool, kinds=KINDS,
+               prune: bool = True) -> dict[str, list]:
+    """Each kind's best MAX_RESULTS rows (id, score, text) of those that can be among the best MAX_RESULTS.
+
+    The practices first: when MAX_RESULTS of them score `s` or more, an organisation or a person needs more than
+    `s` (equal scores go to practices), so only those whose selective points (targets, topics, the free text)
+    plus the most the broad criteria could add beat `s` are scored: found from the index of a criterion they must
+    all share (often the SDG target) rather than by scanning everyone in the region; a kind that cannot beat `s`
+    is not queried. Two statements (practices; organisations and people as one UNION ALL), sharing one search of
+    the free text. `prune=False`: one statement scoring everyone sharing something (the reference the tests
+    compare with)."""
     topic_ids = list(session.scalars(sa.select(Topic.id).where(Topic.slug.in_(challenge.topics)))) \
         if challenge.topics else []
     found = _text(session, challenge)
+    result: dict[str, list] = {kind: [] for kind in KINDS}
+    needs: dict[str, int | None] = {kind: None for kind in KINDS}
+    if prune and "practice" in kinds and len(kinds) > 1:
+        stmt = _practice_rows(challenge, topic_ids, found)
+        if stmt is not None:
+            result["practice"] = session.execute(stmt).all()
+        if len(result["practice"]) >= MAX_RESULTS:
+            beat = int(result["practice"][-1].score) + 1
+            most = _selective_most(challenge, topic_ids, found)
+            for kind in KINDS[1:]:
+                needs[kind] = beat - _broad_most(kind, challenge)
+            kinds = tuple(kind for kind in kinds if kind != "practice" and needs[kind] <= most)
+        else:
+            kinds = tuple(kind for kind in kinds if kind != "practice")
     builders = {"practice": lambda: _practice_rows(challenge, topic_ids, found),
-                "organisation": lambda: _organisation_rows(challenge, topic_ids, found),
-                "person": lambda: _person_rows(challenge, topic_ids, signed_in, found)}
+                "organisation": lambda: _organisation_rows(challenge, topic_ids, found, needs["organisation"]),
+                "person": lambda: _person_rows(challenge, topic_ids, signed_in, found, needs["person"])}
     parts = []
     for kind in KINDS:
         if kind in kinds and (stmt := builders[kind]()) is not None:
             top = stmt.subquery(f"top_{kind}")
             parts.append(sa.select(sa.literal(kind).label("kind"), top.c.id, top.c.score, top.c.text))
-    result: dict[str, list] = {kind: [] for kind in KINDS}
     if parts:
         for row in session.execute(sa.union_all(*parts) if len(parts) > 1 else parts[0]):
             result[row.kind].append(row)
@@ -389,11 +462,18 @@ def _person_candidates(session: Session, rows) -> list[Candidate]:
     return result
 
 
-def find_matches(session: Session, challenge: Challenge, *, signed_in: bool, kinds=KINDS) -> list[Match]:
+def find_matches(session: Session, challenge: Challenge, *, signed_in: bool, kinds=KINDS,
+                 prune: bool = True) -> list[Match]:
     """The best practices, organisations and people for a challenge, with their reasons (at most MAX_RESULTS).
 
-    People: public profiles, and members-only ones when `signed_in`; hidden profiles never."""
-    rows = _kept_rows(session, challenge, signed_in=signed_in, kinds=kinds)
+    People: public profiles, and members-only ones when `signed_in`; hidden profiles never. `prune=False`: score
+    everyone sharing something (the reference the tests compare the pruned path with)."""
+    rows = _kept_rows(session, challenge, signed_in=signed_in, kinds=kinds, prune=prune)
+    # what the reasons name is loaded for the best MAX_RESULTS only (the SQL score is matching.score's, a test
+    # holds them together; the order is matching.sort_key's)
+    best = sorted(((-int(row.score), KINDS.index(kind), row.id, kind, row) for kind in KINDS for row in rows[kind]),
+                  key=lambda item: item[:3])[:MAX_RESULTS]
+    rows = {kind: [item[4] for item in best if item[3] == kind] for kind in KINDS}
     candidates: list[Candidate] = []
     candidates += _practice_candidates(session, rows["practice"])
     candidates += _organisation_candidates(session, rows["organisation"])
@@ -401,10 +481,11 @@ def find_matches(session: Session, challenge: Challenge, *, signed_in: bool, kin
     return rank(challenge, candidates)
 
 
-def sql_scores(session: Session, challenge: Challenge, *, signed_in: bool) -> dict[tuple[str, int], int]:
+def sql_scores(session: Session, challenge: Challenge, *, signed_in: bool,
+               prune: bool = False) -> dict[tuple[str, int], int]:
     """The scores the pre-ranking queries computed (for the test that holds SQL and Python together)."""
     result = {}
-    for kind, rows in _kept_rows(session, challenge, signed_in=signed_in).items():
+    for kind, rows in _kept_rows(session, challenge, signed_in=signed_in, prune=prune).items():
         for row in rows:
             result[(kind, row.id)] = int(row.score)
     return result
