@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -120,7 +121,10 @@ def test_completion_through_an_event_already_over_issues_at_once(session):
     user = make_user(session)
     join_programme(session, programme, user)
     enrolment = enrol(session, event, user)
+    # attendance recorded afterwards from the sign-in sheet, for the event's first local day (in its own zone:
+    # started at 23:30 UTC, a Berlin event's day is the next one)
+    first_day = event.starts_at.astimezone(ZoneInfo(event.timezone)).date()
     events.check_in(session, event_id=event.id, actor_id=organiser.id, enrolment_id=enrolment.id, now=now,
-                    day=event.starts_at.date())  # attendance recorded afterwards from the sign-in sheet
+                    day=first_day)
     (certificate,) = _certificates(session, user)
     assert certificate.hours == Decimal("8")
