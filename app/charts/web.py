@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, request
+from flask_babel import gettext as _
 
 from app.charts.model import Chart, Flow
 from app.charts.svg import render_chart
@@ -25,6 +27,18 @@ def csv_response(chart: Chart | Flow, filename: str) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{safe_filename(filename)}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def requested_csv(charts: Iterable[Chart | Flow], filename_prefix: str) -> Response | None:
+    """The `?csv=<key>` download of one of a page's charts; None when the page itself is asked for. A key the page
+    has no chart for is a 400 saying so in the reader's language."""
+    key = request.args.get("csv")
+    if key is None:
+        return None
+    chart = next((chart for chart in charts if chart.key == key), None)
+    if chart is None:
+        abort(400, _("This page has no chart of that name to download."))
+    return csv_response(chart, f"{filename_prefix}-{key}")
 
 
 def init_charts(app: Flask) -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from flask import abort, render_template, request
+from flask import render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.decorators import organiser_required
 from app.charts import Chart, Marker, Series
-from app.charts.web import csv_response
+from app.charts.web import requested_csv
 from app.dashboards import bp
 from app.dashboards.event_stats import UNKNOWN, EventStats, event_stats
 from app.directory.regions import region_name
@@ -139,10 +139,7 @@ def event_dashboard(event_id: int):
     event = services.managed_event(db.session, event_id, current_user.id)
     stats = event_stats(db.session, event_id=event.id, now=utcnow())
     charts = _charts(stats) if stats.has_enrolments else []
-    key = request.args.get("csv")
-    if key is not None:
-        chart = next((c for c in charts if c.key == key), None)
-        if chart is None:
-            abort(404)
-        return csv_response(chart, f"event-{event.id}-{chart.key}.csv")
+    download = requested_csv(charts, f"event-{event.id}")
+    if download is not None:
+        return download
     return render_template("dashboards/event.html", event=event, stats=stats, charts=charts)

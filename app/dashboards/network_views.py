@@ -3,12 +3,12 @@ flow). Filters are a GET form kept in the URL; `?csv=<key>` downloads a chart's 
 
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request, url_for
+from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.charts import Chart, Flow, Series
-from app.charts.web import csv_response
+from app.charts.web import requested_csv
 from app.dashboards import bp
 from app.dashboards.filters import FILTER_NAMES, DashboardFilters, FilterInvalid, parse_filters
 from app.dashboards.network_stats import TOP_PAIRS_ADMIN, TOP_PAIRS_PUBLIC, NetworkStats, network_stats_kept
@@ -28,10 +28,6 @@ TOP_CITIES = 30  # the activity chart beside the map (the map shows every city)
 
 def _region(code: str) -> str:
     return region_label(code) if code else _("No country (online)")
-
-
-def _count(value) -> str:
-    return format_number(value)
 
 
 def _charts(stats: NetworkStats) -> dict[str, Chart | Flow]:
@@ -55,32 +51,32 @@ def _charts(stats: NetworkStats) -> dict[str, Chart | Flow]:
         series=tuple(Series(label=str(EVENT_FORMAT_LABELS[fmt]), values=tuple(by_year.get((year, fmt), 0)
                                                                                 for year in years))
                      for fmt in formats),
-        x_label=_("Year"), y_label=_("Events"), value_format=_count,
+        x_label=_("Year"), y_label=_("Events"), value_format=format_number,
         description=_("How many events started each year, by format."))
     charts["events-by-region"] = Chart(
         key="events-by-region", title=_("Events by region"), kind="hbar",
         categories=tuple(_region(code) for code in stats.events_by_region),
         series=(Series(label=_("Events"), values=tuple(stats.events_by_region.values())),),
-        value_format=_count, description=_("How many events took place in each region of the world."))
+        value_format=format_number, description=_("How many events took place in each region of the world."))
     charts["reach-by-topic"] = Chart(
         key="reach-by-topic", title=_("Reach by topic"), kind="hbar",
         categories=tuple(topic_text(stats.topics.get(slug, slug)) for slug in topics),
         series=(Series(label=_("Events"), values=tuple(stats.reach_by_topic[s].events for s in topics)),
                 Series(label=_("Good practices"), values=tuple(stats.reach_by_topic[s].practices for s in topics)),
                 Series(label=_("People"), values=tuple(stats.reach_by_topic[s].people for s in topics))),
-        value_format=_count, description=_("Events, good practices and people with expertise on each topic."))
+        value_format=format_number, description=_("Events, good practices and people with expertise on each topic."))
     charts["reach-by-sdg"] = Chart(
         key="reach-by-sdg", title=_("Reach by Sustainable Development Goal"), kind="hbar",
         categories=tuple(_("Goal %(num)d: %(name)s", num=goal, name=_(GOAL_NAMES[goal])) for goal in goals),
         series=(Series(label=_("Good practices"), values=tuple(stats.reach_by_sdg[g].practices for g in goals)),
                 Series(label=_("People"), values=tuple(stats.reach_by_sdg[g].people for g in goals))),
-        value_format=_count, description=_("Good practices serving each goal and people with expertise in it."))
+        value_format=format_number, description=_("Good practices serving each goal and people with expertise in it."))
     charts["most-wanted"] = Chart(
         key="most-wanted", title=_("Good practices most cities want to try"), kind="hbar",
         categories=tuple(p.title for p in stats.most_wanted),
         series=(Series(label=_("Organisations interested"), values=tuple(p.organisations
                                                                          for p in stats.most_wanted)),),
-        value_format=_count, description=_("How many organisations registered their interest in each practice."))
+        value_format=format_number, description=_("How many organisations registered their interest in each practice."))
     cities = stats.cities[:TOP_CITIES]
     charts["cities"] = Chart(
         key="cities", title=_("The most active member cities"), kind="stacked_hbar",
@@ -88,7 +84,7 @@ def _charts(stats: NetworkStats) -> dict[str, Chart | Flow]:
         series=(Series(label=_("Events hosted"), values=tuple(c.events_hosted for c in cities)),
                 Series(label=_("Participants sent"), values=tuple(c.participants_sent for c in cities)),
                 Series(label=_("Good practices"), values=tuple(c.practices for c in cities))),
-        value_format=_count, description=_("Events each organisation hosted, people it sent and its practices."))
+        value_format=format_number, description=_("Events each organisation hosted, people it sent and its practices."))
     return charts
 
 
@@ -111,7 +107,7 @@ def _map_points(stats: NetworkStats) -> list[dict]:
         org = stats.organisations[city.organisation_id]
         if org.latitude is not None and org.longitude is not None:
             points.append({"lat": org.latitude, "lng": org.longitude, "label": org.name,
-                           "value": city.activity, "text": _count(city.activity)})
+                           "value": city.activity, "text": format_number(city.activity)})
     return points
 
 
@@ -135,12 +131,9 @@ def network():
         stats, counted_at = _kept(filters, is_admin, top_pairs)
     charts = _charts(stats)
     args = filters.as_args()
-    wanted = request.args.get("csv")
-    if wanted is not None and error is None:
-        chart = charts.get(wanted)
-        if chart is None:
-            abort(404)
-        return csv_response(chart, f"network-{wanted}.csv")
+    download = requested_csv(charts.values(), "network") if error is None else None
+    if download is not None:
+        return download
     csv_urls = {key: url_for("dashboards.network", csv=key, **args) for key in charts}
     error_field = next(iter(error.fields), "") if error else ""
     return render_template(
@@ -150,5 +143,5 @@ def network():
         regions=sorted(SUB_REGIONS, key=region_label), region_label=region_label,
         topics=sorted(stats.topics.items(), key=lambda item: topic_text(item[1])), topic_text=topic_text,
         map_points=_map_points(stats), top_pairs=stats.flows[:TOP_PAIRS_LISTED],
-        count=_count, top_pairs_admin=TOP_PAIRS_ADMIN, top_cities=TOP_CITIES, counted_at=counted_at,
+        top_pairs_admin=TOP_PAIRS_ADMIN, top_cities=TOP_CITIES, counted_at=counted_at,
     ), 400 if error else 200

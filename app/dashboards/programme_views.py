@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from babel.dates import format_skeleton
-from flask import abort, render_template, request
+from flask import abort, render_template
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.decorators import organiser_required
 from app.charts import Chart, Series
-from app.charts.web import csv_response
+from app.charts.web import requested_csv
 from app.dashboards import bp
 from app.dashboards import programme_stats as stats
 from app.errors import DomainError
@@ -99,9 +99,7 @@ def programme_dashboard(programme_id: int):
         abort(404)  # as the programme's other organiser pages answer
     figures = stats.programme_stats(db.session, programme_id=programme.id)
     charts = programme_charts(figures, utcnow().date())
-    key = request.args.get("csv")
-    if key is not None:
-        if key not in charts:
-            abort(400, _("This page has no chart of that name to download."))
-        return csv_response(charts[key], f"programme-{programme.slug}-{key}")
+    download = requested_csv(charts.values(), f"programme-{programme.slug}")
+    if download is not None:
+        return download
     return render_template("dashboards/programme.html", programme=programme, figures=figures, charts=charts)

@@ -70,7 +70,7 @@ def test_csv_holds_exactly_the_plotted_numbers(app, client, auth, session):
         rows = list(csv.reader(io.StringIO(reply.get_data(as_text=True).lstrip("\ufeff"))))
         assert rows[0] == [str(h) for h in header], key
         assert rows[1:] == [[str(cell) for cell in row] for row in table], key
-    assert client.get(url(event), query_string={"csv": "nothing"}).status_code == 404
+    assert client.get(url(event), query_string={"csv": "nothing"}).status_code == 400
 
 
 def test_who_may_see_it(client, auth, session):

@@ -95,7 +95,7 @@ def test_every_csv_equals_its_table(client, session, app):
         assert "attachment" in response.headers["Content-Disposition"]
         header, rows = tables[key]
         assert _csv(response) == [[str(cell) for cell in header], *[[str(cell) for cell in row] for row in rows]]
-    assert client.get(URL, query_string={"csv": "nope"}).status_code == 404
+    assert client.get(URL, query_string={"csv": "nope"}).status_code == 400
     flows = _csv(client.get(URL, query_string={"csv": "flows"}))
     assert flows[1] == ["Bonn", "Irbid", "2"]
 
